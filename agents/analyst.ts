@@ -1,0 +1,51 @@
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { z } from "zod";
+import { modelFor } from "../src/configuration.js";
+import { askJson } from "../src/llm/ask.js";
+import { prompt } from "../src/prompts.js";
+import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
+import { paperMarkdownOf, type FileTask } from "../src/state.js";
+import { writeArtifact } from "../src/workspace/writer.js";
+
+export const AnalysisSchema = z.object({
+  purpose: z.string().describe("What this file is for, in one or two sentences"),
+  inputs: z.array(z.string()).describe("What the file receives: arguments, tensors with shapes, config keys, files read"),
+  outputs: z.array(z.string()).describe("What it returns, writes or logs"),
+  interfaces: z
+    .array(z.object({ name: z.string(), signature: z.string(), description: z.string() }))
+    .describe("Classes and functions it defines for other files, with exact signatures"),
+  usesFromOtherFiles: z.array(z.string()).describe("Names it imports from other repository files, as module.name"),
+  algorithm: z.array(z.string()).describe("The steps it implements, with the paper's equations"),
+  paperConstraints: z.array(z.string()).describe("Details the paper fixes that the code must respect, each with where the paper says it"),
+  configKeys: z.array(z.string()).describe("Dotted config.yaml keys this file reads"),
+  unclear: z.array(z.string()).describe("What the paper leaves open for this file, and the choice to make"),
+});
+export type Analysis = z.infer<typeof AnalysisSchema>;
+
+/** Analyst: a detailed specification of one file, run once per file in parallel. */
+export async function analystNode(input: FileTask, config?: RunnableConfig) {
+  const path = input.target;
+  const file = input.files!.find((f) => f.path === path)!;
+  const paperMarkdown = await paperMarkdownOf(input);
+  const task = prompt("analyst", {
+    path,
+    plan: renderPlan(input.plan!),
+    architecture: renderArchitecture(input.architecture!),
+    files: renderFileTable(input.files!),
+    config: input.config!.yaml,
+    logic: file.logic || "(the logic design gives no logic for this file)",
+    dependsOn: file.dependsOn.join(", ") || "none",
+    conventions: input.logic!.sharedConventions,
+  });
+  const asked = await askJson(modelFor(config), paperMarkdown, task, AnalysisSchema, {
+    agent: "analyst",
+    file: path,
+    schemaName: "file_analysis",
+  });
+  await writeArtifact(input.outDir!, `analysis/${path}.md`, renderAnalysis(path, asked.value));
+  return {
+    analyses: { [path]: asked.value },
+    calls: asked.calls,
+    notes: asked.repairs.map((r) => `analyst re-asked for ${path}: ${r}`),
+  };
+}

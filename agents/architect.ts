@@ -1,0 +1,36 @@
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { z } from "zod";
+import { modelFor } from "../src/configuration.js";
+import { askJson } from "../src/llm/ask.js";
+import { prompt } from "../src/prompts.js";
+import { renderArchitecture, renderPlan } from "../src/render/artifacts.js";
+import { paperMarkdownOf, type PaperToCodeState } from "../src/state.js";
+import { normalizeFileList } from "../src/workspace/paths.js";
+import { writeArtifact } from "../src/workspace/writer.js";
+import { stripMermaidFence, validatedPaths } from "./shared.js";
+
+export const ArchitectureSchema = z.object({
+  implementationApproach: z.string().describe("How the code is organised and which libraries it builds on"),
+  files: z
+    .array(z.object({ path: z.string(), purpose: z.string() }))
+    .min(1)
+    .describe("Every file of the repository, as relative paths"),
+  classDiagram: z.string().describe("Mermaid classDiagram of the main classes, their fields, methods and relations"),
+  sequenceDiagram: z.string().describe("Mermaid sequenceDiagram of the program flow from the entry point"),
+});
+export type Architecture = z.infer<typeof ArchitectureSchema>;
+
+/** Architect: turns the plan into a file list and Mermaid class and sequence diagrams. */
+export async function architectNode(state: PaperToCodeState, config?: RunnableConfig) {
+  const paperMarkdown = await paperMarkdownOf(state);
+  const task = prompt("architect", { plan: renderPlan(state.plan!) });
+  const schema = ArchitectureSchema.transform((a) => ({
+    ...a,
+    files: validatedPaths(a.files, (files) => normalizeFileList(files)),
+    classDiagram: stripMermaidFence(a.classDiagram),
+    sequenceDiagram: stripMermaidFence(a.sequenceDiagram),
+  }));
+  const asked = await askJson(modelFor(config), paperMarkdown, task, schema, { agent: "architect", schemaName: "architecture" });
+  await writeArtifact(state.outDir!, "architecture.md", renderArchitecture(asked.value));
+  return { architecture: asked.value, calls: asked.calls, notes: asked.repairs.map((r) => `architect re-asked: ${r}`) };
+}

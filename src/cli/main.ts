@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from "commander";
+import { ExitCode, UserError } from "../errors.js";
+import { loadPaper } from "../paper/load.js";
+import { renderPaperMarkdown } from "../paper/render.js";
+import { runCommand } from "./run.js";
+
+const number = (name: string, { integer = false, min = 0 } = {}) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
+    throw new InvalidArgumentError(`${name} must be ${integer ? "an integer" : "a number"} >= ${min}`);
+  }
+  return n;
+};
+
+export function buildCli(): Command {
+  const program = new Command()
+    .name("paper2code")
+    .description("Turn a machine-learning paper into a runnable code repository")
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program
+    .command("run")
+    .description("generate a repository from a paper (Markdown, text or PaperCoder JSON)")
+    .argument("<paper>", "the paper file")
+    .option("-o, --out <dir>", "output folder (default: runs/<title>-<thread>)")
+    .option("-m, --model <provider:name>", "e.g. openai:gpt-4.1, openai:o3-mini, anthropic:claude-sonnet-4-5, ollama:qwen2.5-coder:14b")
+    .option("--base-url <url>", "an OpenAI-compatible server (vLLM, Ollama, OpenRouter, LM Studio)")
+    .option("--temperature <t>", "temperature for non-reasoning models", number("--temperature"))
+    .addOption(new Option("--reasoning-effort <effort>", "effort for reasoning models").choices(["minimal", "low", "medium", "high"]))
+    .option("--max-retries <n>", "client retries on 429/5xx/connection errors", number("--max-retries", { integer: true }))
+    .option("--timeout <seconds>", "per-request timeout", number("--timeout", { min: 1 }))
+    .option("--max-output-tokens <n>", "cap on output tokens per call", number("--max-output-tokens", { integer: true, min: 1 }))
+    .addOption(new Option("--structured-output <mode>", "JSON-schema mode of the provider, or JSON in text").choices(["auto", "native", "text"]))
+    .option("--concurrency <n>", "files analysed or coded at once (default 4)", number("--concurrency", { integer: true, min: 1 }))
+    .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
+    .option("--checkpointer <path>", "SQLite checkpoint database (default: $PAPER2CODE_HOME/checkpoints.sqlite)")
+    .option("--thread-id <id>", "thread id for the checkpointer (default: a new UUID)")
+    .option("--force", "write into an output folder that holds other files")
+    .option("--json", "print a machine-readable summary on stdout")
+    .option("-q, --quiet", "no progress lines")
+    .action(async (paper: string, options) => {
+      process.exitCode = await runCommand(paper, options);
+    });
+
+  program
+    .command("ingest")
+    .description("print the structured paper the agents read")
+    .argument("<paper>", "the paper file")
+    .option("--json", "print the structure as JSON instead of Markdown")
+    .action(async (path: string, options: { json?: boolean }) => {
+      const paper = await loadPaper(path);
+      process.stdout.write(options.json ? `${JSON.stringify(paper, null, 2)}\n` : renderPaperMarkdown(paper));
+      for (const warning of paper.warnings) process.stderr.write(`warning: ${warning}\n`);
+    });
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`paper2code: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`paper2code: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = ExitCode.failure;
+  }
+}
+
+await main();

@@ -1,0 +1,80 @@
+import { Annotation } from "@langchain/langgraph";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { createChatModel, type ResolvedModel } from "./models/factory.js";
+import { HOW_TO_CONFIGURE_A_MODEL, type ModelSettings, type ReasoningEffort, type StructuredOutputMode } from "./models/settings.js";
+import { ExitCode, UserError } from "./errors.js";
+
+/**
+ * The graph's configurable settings: what LangGraph Studio shows and edits,
+ * and what the CLI fills from flags and the config file. API keys are not here:
+ * they stay in the environment so they never reach a checkpoint.
+ */
+export const ConfigurationAnnotation = Annotation.Root({
+  /** `provider:name`, e.g. openai:gpt-4.1, ollama:qwen2.5-coder:14b, anthropic:claude-sonnet-4-5. Falls back to PAPER2CODE_MODEL. */
+  model: Annotation<string | undefined>,
+  /** Base URL of an OpenAI-compatible server (vLLM, Ollama, OpenRouter, LM Studio). */
+  baseUrl: Annotation<string | undefined>,
+  /** Sampling temperature for non-reasoning models (default 0.2). */
+  temperature: Annotation<number | undefined>,
+  /** Effort for reasoning models such as o3-mini or gpt-5 (default medium). */
+  reasoningEffort: Annotation<ReasoningEffort | undefined>,
+  /** Client retries on 429, 5xx and connection errors, with backoff (default 4). */
+  maxRetries: Annotation<number | undefined>,
+  /** Per-request timeout in seconds (default 600). */
+  timeoutSeconds: Annotation<number | undefined>,
+  /** Cap on output tokens per call (default: the provider's). */
+  maxOutputTokens: Annotation<number | undefined>,
+  /** `auto` (JSON-schema mode on OpenAI itself, JSON in text elsewhere), `native` or `text`. */
+  structuredOutput: Annotation<StructuredOutputMode | undefined>,
+  /** How many files are analysed or coded at once (default 4; 1 is the reference's sequential order). */
+  concurrency: Annotation<number | undefined>,
+  /** Folder under which a run without an explicit outDir writes `<thread_id>/` (default ./runs). */
+  outputRoot: Annotation<string | undefined>,
+});
+
+export type Configuration = typeof ConfigurationAnnotation.State;
+
+export function readConfiguration(config?: RunnableConfig): Configuration & { thread_id?: string } {
+  return (config?.configurable ?? {}) as Configuration & { thread_id?: string };
+}
+
+export function modelSettingsFrom(config?: RunnableConfig, env: NodeJS.ProcessEnv = process.env): ModelSettings {
+  const c = readConfiguration(config);
+  const model = c.model ?? env.PAPER2CODE_MODEL;
+  if (!model) throw new UserError(HOW_TO_CONFIGURE_A_MODEL, ExitCode.usage);
+  return {
+    model,
+    baseUrl: c.baseUrl,
+    temperature: c.temperature,
+    reasoningEffort: c.reasoningEffort,
+    maxRetries: c.maxRetries,
+    timeoutSeconds: c.timeoutSeconds,
+    maxOutputTokens: c.maxOutputTokens,
+    structuredOutput: c.structuredOutput,
+  };
+}
+
+const models = new Map<string, ResolvedModel>();
+
+/**
+ * The chat model for a node. Tests and embedders may pass a ready model as
+ * `configurable.chatModel`; otherwise one is built (once per settings) from the configuration.
+ */
+export function modelFor(config?: RunnableConfig): ResolvedModel {
+  const injected = (config?.configurable as { chatModel?: BaseChatModel } | undefined)?.chatModel;
+  if (injected) return { chat: injected, provider: "injected", name: injected._llmType(), nativeStructuredOutput: false };
+  const settings = modelSettingsFrom(config);
+  const key = JSON.stringify(settings);
+  let model = models.get(key);
+  if (!model) {
+    model = createChatModel(settings);
+    models.set(key, model);
+  }
+  return model;
+}
+
+export function concurrencyFrom(config?: RunnableConfig): number {
+  const value = readConfiguration(config).concurrency ?? 4;
+  return Number.isInteger(value) && value >= 1 ? value : 4;
+}

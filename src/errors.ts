@@ -1,0 +1,40 @@
+/**
+ * Errors a user can act on. The CLI prints `message` on one line and exits
+ * with `exitCode`; no stack trace is shown for these.
+ */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  notFound: 3,
+  badInput: 4,
+  model: 5,
+  incomplete: 6,
+} as const;
+
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = ExitCode.usage,
+  ) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+/** A model reply that could not be turned into the artifact an agent needs. */
+export class AgentOutputError extends Error {
+  constructor(
+    readonly agent: string,
+    message: string,
+    readonly reply?: string,
+  ) {
+    super(`${agent}: ${message}`);
+    this.name = "AgentOutputError";
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,114 @@
+import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import { z } from "zod";
+import { AgentOutputError } from "../errors.js";
+import type { ResolvedModel } from "../models/factory.js";
+import { extractJson, ReplyParseError } from "../parsing/json.js";
+import { prompt } from "../prompts.js";
+import { usageFromMessage, type CallRecord } from "./usage.js";
+
+export interface AskMeta {
+  agent: string;
+  file?: string;
+}
+
+export interface Asked<T> {
+  value: T;
+  calls: CallRecord[];
+  /** Problems that tolerant parsing could not absorb and a re-ask fixed. */
+  repairs: string[];
+}
+
+/**
+ * Every call opens with the same two parts, the shared system text and the
+ * paper, so providers' prefix caches hit across agents; the agent's own task
+ * comes last.
+ */
+export function buildMessages(paperMarkdown: string, task: string): BaseMessage[] {
+  return [new SystemMessage(`${prompt("system")}\n\n<paper>\n${paperMarkdown}\n</paper>`), new HumanMessage(task)];
+}
+
+export function replyText(message: AIMessage): string {
+  const content = message.content;
+  if (typeof content === "string") return content;
+  return content
+    .map((part) => (typeof part === "string" ? part : part.type === "text" ? String((part as { text?: string }).text ?? "") : ""))
+    .join("");
+}
+
+async function invokeOnce(
+  model: ResolvedModel,
+  messages: BaseMessage[],
+  meta: AskMeta,
+  options: Record<string, unknown>,
+  repairOf?: string,
+): Promise<{ message: AIMessage; call: CallRecord }> {
+  const started = Date.now();
+  const message = (await model.chat.invoke(messages, options)) as AIMessage;
+  const call: CallRecord = {
+    agent: meta.agent,
+    ...(meta.file ? { file: meta.file } : {}),
+    model: `${model.provider}:${model.name}`,
+    ...usageFromMessage(message),
+    durationMs: Date.now() - started,
+    ...(repairOf ? { repairOf } : {}),
+  };
+  return { message, call };
+}
+
+/**
+ * Ask, parse, and when the reply cannot be used, ask once more with the reason.
+ * `parse` throws ReplyParseError or a ZodError for an unusable reply.
+ */
+export async function askWithRepair<T>(
+  model: ResolvedModel,
+  messages: BaseMessage[],
+  meta: AskMeta,
+  parse: (text: string) => T,
+  options: Record<string, unknown> = {},
+): Promise<Asked<T>> {
+  const calls: CallRecord[] = [];
+  const repairs: string[] = [];
+  let conversation = messages;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const { message, call } = await invokeOnce(model, conversation, meta, options, repairs.at(-1));
+    calls.push(call);
+    const text = replyText(message);
+    let problem: string;
+    try {
+      if (message.response_metadata?.finish_reason === "length") {
+        throw new ReplyParseError("the reply was cut off at the output token limit; answer more concisely");
+      }
+      return { value: parse(text), calls, repairs };
+    } catch (error) {
+      if (!(error instanceof ReplyParseError) && !(error instanceof z.ZodError)) throw error;
+      problem = error instanceof z.ZodError ? describeZodError(error) : error.message;
+      if (attempt === 1) throw new AgentOutputError(meta.agent, `unusable reply after a re-ask: ${problem}`, text);
+    }
+    repairs.push(problem);
+    conversation = [...messages, new AIMessage(text), new HumanMessage(prompt("repair", { problem }))];
+  }
+  throw new Error("unreachable");
+}
+
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 8)
+    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+    .join("; ");
+}
+
+/** Ask for a JSON object validated by `schema`, using the provider's JSON-schema mode when it has one. */
+export async function askJson<S extends z.ZodType>(
+  model: ResolvedModel,
+  paperMarkdown: string,
+  task: string,
+  schema: S,
+  meta: AskMeta & { schemaName: string },
+): Promise<Asked<z.infer<S>>> {
+  const jsonSchema = z.toJSONSchema(schema, { target: "draft-7", io: "input", unrepresentable: "any" });
+  const fullTask = `${task}\n\n${prompt("json-reply", { schema: JSON.stringify(jsonSchema) })}`;
+  const options = model.nativeStructuredOutput
+    ? { response_format: { type: "json_schema", json_schema: { name: meta.schemaName, schema: jsonSchema, strict: false } } }
+    : {};
+  return askWithRepair(model, buildMessages(paperMarkdown, fullTask), meta, (text) => schema.parse(extractJson(text)), options);
+}

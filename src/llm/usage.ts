@@ -1,0 +1,59 @@
+import type { AIMessage } from "@langchain/core/messages";
+
+/** One model call, as the provider reported it. */
+export interface CallRecord {
+  agent: string;
+  file?: string;
+  model: string;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  durationMs: number;
+  /** Why this call was a re-ask, when it was one. */
+  repairOf?: string;
+}
+
+export interface UsageTotals {
+  calls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+export function usageFromMessage(message: AIMessage): Omit<CallRecord, "agent" | "model" | "durationMs"> {
+  const usage = message.usage_metadata;
+  return {
+    inputTokens: usage?.input_tokens ?? 0,
+    cachedInputTokens: usage?.input_token_details?.cache_read ?? 0,
+    outputTokens: usage?.output_tokens ?? 0,
+    reasoningTokens: usage?.output_token_details?.reasoning ?? 0,
+  };
+}
+
+export function emptyTotals(): UsageTotals {
+  return { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+}
+
+export function addCall(totals: UsageTotals, call: CallRecord): UsageTotals {
+  return {
+    calls: totals.calls + 1,
+    inputTokens: totals.inputTokens + call.inputTokens,
+    cachedInputTokens: totals.cachedInputTokens + call.cachedInputTokens,
+    outputTokens: totals.outputTokens + call.outputTokens,
+    reasoningTokens: totals.reasoningTokens + call.reasoningTokens,
+  };
+}
+
+/** Totals per key (e.g. per agent), plus the grand total. */
+export function summarizeCalls(calls: CallRecord[], key: (c: CallRecord) => string = (c) => c.agent) {
+  const byKey: Record<string, UsageTotals> = {};
+  let total = emptyTotals();
+  for (const call of calls) {
+    const k = key(call);
+    byKey[k] = addCall(byKey[k] ?? emptyTotals(), call);
+    total = addCall(total, call);
+  }
+  return { byKey, total };
+}

@@ -1,0 +1,67 @@
+import { ChatAnthropic } from "@langchain/anthropic";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { ChatOpenAI } from "@langchain/openai";
+import { ExitCode, UserError } from "../errors.js";
+import { isReasoningModel, OPENAI_COMPATIBLE, parseModelSpec, type ModelSettings } from "./settings.js";
+
+export interface ResolvedModel {
+  chat: BaseChatModel;
+  provider: string;
+  name: string;
+  /** Whether to ask the provider for JSON-schema constrained output. */
+  nativeStructuredOutput: boolean;
+}
+
+/** Build the chat model for `settings`; keys come from the environment. */
+export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv = process.env): ResolvedModel {
+  const { provider, name } = parseModelSpec(settings.model);
+  const maxRetries = settings.maxRetries ?? 4;
+  const timeout = (settings.timeoutSeconds ?? 600) * 1000;
+  const reasoning = isReasoningModel(name);
+
+  if (provider === "anthropic") {
+    const apiKey = env.ANTHROPIC_API_KEY;
+    if (!apiKey && !settings.baseUrl) {
+      throw new UserError("model anthropic:" + name + " needs ANTHROPIC_API_KEY in the environment", ExitCode.usage);
+    }
+    const chat = new ChatAnthropic({
+      model: name,
+      apiKey: apiKey ?? "not-needed",
+      anthropicApiUrl: settings.baseUrl,
+      temperature: settings.temperature ?? 0.2,
+      maxRetries,
+      maxTokens: settings.maxOutputTokens ?? 16384,
+      clientOptions: { timeout },
+    });
+    return { chat, provider, name, nativeStructuredOutput: false };
+  }
+
+  const defaults = OPENAI_COMPATIBLE[provider] ?? {};
+  const baseUrl = settings.baseUrl ?? (provider === "openai" ? env.OPENAI_BASE_URL : undefined) ?? defaults.baseUrl;
+  const keyEnv = defaults.keyEnv;
+  let apiKey = keyEnv ? env[keyEnv] : undefined;
+  if (!apiKey && provider !== "openrouter") apiKey = env.OPENAI_API_KEY;
+  if (!apiKey) {
+    if (!baseUrl || provider === "openrouter") {
+      throw new UserError(
+        `model ${settings.model} needs ${keyEnv ?? "OPENAI_API_KEY"} in the environment (or --base-url for a local OpenAI-compatible server)`,
+        ExitCode.usage,
+      );
+    }
+    apiKey = "not-needed"; // local servers (vLLM, Ollama, LM Studio) accept any key
+  }
+  const chat = new ChatOpenAI({
+    model: name,
+    apiKey,
+    configuration: baseUrl ? { baseURL: baseUrl } : undefined,
+    maxRetries,
+    timeout,
+    ...(reasoning
+      ? { reasoning: { effort: settings.reasoningEffort ?? "medium" } }
+      : { temperature: settings.temperature ?? 0.2 }),
+    ...(settings.maxOutputTokens ? { maxTokens: settings.maxOutputTokens } : {}),
+  });
+  const mode = settings.structuredOutput ?? "auto";
+  const native = mode === "native" || (mode === "auto" && provider === "openai" && !baseUrl);
+  return { chat, provider, name, nativeStructuredOutput: native };
+}

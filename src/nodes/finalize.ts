@@ -1,0 +1,34 @@
+import { stat } from "node:fs/promises";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { readConfiguration } from "../configuration.js";
+import { renderRepoReadme, renderRequirements } from "../render/repo-files.js";
+import { writeRunReport } from "../run-report.js";
+import type { PaperToCodeState } from "../state.js";
+import { resolveInside } from "../workspace/paths.js";
+import { repoDir, writeRepoFile } from "../workspace/writer.js";
+
+/** Files that were planned but are missing or empty on disk. */
+export async function missingFiles(outDir: string, paths: string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const path of paths) {
+    const size = await stat(resolveInside(repoDir(outDir), path)).then((s) => s.size, () => -1);
+    if (size <= 0) missing.push(path);
+  }
+  return missing;
+}
+
+/** Write the managed files, check every planned file is there, and record the run. */
+export async function finalizeNode(state: PaperToCodeState, config?: RunnableConfig) {
+  const outDir = state.outDir!;
+  await writeRepoFile(outDir, "config.yaml", state.config!.yaml);
+  await writeRepoFile(outDir, "requirements.txt", renderRequirements(state.logic!.requiredPackages));
+  await writeRepoFile(outDir, "README.md", renderRepoReadme(state));
+  const planned = [...(state.files ?? []).map((f) => f.path), "config.yaml", "requirements.txt", "README.md"];
+  const missing = await missingFiles(outDir, planned);
+  const status = missing.length === 0 ? ("complete" as const) : ("failed" as const);
+  const notes = missing.length ? [`missing or empty files: ${missing.join(", ")}`] : [];
+  await writeRunReport(outDir, { ...state, status, notes: [...state.notes, ...notes] }, {
+    threadId: readConfiguration(config).thread_id,
+  });
+  return { status, notes };
+}

@@ -1,0 +1,58 @@
+import { AgentOutputError } from "../errors.js";
+import { implementationOrder } from "../planning/order.js";
+import type { PaperToCodeState, PlannedFile } from "../state.js";
+import { writeArtifact } from "../workspace/writer.js";
+
+/** Files paper2code writes itself from the planning artifacts; the coder never writes them. */
+export const MANAGED_FILES = new Set(["config.yaml", "requirements.txt", "README.md"]);
+
+/**
+ * Merge the architect's file list and the logic design into the coding plan:
+ * one entry per file, in a topological implementation order, with any cycle
+ * broken deterministically and reported.
+ */
+export function planFiles(state: Pick<PaperToCodeState, "architecture" | "logic">) {
+  const architecture = state.architecture!;
+  const logic = state.logic!;
+  const notes: string[] = [];
+  const logicByPath = new Map(logic.files.map((f) => [f.path, f]));
+  const candidates: PlannedFile[] = [];
+  for (const f of architecture.files) {
+    if (MANAGED_FILES.has(f.path)) continue;
+    const design = logicByPath.get(f.path);
+    if (!design) notes.push(`logic design: no logic for ${f.path}; the analyst works from the plan alone`);
+    candidates.push({ path: f.path, purpose: f.purpose, logic: design?.logic ?? "", dependsOn: design?.dependsOn ?? [] });
+  }
+  for (const f of logic.files) {
+    if (MANAGED_FILES.has(f.path) || candidates.some((c) => c.path === f.path)) continue;
+    notes.push(`logic design: ${f.path} is not in the architecture; added`);
+    candidates.push({ path: f.path, purpose: "(added by the logic design)", logic: f.logic, dependsOn: f.dependsOn });
+  }
+  if (candidates.length === 0) throw new AgentOutputError("architect", "the design has no source file to write");
+
+  const dependsOn = Object.fromEntries(candidates.map((f) => [f.path, f.dependsOn.filter((d) => !MANAGED_FILES.has(d))]));
+  const result = implementationOrder(
+    candidates.map((f) => f.path),
+    dependsOn,
+    logic.implementationOrder,
+  );
+  notes.push(...result.warnings.map((w) => `implementation order: ${w}`));
+  const broken = new Set(result.brokenDependencies.map((b) => `${b.file}\0${b.dependsOn}`));
+  const known = new Set(candidates.map((f) => f.path));
+  const files = result.order.map((path) => {
+    const f = candidates.find((c) => c.path === path)!;
+    return { ...f, dependsOn: dependsOn[path]!.filter((d) => known.has(d) && d !== path && !broken.has(`${path}\0${d}`)) };
+  });
+  if (!known.has(logic.entrypoint)) notes.push(`logic design: the entry point ${logic.entrypoint} is not a planned file`);
+  return { files, notes, brokenDependencies: result.brokenDependencies };
+}
+
+export async function planFilesNode(state: PaperToCodeState) {
+  const { files, notes, brokenDependencies } = planFiles(state);
+  await writeArtifact(
+    state.outDir!,
+    "order.json",
+    `${JSON.stringify({ order: files.map((f) => f.path), files, brokenDependencies }, null, 2)}\n`,
+  );
+  return { files, notes };
+}

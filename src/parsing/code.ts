@@ -1,0 +1,79 @@
+import { posix } from "node:path";
+import { ReplyParseError } from "./json.js";
+import { findFences, stripReasoning, type Fence } from "./reply.js";
+
+const LANGUAGES: Record<string, string[]> = {
+  ".py": ["python", "py", "python3"],
+  ".sh": ["bash", "sh", "shell", "zsh"],
+  ".yaml": ["yaml", "yml"],
+  ".yml": ["yaml", "yml"],
+  ".json": ["json"],
+  ".md": ["markdown", "md"],
+  ".txt": ["text", "txt", "plaintext"],
+  ".toml": ["toml"],
+  ".cfg": ["ini", "cfg"],
+  ".ini": ["ini"],
+  ".js": ["javascript", "js"],
+  ".ts": ["typescript", "ts"],
+};
+
+export interface ExtractedCode {
+  code: string;
+  /** How the block was chosen, for the run's record of tolerant parsing. */
+  note?: string;
+}
+
+/**
+ * The content of one file from a coder reply: the fenced block named for the
+ * file when there are several, else the block in the file's language, else the
+ * bare reply. A missing closing fence is tolerated; an empty result is an error.
+ */
+export function extractCode(reply: string, path: string): ExtractedCode {
+  const text = stripReasoning(reply);
+  const fences = findFences(text).filter((f) => f.body.trim().length > 0);
+  let chosen: Fence | undefined;
+  let note: string | undefined;
+
+  if (fences.length === 0) {
+    if (/^\s*`{3,}/.test(text)) throw new ReplyParseError(`the reply for ${path} has an empty code block`);
+    const code = text.trim();
+    if (!code) throw new ReplyParseError(`the reply for ${path} is empty`);
+    return { code: `${code}\n`, note: "no code fence: used the whole reply" };
+  }
+
+  const named = fences.filter((f) => namesFile(f, path));
+  const forOthers = fences.filter((f) => !named.includes(f) && namesAnyFile(f));
+  const candidates = named.length > 0 ? named : fences.filter((f) => !forOthers.includes(f));
+  if (candidates.length === 0) {
+    throw new ReplyParseError(`the reply holds code for other files (${forOthers.map(namedFile).join(", ")}), not for ${path}`);
+  }
+  const languages = LANGUAGES[posix.extname(path).toLowerCase()] ?? [];
+  const inLanguage = candidates.filter((f) => languages.includes(language(f)));
+  const pool = inLanguage.length > 0 ? inLanguage : candidates;
+  chosen = pool.reduce((best, f) => (f.body.length > best.body.length ? f : best));
+  if (fences.length > 1) note = `${fences.length} code blocks: took the one ${named.length ? `named ${path}` : "in the file's language"}`;
+  if (!chosen.closed) note = `${note ? `${note}; ` : ""}missing closing fence`;
+  return { code: `${chosen.body.replace(/\s+$/, "")}\n`, note };
+}
+
+function language(f: Fence): string {
+  return (f.info.split(/[\s:{]/)[0] ?? "").toLowerCase();
+}
+
+const FILE_TOKEN = /([\w./-]+\.(?:py|sh|ya?ml|json|md|txt|toml|cfg|ini|js|ts))\b/g;
+
+function namedFile(f: Fence): string {
+  const inInfo = f.info.match(FILE_TOKEN);
+  if (inInfo?.length) return inInfo[0]!;
+  const lastLine = f.before.trim().split("\n").at(-1) ?? "";
+  return lastLine.match(FILE_TOKEN)?.at(-1) ?? "";
+}
+
+function namesAnyFile(f: Fence): boolean {
+  return namedFile(f) !== "";
+}
+
+function namesFile(f: Fence, path: string): boolean {
+  const name = namedFile(f).replace(/^\.\//, "");
+  return name !== "" && (name === path || posix.basename(name) === path || (name.endsWith(`/${path}`) || path.endsWith(`/${name}`)));
+}

@@ -1,0 +1,59 @@
+import { join } from "node:path";
+import { summarizeCalls, type CallRecord } from "./llm/usage.js";
+import type { PaperToCodeState } from "./state.js";
+import { writeFileAtomic } from "./workspace/writer.js";
+
+const STAGE_OF_AGENT: Record<string, string> = {
+  planner: "planning",
+  architect: "planning",
+  logic_designer: "planning",
+  config_writer: "planning",
+  analyst: "analysis",
+  coder: "coding",
+};
+
+export const stageOf = (call: CallRecord) => STAGE_OF_AGENT[call.agent] ?? call.agent;
+
+export interface RunReportExtra {
+  threadId?: string;
+  model?: string;
+  status?: string;
+  error?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  timings?: Record<string, { ms: number; count: number }>;
+  checkpointer?: string;
+}
+
+/** run.json: what happened, what it cost in tokens, and where everything is. */
+export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunReportExtra = {}) {
+  const calls = state.calls ?? [];
+  const byAgent = summarizeCalls(calls);
+  const byStage = summarizeCalls(calls, stageOf);
+  const byModel = summarizeCalls(calls, (c) => c.model);
+  return {
+    status: extra.status ?? state.status ?? "running",
+    ...(extra.error ? { error: extra.error } : {}),
+    threadId: extra.threadId,
+    model: extra.model,
+    checkpointer: extra.checkpointer,
+    startedAt: extra.startedAt,
+    finishedAt: extra.finishedAt,
+    paper: state.paper
+      ? { title: state.paper.title, source: state.paper.source, kind: state.paper.kind, tokens: state.paper.tokens }
+      : undefined,
+    outDir: state.outDir,
+    order: (state.files ?? []).map((f) => f.path),
+    files: Object.values(state.code ?? {}).map(({ path, bytes, lines }) => ({ path, bytes, lines })),
+    usage: { total: byAgent.total, byStage: byStage.byKey, byAgent: byAgent.byKey, byModel: byModel.byKey },
+    timings: extra.timings,
+    notes: state.notes ?? [],
+    calls,
+  };
+}
+
+export async function writeRunReport(outDir: string, state: Partial<PaperToCodeState>, extra: RunReportExtra = {}) {
+  const report = buildRunReport(state, extra);
+  await writeFileAtomic(join(outDir, "run.json"), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}

@@ -1,0 +1,89 @@
+import { Annotation } from "@langchain/langgraph";
+import type { Analysis } from "../agents/analyst.js";
+import type { Architecture } from "../agents/architect.js";
+import type { ConfigArtifact } from "../agents/config-writer.js";
+import type { LogicDesign } from "../agents/logic-designer.js";
+import type { Plan } from "../agents/planner.js";
+import type { CallRecord } from "./llm/usage.js";
+import type { PaperKind } from "./paper/types.js";
+import { getBlob } from "./workspace/blobs.js";
+
+/** What the graph keeps of the paper: its Markdown lives in the blob store, state holds its hash. */
+export interface PaperRecord {
+  title: string;
+  kind: PaperKind;
+  source: string;
+  tokens: number;
+  headings: string[];
+  warnings: string[];
+  markdownSha: string;
+}
+
+/** A file the coder writes, with what the planning stage decided about it. */
+export interface PlannedFile {
+  path: string;
+  purpose: string;
+  logic: string;
+  dependsOn: string[];
+}
+
+/** A written file: its text is in the blob store and in `<out>/repo/`. */
+export interface GeneratedFile {
+  path: string;
+  sha: string;
+  bytes: number;
+  lines: number;
+  note?: string;
+}
+
+export type RunStatus = "running" | "complete" | "failed";
+
+const merge = <T>(a: Record<string, T>, b: Record<string, T>) => ({ ...a, ...b });
+const concat = <T>(a: T[], b: T[]) => a.concat(b);
+
+/** The state of one paper-to-repository run; defined once, used by every node. */
+export const PaperToCodeAnnotation = Annotation.Root({
+  /** Input: path of the paper (Markdown, text or PaperCoder JSON). */
+  paperPath: Annotation<string | undefined>,
+  /** Input: the paper's text, as an alternative to paperPath (e.g. pasted in Studio). */
+  paperText: Annotation<string | undefined>,
+  /** Input: where to write repo/, artifacts/ and run.json (default: <outputRoot>/<thread_id>). */
+  outDir: Annotation<string | undefined>,
+
+  paper: Annotation<PaperRecord | undefined>,
+  plan: Annotation<Plan | undefined>,
+  architecture: Annotation<Architecture | undefined>,
+  logic: Annotation<LogicDesign | undefined>,
+  config: Annotation<ConfigArtifact | undefined>,
+  /** The files the coder writes, in implementation order. */
+  files: Annotation<PlannedFile[] | undefined>,
+  analyses: Annotation<Record<string, Analysis>>({ reducer: merge, default: () => ({}) }),
+  code: Annotation<Record<string, GeneratedFile>>({ reducer: merge, default: () => ({}) }),
+  /** Every model call with the usage the provider reported. */
+  calls: Annotation<CallRecord[]>({ reducer: concat, default: () => [] }),
+  /** Warnings and repairs worth a user's attention, in the order they happened. */
+  notes: Annotation<string[]>({ reducer: concat, default: () => [] }),
+  status: Annotation<RunStatus | undefined>,
+});
+
+export type PaperToCodeState = typeof PaperToCodeAnnotation.State;
+export type PaperToCodeUpdate = typeof PaperToCodeAnnotation.Update;
+
+export async function paperMarkdownOf(state: { outDir?: string; paper?: PaperRecord }): Promise<string> {
+  if (!state.outDir || !state.paper) throw new Error("the paper has not been loaded yet");
+  return getBlob(state.outDir, state.paper.markdownSha);
+}
+
+/**
+ * What a per-file worker (analyst, coder) receives through Send: the planning
+ * artifacts it needs and the file it works on, not the whole state.
+ */
+export type FileTask = Pick<
+  PaperToCodeState,
+  "outDir" | "paper" | "plan" | "architecture" | "logic" | "config" | "files" | "code"
+> & { target: string; analysis?: Analysis };
+
+export function fileTask(state: PaperToCodeState, target: string): FileTask {
+  const { outDir, paper, plan, architecture, logic, config, files, code } = state;
+  return { outDir, paper, plan, architecture, logic, config, files, code, target, analysis: state.analyses[target] };
+}

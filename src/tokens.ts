@@ -1,0 +1,11 @@
+import { countTokens as countO200k } from "gpt-tokenizer";
+
+/**
+ * Offline token count (o200k_base, the GPT-4o/4.1/o-series encoding). Other
+ * providers tokenize differently; this is an estimate for budgets, never a bill.
+ * Special-token text in a paper is counted as ordinary text rather than throwing.
+ */
+export function countTokens(text: string): number {
+  if (!text) return 0;
+  return countO200k(text, { disallowedSpecial: new Set() });
+}

@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/**
+ * Content-addressed text storage beside a run's output. Graph state holds only
+ * the hash of large texts (the paper, generated code), so checkpoints stay small
+ * and a rewound checkpoint still finds exactly the text it referred to.
+ */
+export function blobDir(outDir: string): string {
+  return join(outDir, ".paper2code", "blobs");
+}
+
+export function hashText(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+export async function putBlob(outDir: string, text: string): Promise<string> {
+  const sha = hashText(text);
+  const dir = blobDir(outDir);
+  await mkdir(dir, { recursive: true });
+  const target = join(dir, sha);
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, text, "utf8");
+  await rename(temp, target);
+  return sha;
+}
+
+const cache = new Map<string, string>();
+
+export async function getBlob(outDir: string, sha: string): Promise<string> {
+  const key = `${outDir}\0${sha}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  let text: string;
+  try {
+    text = await readFile(join(blobDir(outDir), sha), "utf8");
+  } catch {
+    throw new Error(`stored text ${sha.slice(0, 12)} is missing from ${blobDir(outDir)}; was the output folder moved or deleted?`);
+  }
+  if (hashText(text) !== sha) throw new Error(`stored text ${sha.slice(0, 12)} in ${blobDir(outDir)} is corrupt`);
+  cache.set(key, text);
+  return text;
+}
