@@ -14,12 +14,17 @@ export function defaultCheckpointerLocation(env: NodeJS.ProcessEnv = process.env
   return env.PAPER2CODE_CHECKPOINTER ?? join(paper2codeHome(env), "checkpoints.sqlite");
 }
 
+/** Expand a leading `~/` (settings files are not shell-expanded). */
+export function expandHome(path: string): string {
+  return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;
+}
+
 /** Open the checkpointer named by `location`: a SQLite file path (the embedded default). */
 export function openCheckpointer(location: string): BaseCheckpointSaver {
   if (/^postgres(ql)?:\/\//.test(location)) {
     throw new UserError("PostgreSQL checkpointers are not supported by this version; use a SQLite file path", ExitCode.usage);
   }
-  const path = resolve(location);
+  const path = resolve(expandHome(location));
   try {
     mkdirSync(dirname(path), { recursive: true });
     return SqliteSaver.fromConnString(path);

@@ -52,6 +52,7 @@ export function modelSettingsFrom(config?: RunnableConfig, env: NodeJS.ProcessEn
     timeoutSeconds: c.timeoutSeconds,
     maxOutputTokens: c.maxOutputTokens,
     structuredOutput: c.structuredOutput,
+    maxConcurrency: concurrencyFrom(config),
   };
 }
 

@@ -10,15 +10,23 @@ export class Progress {
   }
 
   nodeDone(node: string, update: Record<string, unknown> | undefined) {
-    if (!this.enabled || !update) return;
+    if (!this.enabled || !update || node === "schedule_coding") return;
     const calls = (update.calls as CallRecord[] | undefined) ?? [];
     const tokens = calls.reduce((s, c) => ({ in: s.in + c.inputTokens, out: s.out + c.outputTokens }), { in: 0, out: 0 });
     const usage = calls.length ? `  ${tokens.in.toLocaleString("en")} in / ${tokens.out.toLocaleString("en")} out` : "";
     const file = calls[0]?.file ?? "";
     const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(6);
     const label = LABELS[node] ?? node;
-    const detail = node === "plan_files" ? `${(update.files as unknown[] | undefined)?.length ?? 0} files to write` : file;
-    this.line(`[${seconds}s] ✓ ${label.padEnd(16)} ${detail}${usage}`);
+    const detail =
+      node === "plan_files"
+        ? `${(update.files as unknown[] | undefined)?.length ?? 0} files to write`
+        : node === "ingest"
+          ? `${(update.paper as { tokens?: number } | undefined)?.tokens?.toLocaleString("en") ?? "?"} tokens`
+          : node === "finalize"
+            ? String(update.status ?? "")
+            : file;
+    const mark = node === "finalize" && update.status !== "complete" ? "✗" : "✓";
+    this.line(`[${seconds}s] ${mark} ${label.padEnd(15)} ${detail.padEnd(file ? 24 : 0)}${usage}`);
   }
 }
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
-import { defaultCheckpointerLocation, openCheckpointer } from "../checkpointer.js";
+import { defaultCheckpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
 import { modelSettingsFrom, type Configuration } from "../configuration.js";
 import { AgentOutputError, ExitCode, UserError, errorMessage } from "../errors.js";
 import { createChatModel } from "../models/factory.js";
@@ -69,17 +69,15 @@ export async function runCommand(paperPath: string, options: RunOptions): Promis
   const paper = await loadPaper(paperPath);
 
   const outDir = resolve(
-    options.out ?? file.out ?? join("runs", `${slug(paper.title || basename(paperPath, extname(paperPath)))}-${configurable.thread_id.slice(0, 8)}`),
+    expandHome(options.out ?? file.out ?? "") || join("runs", `${slug(paper.title || basename(paperPath, extname(paperPath)))}-${configurable.thread_id.slice(0, 8)}`),
   );
   checkOutDir(outDir, options.force ?? false);
   const checkpointerLocation = options.checkpointer ?? file.checkpointer ?? defaultCheckpointerLocation();
   const graph = compilePaperToCode(openCheckpointer(checkpointerLocation));
   const progress = new Progress(!options.quiet);
-  const config: RunnableConfig = {
-    configurable,
-    maxConcurrency: configurable.concurrency ?? 4,
-    recursionLimit: 1000,
-  };
+  // Concurrency is enforced by the model client's request queue, not LangGraph's maxConcurrency
+  // (with maxConcurrency 1, LangGraph 1.7 ends a run early when a step has parallel tasks).
+  const config: RunnableConfig = { configurable, recursionLimit: 1000 };
 
   const startedAt = new Date();
   progress.line(`paper2code: "${paper.title}" (${paper.tokens.total.toLocaleString("en")} tokens) with ${describeModel(settings)}`);
@@ -97,7 +95,11 @@ export async function runCommand(paperPath: string, options: RunOptions): Promis
     error = caught;
   }
 
-  const state = (await graph.getState(config)).values as PaperToCodeState;
+  const snapshot = await graph.getState(config);
+  if (!error && snapshot.next.length > 0) {
+    error = new Error(`the graph stopped before finishing (next: ${snapshot.next.join(", ")})`);
+  }
+  const state = snapshot.values as PaperToCodeState;
   const status = error ? "failed" : (state.status ?? "failed");
   const report = await writeRunReport(outDir, state, {
     status,

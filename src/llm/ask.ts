@@ -64,13 +64,23 @@ export async function askWithRepair<T>(
   messages: BaseMessage[],
   meta: AskMeta,
   parse: (text: string) => T,
-  options: Record<string, unknown> = {},
+  options: () => Record<string, unknown> = () => ({}),
 ): Promise<Asked<T>> {
   const calls: CallRecord[] = [];
   const repairs: string[] = [];
   let conversation = messages;
   for (let attempt = 0; attempt < 2; attempt++) {
-    const { message, call } = await invokeOnce(model, conversation, meta, options, repairs.at(-1));
+    let invoked;
+    try {
+      invoked = await invokeOnce(model, conversation, meta, options(), repairs.at(-1));
+    } catch (error) {
+      // The client parses JSON-schema replies itself; a server that ignored the schema makes that throw.
+      if (!(error instanceof SyntaxError) || !model.nativeStructuredOutput) throw error;
+      model.nativeStructuredOutput = false;
+      repairs.push(`the server did not honour JSON-schema output (${error.message}); switched to JSON in text`);
+      invoked = await invokeOnce(model, conversation, meta, options(), repairs.at(-1));
+    }
+    const { message, call } = invoked;
     calls.push(call);
     const text = replyText(message);
     let problem: string;
@@ -107,8 +117,10 @@ export async function askJson<S extends z.ZodType>(
 ): Promise<Asked<z.infer<S>>> {
   const jsonSchema = z.toJSONSchema(schema, { target: "draft-7", io: "input", unrepresentable: "any" });
   const fullTask = `${task}\n\n${prompt("json-reply", { schema: JSON.stringify(jsonSchema) })}`;
-  const options = model.nativeStructuredOutput
-    ? { response_format: { type: "json_schema", json_schema: { name: meta.schemaName, schema: jsonSchema, strict: false } } }
-    : {};
+  // strict: false because OpenAI's strict mode rejects optional fields and open objects.
+  const options = () =>
+    model.nativeStructuredOutput
+      ? { response_format: { type: "json_schema", json_schema: { name: meta.schemaName, schema: jsonSchema, strict: false } }, strict: false }
+      : {};
   return askWithRepair(model, buildMessages(paperMarkdown, fullTask), meta, (text) => schema.parse(extractJson(text)), options);
 }

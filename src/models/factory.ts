@@ -1,5 +1,6 @@
 import { ChatAnthropic } from "@langchain/anthropic";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AsyncCaller } from "@langchain/core/utils/async_caller";
 import { ChatOpenAI } from "@langchain/openai";
 import { ExitCode, UserError } from "../errors.js";
 import { isReasoningModel, OPENAI_COMPATIBLE, parseModelSpec, type ModelSettings } from "./settings.js";
@@ -10,6 +11,19 @@ export interface ResolvedModel {
   name: string;
   /** Whether to ask the provider for JSON-schema constrained output. */
   nativeStructuredOutput: boolean;
+}
+
+// The library's default handler is not exported; a fresh caller carries it.
+const defaultFailedAttempt = (new AsyncCaller({}) as unknown as { onFailedAttempt?: (error: unknown) => unknown }).onFailedAttempt;
+
+/**
+ * Retry what the client retries by default (429, 5xx, connection errors) but not
+ * a reply that JSON-schema mode could not parse: a re-ask with the reason
+ * (or a switch to JSON in text) fixes that, another identical request does not.
+ */
+function onFailedAttempt(error: unknown) {
+  if (error instanceof SyntaxError) throw error;
+  return defaultFailedAttempt?.(error);
 }
 
 /** Build the chat model for `settings`; keys come from the environment. */
@@ -30,6 +44,8 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
       anthropicApiUrl: settings.baseUrl,
       temperature: settings.temperature ?? 0.2,
       maxRetries,
+      maxConcurrency: settings.maxConcurrency,
+      onFailedAttempt,
       maxTokens: settings.maxOutputTokens ?? 16384,
       clientOptions: { timeout },
     });
@@ -56,6 +72,8 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
     configuration: baseUrl ? { baseURL: baseUrl } : undefined,
     maxRetries,
     timeout,
+    maxConcurrency: settings.maxConcurrency,
+    onFailedAttempt,
     ...(reasoning
       ? { reasoning: { effort: settings.reasoningEffort ?? "medium" } }
       : { temperature: settings.temperature ?? 0.2 }),

@@ -14,6 +14,8 @@ export interface ModelSettings {
   timeoutSeconds?: number;
   maxOutputTokens?: number;
   structuredOutput?: StructuredOutputMode;
+  /** Requests in flight at once to this model, across all nodes of the process. */
+  maxConcurrency?: number;
 }
 
 /** Providers reachable through the OpenAI-compatible client, with their usual local addresses. */

@@ -7,7 +7,7 @@ import { TINY_CODE, TINY_FILES, tinyRules } from "../fixtures/tiny-replies.js";
 import { runCli, type CliResult } from "../support/cli.js";
 import { startScriptedServer, type ScriptedServer } from "../support/scripted-server.js";
 
-const PAPER = join(import.meta.dirname, "..", "fixtures", "tiny-paper.md");
+const PAPER = join(import.meta.dirname, "..", "..", "examples", "xor-perceptron.md");
 
 describe("paper2code run against a scripted OpenAI-compatible server", () => {
   let server: ScriptedServer;

@@ -6,28 +6,12 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { extractJson } from "../../src/parsing/json.js";
 import { countTokens } from "../../src/tokens.js";
+import { scriptedRequest, selectReply, type Rule } from "./rules.js";
 
-export interface ChatMessage {
-  role: string;
-  content: string;
-}
-
-export interface ScriptedRequest {
-  body: Record<string, unknown>;
-  messages: ChatMessage[];
-  /** The first user message: the agent's task. */
-  task: string;
-  /** True when the client is re-asking after an unusable reply. */
-  isRepair: boolean;
-}
-
-export interface Rule {
-  name: string;
-  match: (req: ScriptedRequest) => boolean;
-  reply: string | ((req: ScriptedRequest) => string);
-  finishReason?: string;
-}
+export type { ChatMessage, Rule, ScriptedRequest } from "./rules.js";
+export { taskIs } from "./rules.js";
 
 export interface LoggedRequest {
   rule: string | null;
@@ -57,7 +41,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export async function startScriptedServer(rules: Rule[]): Promise<ScriptedServer> {
+export interface ServerOptions {
+  /** Answer JSON-schema requests with bare JSON, as OpenAI and vLLM do (default true). */
+  honourResponseFormat?: boolean;
+}
+
+export async function startScriptedServer(rules: Rule[], options: ServerOptions = {}): Promise<ScriptedServer> {
+  const honour = options.honourResponseFormat ?? true;
   const requests: LoggedRequest[] = [];
   let counter = 0;
   const server: Server = createServer(async (req, res) => {
@@ -74,16 +64,17 @@ export async function startScriptedServer(rules: Rule[]): Promise<ScriptedServer
       role: m.role,
       content: contentText(m.content),
     }));
-    const users = messages.filter((m) => m.role === "user");
-    const scripted: ScriptedRequest = { body, messages, task: users[0]?.content ?? "", isRepair: users.length > 1 };
+    const scripted = scriptedRequest(messages, body);
     const promptTokens = countTokens(messages.map((m) => m.content).join("\n"));
-    const rule = rules.find((r) => r.match(scripted));
-    if (!rule) {
+    const selected = selectReply(rules, scripted);
+    if (!selected) {
       requests.push({ rule: null, status: 400, promptTokens, completionTokens: 0, task: scripted.task, isRepair: scripted.isRepair });
       send(400, { error: { message: `scripted server: no reply for task ${JSON.stringify(scripted.task.slice(0, 120))}`, type: "invalid_request_error" } });
       return;
     }
-    const content = typeof rule.reply === "function" ? rule.reply(scripted) : rule.reply;
+    const { rule } = selected;
+    const wantsJson = (body.response_format as { type?: string } | undefined)?.type === "json_schema";
+    const content = wantsJson && honour ? JSON.stringify(extractJson(selected.content)) : selected.content;
     const completionTokens = countTokens(content);
     requests.push({
       rule: rule.name,
@@ -111,6 +102,3 @@ export async function startScriptedServer(rules: Rule[]): Promise<ScriptedServer
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
-
-/** Rule helpers: match an agent's task by its heading, and a file's task by its path. */
-export const taskIs = (heading: string) => (req: ScriptedRequest) => req.task.includes(`# Task: ${heading}`);

@@ -1,0 +1,53 @@
+import { ChatAnthropic } from "@langchain/anthropic";
+import { ChatOpenAI } from "@langchain/openai";
+import { describe, expect, it } from "vitest";
+import { modelSettingsFrom } from "../../src/configuration.js";
+import { UserError } from "../../src/errors.js";
+import { createChatModel } from "../../src/models/factory.js";
+import { parseModelSpec } from "../../src/models/settings.js";
+
+describe("model specs", () => {
+  it.each([
+    ["openai:gpt-4.1", "openai", "gpt-4.1"],
+    ["ollama:qwen2.5-coder:14b", "ollama", "qwen2.5-coder:14b"],
+    ["anthropic:claude-sonnet-4-5", "anthropic", "claude-sonnet-4-5"],
+    ["gpt-4.1", "openai", "gpt-4.1"],
+    ["qwen2.5:7b", "compat", "qwen2.5:7b"],
+  ])("%s -> %s / %s", (spec, provider, name) => {
+    expect(parseModelSpec(spec)).toEqual({ provider, name });
+  });
+  it("rejects an unknown provider and an empty name", () => {
+    expect(() => parseModelSpec("foo:bar baz")).toThrow(/unknown provider 'foo'/);
+    expect(() => parseModelSpec("openai:")).toThrow(/model name/);
+  });
+});
+
+describe("createChatModel", () => {
+  it("says exactly how to configure a model when there is none", () => {
+    expect(() => modelSettingsFrom({ configurable: {} }, {})).toThrow(/--model openai:gpt-4.1/);
+  });
+  it("needs OPENAI_API_KEY for OpenAI itself, not for a local server", () => {
+    expect(() => createChatModel({ model: "openai:gpt-4.1" }, {})).toThrow(/OPENAI_API_KEY/);
+    const local = createChatModel({ model: "vllm:qwen", baseUrl: "http://127.0.0.1:8000/v1" }, {});
+    expect(local.chat).toBeInstanceOf(ChatOpenAI);
+    expect(local.nativeStructuredOutput).toBe(false);
+  });
+  it("uses reasoning effort for reasoning models and temperature for others", () => {
+    const o3 = createChatModel({ model: "openai:o3-mini", reasoningEffort: "high" }, { OPENAI_API_KEY: "sk-test" }).chat as ChatOpenAI;
+    expect(o3.reasoning).toEqual({ effort: "high" });
+    expect(o3.temperature).toBeUndefined();
+    const gpt = createChatModel({ model: "openai:gpt-4.1", temperature: 0.7 }, { OPENAI_API_KEY: "sk-test" });
+    expect((gpt.chat as ChatOpenAI).temperature).toBe(0.7);
+    expect(gpt.nativeStructuredOutput).toBe(true);
+  });
+  it("honours OPENAI_BASE_URL and the Ollama default address", () => {
+    const viaEnv = createChatModel({ model: "openai:m" }, { OPENAI_BASE_URL: "http://127.0.0.1:9999/v1" }).chat as ChatOpenAI;
+    expect(viaEnv.clientConfig.baseURL).toBe("http://127.0.0.1:9999/v1");
+    const ollama = createChatModel({ model: "ollama:llama3" }, {}).chat as ChatOpenAI;
+    expect(ollama.clientConfig.baseURL).toBe("http://127.0.0.1:11434/v1");
+  });
+  it("builds Anthropic models and asks for their key", () => {
+    expect(() => createChatModel({ model: "anthropic:claude-sonnet-4-5" }, {})).toThrow(UserError);
+    expect(createChatModel({ model: "anthropic:claude-sonnet-4-5" }, { ANTHROPIC_API_KEY: "k" }).chat).toBeInstanceOf(ChatAnthropic);
+  });
+});
