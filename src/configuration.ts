@@ -29,6 +29,10 @@ export const ConfigurationAnnotation = Annotation.Root({
   structuredOutput: Annotation<StructuredOutputMode | undefined>,
   /** How many files are analysed or coded at once (default 4; 1 is the reference's sequential order). */
   concurrency: Annotation<number | undefined>,
+  /** Send the paper's appendix to the agents too (default false: appendix kept apart). */
+  includeAppendix: Annotation<boolean | undefined>,
+  /** Most tokens of paper text sent to the agents; a longer paper is reduced deterministically, with a warning (default 120000, 24000 for local servers). */
+  paperTokenBudget: Annotation<number | undefined>,
   /** Folder under which a run without an explicit outDir writes `<thread_id>/` (default ./runs). */
   outputRoot: Annotation<string | undefined>,
 });
@@ -73,6 +77,15 @@ export function modelFor(config?: RunnableConfig): ResolvedModel {
     models.set(key, model);
   }
   return model;
+}
+
+const LOCAL_PROVIDERS = /^(ollama|vllm|lmstudio|compat):/;
+
+export function paperTokenBudgetFrom(config?: RunnableConfig, env: NodeJS.ProcessEnv = process.env): number {
+  const c = readConfiguration(config);
+  if (c.paperTokenBudget && c.paperTokenBudget > 0) return c.paperTokenBudget;
+  const model = c.model ?? env.PAPER2CODE_MODEL ?? "";
+  return LOCAL_PROVIDERS.test(model) || c.baseUrl ? 24_000 : 120_000;
 }
 
 export function concurrencyFrom(config?: RunnableConfig): number {

@@ -10,6 +10,15 @@ export const ExitCode = {
   badInput: 4,
   model: 5,
   incomplete: 6,
+  // Bad input, one code each so scripts can tell them apart.
+  emptyFile: 10,
+  notAPdf: 11,
+  htmlPage: 12,
+  passwordRequired: 13,
+  passwordWrong: 14,
+  noTextLayer: 15,
+  noPaperInDirectory: 16,
+  pdfLimit: 17,
 } as const;
 
 export class UserError extends Error {

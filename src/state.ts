@@ -13,9 +13,12 @@ export interface PaperRecord {
   title: string;
   kind: PaperKind;
   source: string;
+  /** Tokens of the Markdown the agents read (after any reduction to the budget). */
   tokens: number;
   headings: string[];
   warnings: string[];
+  /** What was left out to fit the token budget. */
+  dropped: string[];
   markdownSha: string;
 }
 
@@ -43,8 +46,8 @@ const concat = <T>(a: T[], b: T[]) => a.concat(b);
 
 /** The state of one paper-to-repository run; defined once, used by every node. */
 export const PaperToCodeAnnotation = Annotation.Root({
-  /** Input: path of the paper (Markdown, text or PaperCoder JSON). */
-  paperPath: Annotation<string | undefined>,
+  /** Input: the paper: a PDF, LaTeX (.tex, folder, .tar.gz), Markdown, text or PaperCoder JSON; or several (LaTeX wins over PDF). */
+  paperPath: Annotation<string | string[] | undefined>,
   /** Input: the paper's text, as an alternative to paperPath (e.g. pasted in Studio). */
   paperText: Annotation<string | undefined>,
   /** Input: where to write repo/, artifacts/ and run.json (default: <outputRoot>/<thread_id>). */

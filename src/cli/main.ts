@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper } from "../paper/load.js";
-import { renderPaperMarkdown } from "../paper/render.js";
+import { fitPaperToBudget } from "../paper/budget.js";
 import { runCommand } from "./run.js";
 
 const number = (name: string, { integer = false, min = 0 } = {}) => (value: string) => {
@@ -22,8 +22,8 @@ export function buildCli(): Command {
 
   program
     .command("run")
-    .description("generate a repository from a paper (Markdown, text or PaperCoder JSON)")
-    .argument("<paper>", "the paper file")
+    .description("generate a repository from a paper")
+    .argument("<paper...>", "PDF, LaTeX (.tex, folder or .tar.gz), Markdown, text or PaperCoder JSON; given a PDF and its LaTeX, LaTeX is read")
     .option("-o, --out <dir>", "output folder (default: runs/<title>-<thread>)")
     .option("-m, --model <provider:name>", "e.g. openai:gpt-4.1, openai:o3-mini, anthropic:claude-sonnet-4-5, ollama:qwen2.5-coder:14b")
     .option("--base-url <url>", "an OpenAI-compatible server (vLLM, Ollama, OpenRouter, LM Studio)")
@@ -34,24 +34,32 @@ export function buildCli(): Command {
     .option("--max-output-tokens <n>", "cap on output tokens per call", number("--max-output-tokens", { integer: true, min: 1 }))
     .addOption(new Option("--structured-output <mode>", "JSON-schema mode of the provider, or JSON in text").choices(["auto", "native", "text"]))
     .option("--concurrency <n>", "files analysed or coded at once (default 4)", number("--concurrency", { integer: true, min: 1 }))
+    .option("--password <password>", "password of an encrypted PDF")
+    .option("--include-appendix", "send the paper's appendix to the agents too")
+    .option("--paper-token-budget <n>", "most tokens of paper sent to the agents (default 120000; 24000 for local servers)", number("--paper-token-budget", { integer: true, min: 1000 }))
     .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
     .option("--checkpointer <path>", "SQLite checkpoint database (default: $PAPER2CODE_HOME/checkpoints.sqlite)")
     .option("--thread-id <id>", "thread id for the checkpointer (default: a new UUID)")
     .option("--force", "write into an output folder that holds other files")
     .option("--json", "print a machine-readable summary on stdout")
     .option("-q, --quiet", "no progress lines")
-    .action(async (paper: string, options) => {
-      process.exitCode = await runCommand(paper, options);
+    .action(async (papers: string[], options) => {
+      process.exitCode = await runCommand(papers, options);
     });
 
   program
     .command("ingest")
-    .description("print the structured paper the agents read")
-    .argument("<paper>", "the paper file")
-    .option("--json", "print the structure as JSON instead of Markdown")
-    .action(async (path: string, options: { json?: boolean }) => {
-      const paper = await loadPaper(path);
-      process.stdout.write(options.json ? `${JSON.stringify(paper, null, 2)}\n` : renderPaperMarkdown(paper));
+    .description("print the paper as the agents read it (Markdown), or its structure (--json)")
+    .argument("<paper...>", "PDF, LaTeX (.tex, folder or .tar.gz), Markdown, text or PaperCoder JSON")
+    .option("--json", "print the structure as JSON: title, abstract, sections, captions, references, appendix, tokens, warnings")
+    .option("--password <password>", "password of an encrypted PDF")
+    .option("--include-appendix", "include the appendix in the Markdown")
+    .option("--token-budget <n>", "reduce the Markdown to this many tokens, as a run would", number("--token-budget", { integer: true, min: 1000 }))
+    .action(async (paths: string[], options: { json?: boolean; password?: string; includeAppendix?: boolean; tokenBudget?: number }) => {
+      const paper = await loadPaper(paths, { password: options.password });
+      const fitted = fitPaperToBudget(paper, options.tokenBudget ?? Number.MAX_SAFE_INTEGER, { includeAppendix: options.includeAppendix });
+      if (fitted.dropped.length) paper.warnings.push(`reduced to ${fitted.tokens} tokens; left out: ${fitted.dropped.join(", ")}`);
+      process.stdout.write(options.json ? `${JSON.stringify(paper, null, 2)}\n` : fitted.markdown);
       for (const warning of paper.warnings) process.stderr.write(`warning: ${warning}\n`);
     });
   return program;

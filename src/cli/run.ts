@@ -26,6 +26,9 @@ export interface RunOptions {
   maxOutputTokens?: number;
   structuredOutput?: Configuration["structuredOutput"];
   concurrency?: number;
+  includeAppendix?: boolean;
+  paperTokenBudget?: number;
+  password?: string;
   config?: string;
   checkpointer?: string;
   threadId?: string;
@@ -48,7 +51,7 @@ function checkOutDir(outDir: string, force: boolean) {
   }
 }
 
-export async function runCommand(paperPath: string, options: RunOptions): Promise<number> {
+export async function runCommand(paperPaths: string[], options: RunOptions): Promise<number> {
   const file = readSettingsFile(options.config);
   const configurable: Configuration & { thread_id: string } = {
     thread_id: options.threadId ?? randomUUID(),
@@ -61,15 +64,19 @@ export async function runCommand(paperPath: string, options: RunOptions): Promis
     maxOutputTokens: options.maxOutputTokens ?? file.maxOutputTokens,
     structuredOutput: options.structuredOutput ?? file.structuredOutput,
     concurrency: options.concurrency ?? file.concurrency,
+    includeAppendix: options.includeAppendix ?? file.includeAppendix,
+    paperTokenBudget: options.paperTokenBudget ?? file.paperTokenBudget,
     outputRoot: undefined,
   };
   // Fail on configuration before any work: no model, a missing key, an unreadable paper.
   const settings = modelSettingsFrom({ configurable });
   createChatModel(settings);
-  const paper = await loadPaper(paperPath);
+  // The password stays in this process: it is not part of the checkpointed configuration.
+  if (options.password) process.env.PAPER2CODE_PDF_PASSWORD = options.password;
+  const paper = await loadPaper(paperPaths, { password: options.password });
 
   const outDir = resolve(
-    expandHome(options.out ?? file.out ?? "") || join("runs", `${slug(paper.title || basename(paperPath, extname(paperPath)))}-${configurable.thread_id.slice(0, 8)}`),
+    expandHome(options.out ?? file.out ?? "") || join("runs", `${slug(paper.title || basename(paperPaths[0]!, extname(paperPaths[0]!)))}-${configurable.thread_id.slice(0, 8)}`),
   );
   checkOutDir(outDir, options.force ?? false);
   const checkpointerLocation = options.checkpointer ?? file.checkpointer ?? defaultCheckpointerLocation();
@@ -85,7 +92,8 @@ export async function runCommand(paperPath: string, options: RunOptions): Promis
 
   let error: unknown;
   try {
-    const stream = await graph.stream({ paperPath: resolve(paperPath), outDir }, { ...config, streamMode: "updates" });
+    const paperPath = paperPaths.length === 1 ? resolve(paperPaths[0]!) : paperPaths.map((p) => resolve(p));
+    const stream = await graph.stream({ paperPath, outDir }, { ...config, streamMode: "updates" });
     for await (const chunk of stream) {
       for (const [node, update] of Object.entries(chunk as Record<string, Record<string, unknown>>)) {
         progress.nodeDone(node, update);

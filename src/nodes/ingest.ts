@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { readConfiguration } from "../configuration.js";
+import { paperTokenBudgetFrom, readConfiguration } from "../configuration.js";
+import { fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper, parsePaperText } from "../paper/load.js";
-import { renderPaperMarkdown } from "../paper/render.js";
 import type { PaperToCodeState, PaperRecord } from "../state.js";
 import { putBlob } from "../workspace/blobs.js";
 import { writeArtifact } from "../workspace/writer.js";
@@ -19,10 +19,17 @@ export async function ingestNode(state: PaperToCodeState, config?: RunnableConfi
   const outDir = resolve(state.outDir ?? defaultOutDir(config));
   let paper;
   if (state.paperText?.trim()) paper = parsePaperText(state.paperText);
-  else if (state.paperPath) paper = await loadPaper(state.paperPath);
-  else throw new UserError("no paper given: set paperPath (a file) or paperText", ExitCode.usage);
+  else if (state.paperPath) paper = await loadPaper(state.paperPath, { password: process.env.PAPER2CODE_PDF_PASSWORD });
+  else throw new UserError("no paper given: set paperPath (a file or folder) or paperText", ExitCode.usage);
 
-  const markdown = renderPaperMarkdown(paper);
+  const budget = paperTokenBudgetFrom(config);
+  const { markdown, tokens, dropped } = fitPaperToBudget(paper, budget, {
+    includeAppendix: readConfiguration(config).includeAppendix ?? false,
+  });
+  const warnings = [...paper.warnings];
+  if (dropped.length) {
+    warnings.push(`the paper (${paper.tokens.total} tokens) exceeds the budget of ${budget} tokens; left out: ${dropped.join(", ")}`);
+  }
   const markdownSha = await putBlob(outDir, markdown);
   await writeArtifact(outDir, "paper.md", markdown);
   await writeArtifact(outDir, "paper.json", `${JSON.stringify(paper, null, 2)}\n`);
@@ -30,10 +37,11 @@ export async function ingestNode(state: PaperToCodeState, config?: RunnableConfi
     title: paper.title,
     kind: paper.source.kind,
     source: paper.source.path,
-    tokens: paper.tokens.total,
+    tokens,
     headings: paper.sections.map((s) => s.heading),
-    warnings: paper.warnings,
+    warnings,
+    dropped,
     markdownSha,
   };
-  return { outDir, paper: record, status: "running" as const, notes: paper.warnings.map((w) => `paper: ${w}`) };
+  return { outDir, paper: record, status: "running" as const, notes: warnings.map((w) => `paper: ${w}`) };
 }
