@@ -3,7 +3,6 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper } from "../paper/load.js";
 import { fitPaperToBudget } from "../paper/budget.js";
-import { runCommand } from "./run.js";
 
 const number = (name: string, { integer = false, min = 0 } = {}) => (value: string) => {
   const n = Number(value);
@@ -44,6 +43,8 @@ export function buildCli(): Command {
     .option("--json", "print a machine-readable summary on stdout")
     .option("-q, --quiet", "no progress lines")
     .action(async (papers: string[], options) => {
+      // Loaded on demand: `ingest` and `--help` should not pay for LangGraph and the model clients.
+      const { runCommand } = await import("./run.js");
       process.exitCode = await runCommand(papers, options);
     });
 

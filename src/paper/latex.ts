@@ -193,6 +193,7 @@ export function texToText(tex: string): string {
   for (const cmd of ["textbf", "textit", "emph", "texttt", "textsc", "underline", "textrm", "mbox", "textsf", "textnormal"]) {
     t = replaceCommand(t, cmd, (arg) => arg);
   }
+  t = t.replace(/\\LaTeX\b\s*(\{\})?/g, "LaTeX").replace(/\\TeX\b\s*(\{\})?/g, "TeX");
   t = t.replace(/\{\\(em|bf|it|sc|tt|rm|sf|sl)\s+([^{}]*)\}/g, "$2");
   t = replaceCommand(t, "footnote", (arg) => ` (footnote: ${arg.trim()})`);
   t = replaceCommand(t, "url", (arg) => arg);

@@ -9,6 +9,7 @@ import { parseMarkdown } from "./markdown.js";
 import { parsePaperCoderJson } from "./papercoder-json.js";
 import { layoutPdf } from "./pdf/layout.js";
 import { readPdf, type PdfLimits } from "./pdf/read.js";
+import { repairTruncatedPdf } from "./pdf/repair.js";
 import { parsePlainText } from "./text.js";
 import type { Paper, PaperDraft, PaperKind } from "./types.js";
 
@@ -139,17 +140,33 @@ async function loadFile(path: string, options: LoadOptions): Promise<PaperDraft>
 }
 
 async function loadPdf(bytes: Buffer, path: string, options: LoadOptions): Promise<PaperDraft> {
-  const raw = await readPdf(new Uint8Array(bytes), path, options);
+  const truncated = !bytes.subarray(Math.max(0, bytes.length - 2048)).toString("latin1").includes("%%EOF");
+  let raw;
+  let recovered: number | undefined;
+  try {
+    raw = await readPdf(new Uint8Array(bytes), path, options);
+  } catch (error) {
+    // A cut file loses its catalog and page tree (they come last); rebuild them and try once more.
+    const repaired = truncated && error instanceof UserError && error.exitCode === ExitCode.notAPdf ? repairTruncatedPdf(bytes) : undefined;
+    if (!repaired) throw error;
+    raw = await readPdf(repaired.bytes, path, options).catch(() => {
+      throw new UserError(`${path}: the PDF is truncated and could not be recovered (${(error as Error).message})`, ExitCode.notAPdf);
+    });
+    recovered = repaired.pages;
+  }
   const chars = raw.pages.reduce((n, p) => n + p.items.reduce((m, i) => m + i.text.trim().length, 0), 0);
   if (chars < 100 * Math.min(raw.pages.length, 3)) {
+    if (truncated) throw new UserError(`${path}: the PDF is truncated and no text could be recovered from it`, ExitCode.notAPdf);
     throw new UserError(
       `${path}: the PDF has no text layer (a scanned paper?); use the LaTeX source (arXiv: https://arxiv.org/e-print/<id>) or OCR it first`,
       ExitCode.noTextLayer,
     );
   }
   const draft = layoutPdf(raw, path);
-  if (!bytes.subarray(Math.max(0, bytes.length - 2048)).toString("latin1").includes("%%EOF")) {
-    draft.warnings.unshift("the PDF looks truncated (no %%EOF at its end); some text may be missing");
+  if (truncated) {
+    draft.warnings.unshift(
+      `the PDF looks truncated (no %%EOF at its end)${recovered ? `; recovered ${recovered} pages` : ""}; some text may be missing`,
+    );
   }
   return draft;
 }

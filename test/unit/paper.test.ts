@@ -116,8 +116,8 @@ describe("plain text and PaperCoder JSON", () => {
 
 describe("bad input fails with a clear UserError", () => {
   const cases: [string, string | Buffer, RegExp, number][] = [
-    ["empty.md", "", /empty/, ExitCode.badInput],
-    ["page.pdf", "<!doctype html><html><body>404</body></html>", /HTML page/, ExitCode.badInput],
+    ["empty.md", "", /empty/, ExitCode.emptyFile],
+    ["page.pdf", "<!doctype html><html><body>404</body></html>", /HTML page/, ExitCode.htmlPage],
     ["bad.json", '{"title": ', /does not parse/, ExitCode.badInput],
     ["other.json", '{"hello": 1}', /not a PaperCoder/, ExitCode.badInput],
     ["blob.bin", Buffer.from([1, 2, 0, 3, 4]), /binary/, ExitCode.badInput],

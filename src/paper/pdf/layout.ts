@@ -227,17 +227,22 @@ function headingsFromOutline(lines: Line[], outline: RawPdf["outline"]): Heading
 /** Headings found from typography: numbered or well-known titles set larger or bold than the body text. */
 function headingsFromFonts(lines: Line[], body: number): HeadingMark[] {
   const marks: HeadingMark[] = [];
+  let afterReferences = false;
   for (const [index, line] of lines.entries()) {
     const text = line.text;
+    // "A Study of Things" is a title, "A Proofs" after the references an appendix heading; "A.1 Setup" or "B. Details" is one anywhere.
+    const lettered = LETTERED_HEADING.exec(text);
+    const letteredOk = lettered !== null && (afterReferences || /^[A-H](\.\d|\.\s)/.test(text));
     if (text.length > 100 || /[.,;:]$/.test(text.replace(/\.$/, text.match(/^\d/) ? "" : "."))) continue;
     const emphasised = line.bold || line.size >= body + 0.9;
     if (!emphasised || line.size < body - 0.6) continue;
-    const numbered = NUMBERED_HEADING.exec(text) ?? LETTERED_HEADING.exec(text);
+    const numbered = NUMBERED_HEADING.exec(text) ?? (letteredOk ? lettered : null);
     if (numbered) {
       if (/\d\s*[=<>]/.test(text) || /^\d+\s+\d/.test(text)) continue; // table rows, equations
       marks.push({ index, span: 1, level: numbered[1]!.split(".").length, heading: text });
     } else if (NAMED_HEADING.test(text.replace(/[.:]$/, ""))) {
       marks.push({ index, span: 1, level: 1, heading: text.replace(/[.:]$/, "") });
+      if (/^(references|bibliography)/i.test(text)) afterReferences = true;
     }
   }
   return marks;
@@ -365,7 +370,7 @@ export function referenceEntries(lines: Line[]): string[] {
   const labelled = lines.filter((l) => /^\[\d+\]/.test(l.text)).length;
   const starts: boolean[] = lines.map((line, i) => {
     if (i === 0) return true;
-    if (labelled >= 3) return /^\[\d+\]/.test(line.text);
+    if (labelled >= 2) return /^\[\d+\]/.test(line.text);
     const prev = lines[i - 1]!;
     if (prev.page !== line.page || prev.column !== line.column) return /^[A-Z]/.test(line.text) && /[.]$/.test(prev.text);
     const indentStart = line.x < prev.x - 3; // continuation lines are indented (hanging indent)
