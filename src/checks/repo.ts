@@ -1,0 +1,140 @@
+import { posix } from "node:path";
+import { DISTRIBUTION_OF, requirementName, STDLIB } from "./packages.js";
+import { analysePython, type PyModuleFacts } from "./python.js";
+
+export type CheckKind = "syntax" | "import" | "imported-name" | "requirement" | "config-key" | "entrypoint";
+
+export interface CodeIssue {
+  check: CheckKind;
+  file: string;
+  line?: number;
+  message: string;
+  /** For a missing requirement: the distribution to add. */
+  requirement?: string;
+}
+
+export interface CodeCheckReport {
+  ok: boolean;
+  filesChecked: number;
+  issues: CodeIssue[];
+  counts: Record<CheckKind, number>;
+}
+
+export interface RepositoryUnderCheck {
+  /** Generated files by repository path. */
+  files: Map<string, string>;
+  /** Dotted keys of config.yaml; undefined when config.yaml does not parse (key checks are skipped). */
+  configKeys?: string[];
+  requirements: string[];
+  entrypoint: string;
+}
+
+/** The module a dotted import names, as a repository file, if it is one. */
+function resolveModule(files: Map<string, string>, from: string, module: string, level: number): string | undefined {
+  const parts = module ? module.split(".") : [];
+  const bases: string[] = [];
+  if (level > 0) {
+    let dir = posix.dirname(from);
+    for (let i = 1; i < level; i++) dir = posix.dirname(dir);
+    bases.push(dir === "." ? "" : dir);
+  } else {
+    // Scripts run from the repository root; a file's own folder is on sys.path when it runs as a script.
+    bases.push("", posix.dirname(from) === "." ? "" : posix.dirname(from));
+  }
+  for (const base of bases) {
+    const stem = posix.join(base, ...parts);
+    for (const candidate of [`${stem}.py`, posix.join(stem, "__init__.py")]) {
+      if (files.has(candidate.replace(/^\.\//, ""))) return candidate.replace(/^\.\//, "");
+    }
+  }
+  return undefined;
+}
+
+function isPackageDir(files: Map<string, string>, dir: string): boolean {
+  return [...files.keys()].some((f) => f.startsWith(`${dir}/`));
+}
+
+/**
+ * Static checks of a generated repository: Python syntax, intra-repository
+ * imports and imported names, third-party imports covered by requirements.txt,
+ * config keys read by the code present in config.yaml, and an entry point.
+ */
+export async function checkRepository(repo: RepositoryUnderCheck): Promise<CodeCheckReport> {
+  const issues: CodeIssue[] = [];
+  const facts = new Map<string, PyModuleFacts>();
+  for (const [path, source] of repo.files) {
+    if (path.endsWith(".py")) facts.set(path, await analysePython(source));
+  }
+  const required = new Set(repo.requirements.map(requirementName));
+  const keys = repo.configKeys ? new Set(repo.configKeys) : undefined;
+
+  for (const [path, f] of facts) {
+    for (const e of f.syntaxErrors) issues.push({ check: "syntax", file: path, line: e.line, message: e.message });
+    for (const imp of f.imports) {
+      const target = resolveModule(repo.files, path, imp.module, imp.level);
+      const top = imp.module.split(".")[0]!;
+      if (target) {
+        const targetFacts = facts.get(target);
+        if (!targetFacts || targetFacts.starImport) continue;
+        for (const name of imp.names) {
+          if (name === "*" || targetFacts.defines.has(name)) continue;
+          const submodule = resolveModule(repo.files, path, imp.module ? `${imp.module}.${name}` : name, imp.level);
+          if (submodule) continue;
+          issues.push({ check: "imported-name", file: path, line: imp.line, message: `imports ${name} from ${target}, which does not define it` });
+        }
+        continue;
+      }
+      if (imp.level > 0) {
+        issues.push({ check: "import", file: path, line: imp.line, message: `relative import of ${".".repeat(imp.level)}${imp.module} does not resolve to a generated file` });
+        continue;
+      }
+      if (STDLIB.has(top)) continue;
+      const distribution = DISTRIBUTION_OF[top];
+      const local = isPackageDir(repo.files, top) || repo.files.has(`${top}.py`);
+      if (required.has(top.toLowerCase().replace(/_/g, "-")) || (distribution && required.has(distribution))) continue;
+      if (distribution && !local) {
+        issues.push({
+          check: "requirement",
+          file: path,
+          line: imp.line,
+          message: `imports ${top}, but requirements.txt lacks ${distribution}`,
+          requirement: distribution,
+        });
+      } else {
+        issues.push({
+          check: "import",
+          file: path,
+          line: imp.line,
+          message: `imports ${imp.module}, which is neither a generated file, the standard library, nor in requirements.txt`,
+        });
+      }
+    }
+    if (keys) {
+      const reported = new Set<string>();
+      for (const read of f.configReads) {
+        const dotted = read.path.join(".");
+        if (keys.has(dotted) || reported.has(dotted)) continue;
+        // A read below a leaf (e.g. a list index written as a string) is not a missing key.
+        if (read.path.some((_, i) => i > 0 && keys.has(read.path.slice(0, i).join(".")) && !hasChildren(keys, read.path.slice(0, i).join(".")))) continue;
+        reported.add(dotted);
+        issues.push({ check: "config-key", file: path, line: read.line, message: `reads config key ${dotted}, which config.yaml does not have` });
+      }
+    }
+  }
+
+  const entry = repo.entrypoint;
+  if (!repo.files.has(entry)) {
+    issues.push({ check: "entrypoint", file: entry, message: `the entry point ${entry} was not generated` });
+  } else if (entry.endsWith(".py") && !facts.get(entry)?.hasMainGuard) {
+    issues.push({ check: "entrypoint", file: entry, message: `the entry point ${entry} has no \`if __name__ == "__main__":\` block` });
+  }
+
+  const counts = { syntax: 0, import: 0, "imported-name": 0, requirement: 0, "config-key": 0, entrypoint: 0 } as Record<CheckKind, number>;
+  for (const issue of issues) counts[issue.check]++;
+  return { ok: issues.length === 0, filesChecked: facts.size, issues, counts };
+}
+
+function hasChildren(keys: Set<string>, prefix: string): boolean {
+  for (const k of keys) if (k.startsWith(`${prefix}.`)) return true;
+  return false;
+}
