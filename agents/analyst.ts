@@ -22,12 +22,10 @@ export const AnalysisSchema = z.object({
 });
 export type Analysis = z.infer<typeof AnalysisSchema>;
 
-/** Analyst: a detailed specification of one file, run once per file in parallel. */
-export async function analystNode(input: FileTask, config?: RunnableConfig) {
+export function analystTask(input: FileTask): string {
   const path = input.target;
   const file = input.files!.find((f) => f.path === path)!;
-  const paperMarkdown = await paperMarkdownOf(input);
-  const task = prompt("analyst", {
+  return prompt("analyst", {
     path,
     plan: renderPlan(input.plan!),
     architecture: renderArchitecture(input.architecture!),
@@ -37,7 +35,13 @@ export async function analystNode(input: FileTask, config?: RunnableConfig) {
     dependsOn: file.dependsOn.join(", ") || "none",
     conventions: input.logic!.sharedConventions,
   });
-  const asked = await askJson(modelFor(config), paperMarkdown, task, AnalysisSchema, {
+}
+
+/** Analyst: a detailed specification of one file, run once per file in parallel. */
+export async function analystNode(input: FileTask, config?: RunnableConfig) {
+  const path = input.target;
+  const paperMarkdown = await paperMarkdownOf(input);
+  const asked = await askJson(modelFor(config), paperMarkdown, analystTask(input), AnalysisSchema, {
     agent: "analyst",
     file: path,
     schemaName: "file_analysis",

@@ -20,17 +20,23 @@ export const ArchitectureSchema = z.object({
 });
 export type Architecture = z.infer<typeof ArchitectureSchema>;
 
+/** The architect's reply: paths normalised and confined (an unsafe one makes the reply re-asked), diagrams unfenced. */
+export const ArchitectureReplySchema = ArchitectureSchema.transform((a) => ({
+  ...a,
+  files: validatedPaths(a.files, (files) => normalizeFileList(files)),
+  classDiagram: stripMermaidFence(a.classDiagram),
+  sequenceDiagram: stripMermaidFence(a.sequenceDiagram),
+}));
+
+export const architectTask = (state: Pick<PaperToCodeState, "plan">) => prompt("architect", { plan: renderPlan(state.plan!) });
+
 /** Architect: turns the plan into a file list and Mermaid class and sequence diagrams. */
 export async function architectNode(state: PaperToCodeState, config?: RunnableConfig) {
   const paperMarkdown = await paperMarkdownOf(state);
-  const task = prompt("architect", { plan: renderPlan(state.plan!) });
-  const schema = ArchitectureSchema.transform((a) => ({
-    ...a,
-    files: validatedPaths(a.files, (files) => normalizeFileList(files)),
-    classDiagram: stripMermaidFence(a.classDiagram),
-    sequenceDiagram: stripMermaidFence(a.sequenceDiagram),
-  }));
-  const asked = await askJson(modelFor(config), paperMarkdown, task, schema, { agent: "architect", schemaName: "architecture" });
+  const asked = await askJson(modelFor(config), paperMarkdown, architectTask(state), ArchitectureReplySchema, {
+    agent: "architect",
+    schemaName: "architecture",
+  });
   await writeArtifact(state.outDir!, "architecture.md", renderArchitecture(asked.value));
   return { architecture: asked.value, calls: asked.calls, notes: asked.repairs.map((r) => `architect re-asked: ${r}`) };
 }

@@ -22,6 +22,18 @@ async function dependencyCode(input: FileTask, dependsOn: string[]): Promise<str
   return parts.length > 0 ? parts.join("\n\n") : "(this file depends on no other repository file)";
 }
 
+async function saveCode(input: FileTask, code: string, note: string | undefined): Promise<GeneratedFile> {
+  const sha = await putBlob(input.outDir!, code);
+  await writeRepoFile(input.outDir!, input.target, code);
+  return {
+    path: input.target,
+    sha,
+    bytes: Buffer.byteLength(code),
+    lines: code.split("\n").length - 1,
+    ...(note ? { note } : {}),
+  };
+}
+
 /** Coder: writes one file, given the paper, the plan, its analysis and the code it depends on. */
 export async function coderNode(input: FileTask, config?: RunnableConfig) {
   const path = input.target;
@@ -43,18 +55,35 @@ export async function coderNode(input: FileTask, config?: RunnableConfig) {
     extractCode(text, path),
   );
   const { code, note } = asked.value;
-  const sha = await putBlob(input.outDir!, code);
-  await writeRepoFile(input.outDir!, path, code);
-  const generated: GeneratedFile = {
-    path,
-    sha,
-    bytes: Buffer.byteLength(code),
-    lines: code.split("\n").length - 1,
-    ...(note ? { note } : {}),
-  };
+  const generated = await saveCode(input, code, note);
   return {
     code: { [path]: generated },
     calls: asked.calls,
     notes: [...asked.repairs.map((r) => `coder re-asked for ${path}: ${r}`), ...(note ? [`${path}: ${note}`] : [])],
+  };
+}
+
+/** Coder, repairing: rewrites one file so the static checks' problems in it are gone. */
+export async function repairCodeNode(input: FileTask, config?: RunnableConfig) {
+  const path = input.target;
+  const file = input.files!.find((f) => f.path === path)!;
+  const current = await getBlob(input.outDir!, input.code![path]!.sha);
+  const task = prompt("repair-code", {
+    path,
+    problems: (input.issues ?? []).map((i) => `- line ${i.line ?? "?"}: [${i.check}] ${i.message}`).join("\n") || "(none)",
+    code: current,
+    config: input.config!.yaml,
+    files: renderFileTable(input.files!),
+    dependencies: await dependencyCode(input, file.dependsOn),
+    packages: input.logic!.requiredPackages.join(", ") || "(none)",
+  });
+  const asked = await askWithRepair(modelFor(config), buildMessages(await paperMarkdownOf(input), task), { agent: "coder", file: path }, (text) =>
+    extractCode(text, path),
+  );
+  const generated = await saveCode(input, asked.value.code, asked.value.note);
+  return {
+    code: { [path]: generated },
+    calls: asked.calls,
+    notes: [`${path}: repaired (${(input.issues ?? []).map((i) => i.check).join(", ")})`],
   };
 }

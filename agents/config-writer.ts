@@ -1,17 +1,26 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
 import { modelFor } from "../src/configuration.js";
+import { AgentOutputError } from "../src/errors.js";
 import { askWithRepair, buildMessages } from "../src/llm/ask.js";
+import type { ResolvedModel } from "../src/models/factory.js";
+import { findFences, stripReasoning } from "../src/parsing/reply.js";
 import { extractYaml } from "../src/parsing/yaml.js";
 import { prompt } from "../src/prompts.js";
 import { renderPlan } from "../src/render/artifacts.js";
 import { paperMarkdownOf, type PaperToCodeState } from "../src/state.js";
 import { writeArtifact } from "../src/workspace/writer.js";
 
-/** config.yaml as text (kept verbatim, comments and all) and the dotted keys it defines. */
+/**
+ * config.yaml as text (kept verbatim, comments and all) and the dotted keys it
+ * defines. Text that still does not parse after a re-ask is kept with
+ * valid=false: the verifier reports it and a refine round can fix it.
+ */
 export const ConfigArtifactSchema = z.object({
   yaml: z.string().min(1),
-  keys: z.array(z.string()).min(1),
+  keys: z.array(z.string()),
+  valid: z.boolean(),
+  error: z.string().optional(),
 });
 export type ConfigArtifact = z.infer<typeof ConfigArtifactSchema>;
 
@@ -27,14 +36,31 @@ export function flattenKeys(value: unknown, prefix = ""): string[] {
 
 export function parseConfigReply(text: string): ConfigArtifact {
   const { text: yaml, value } = extractYaml(text);
-  return ConfigArtifactSchema.parse({ yaml, keys: flattenKeys(value) });
+  return ConfigArtifactSchema.parse({ yaml, keys: flattenKeys(value), valid: true });
 }
+
+/** Ask for config.yaml (one re-ask on invalid YAML); keep unparseable text as an invalid artifact rather than fail the run. */
+export async function askConfig(model: ResolvedModel, paperMarkdown: string, task: string, agent: string) {
+  try {
+    return await askWithRepair(model, buildMessages(paperMarkdown, task), { agent }, parseConfigReply);
+  } catch (error) {
+    if (!(error instanceof AgentOutputError) || error.reply === undefined || !/YAML/.test(error.message)) throw error;
+    const fence = findFences(stripReasoning(error.reply)).find((f) => /^ya?ml\b/i.test(f.info)) ?? findFences(error.reply)[0];
+    const yaml = `${(fence ? fence.body : stripReasoning(error.reply)).trim()}\n`;
+    return {
+      value: { yaml, keys: [], valid: false, error: error.message.replace(/^.*?: /, "") } as ConfigArtifact,
+      calls: error.calls ?? [],
+      repairs: [`config.yaml still invalid after a re-ask; kept for the verifier: ${error.message}`],
+    };
+  }
+}
+
+export const configWriterTask = (state: Pick<PaperToCodeState, "plan">) => prompt("config-writer", { plan: renderPlan(state.plan!) });
 
 /** Config writer: config.yaml with the paper's settings, each traceable, nothing invented. */
 export async function configWriterNode(state: PaperToCodeState, config?: RunnableConfig) {
   const paperMarkdown = await paperMarkdownOf(state);
-  const task = prompt("config-writer", { plan: renderPlan(state.plan!) });
-  const asked = await askWithRepair(modelFor(config), buildMessages(paperMarkdown, task), { agent: "config_writer" }, parseConfigReply);
+  const asked = await askConfig(modelFor(config), paperMarkdown, configWriterTask(state), "config_writer");
   await writeArtifact(state.outDir!, "config.yaml", asked.value.yaml);
   return { config: asked.value, calls: asked.calls, notes: asked.repairs.map((r) => `config writer re-asked: ${r}`) };
 }

@@ -27,14 +27,8 @@ export const LogicDesignSchema = z.object({
 });
 export type LogicDesign = z.infer<typeof LogicDesignSchema>;
 
-/** Logic designer: each file's logic and dependencies, the implementation order and the packages. */
-export async function logicDesignerNode(state: PaperToCodeState, config?: RunnableConfig) {
-  const paperMarkdown = await paperMarkdownOf(state);
-  const task = prompt("logic-designer", {
-    plan: renderPlan(state.plan!),
-    architecture: renderArchitecture(state.architecture!),
-  });
-  const schema = LogicDesignSchema.transform((design) => ({
+/** The logic designer's reply with every path normalised and confined. */
+export const LogicDesignReplySchema = LogicDesignSchema.transform((design) => ({
     ...design,
     files: validatedPaths(design.files, normalizeFileList).map((f) => ({
       ...f,
@@ -43,9 +37,23 @@ export async function logicDesignerNode(state: PaperToCodeState, config?: Runnab
     implementationOrder: validatedPaths(design.implementationOrder.map((path) => ({ path })), (p) => p.map(normalizeRepoPath)).map(
       (d) => d.path,
     ),
-  }));
-  const asked = await askJson(modelFor(config), paperMarkdown, task, schema, { agent: "logic_designer", schemaName: "logic_design" });
-  await writeArtifact(state.outDir!, "logic.json", `${JSON.stringify(asked.value, null, 2)}\n`);
-  await writeArtifact(state.outDir!, "logic.md", renderLogic(asked.value));
+}));
+
+export const logicDesignerTask = (state: Pick<PaperToCodeState, "plan" | "architecture">) =>
+  prompt("logic-designer", { plan: renderPlan(state.plan!), architecture: renderArchitecture(state.architecture!) });
+
+/** Logic designer: each file's logic and dependencies, the implementation order and the packages. */
+export async function logicDesignerNode(state: PaperToCodeState, config?: RunnableConfig) {
+  const paperMarkdown = await paperMarkdownOf(state);
+  const asked = await askJson(modelFor(config), paperMarkdown, logicDesignerTask(state), LogicDesignReplySchema, {
+    agent: "logic_designer",
+    schemaName: "logic_design",
+  });
+  await writeLogicArtifacts(state.outDir!, asked.value);
   return { logic: asked.value, calls: asked.calls, notes: asked.repairs.map((r) => `logic designer re-asked: ${r}`) };
+}
+
+export async function writeLogicArtifacts(outDir: string, logic: LogicDesign) {
+  await writeArtifact(outDir, "logic.json", `${JSON.stringify(logic, null, 2)}\n`);
+  await writeArtifact(outDir, "logic.md", renderLogic(logic));
 }

@@ -1,53 +1,91 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { END, Send, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
-import { analystNode } from "../agents/analyst.js";
 import { architectNode } from "../agents/architect.js";
-import { coderNode } from "../agents/coder.js";
+import { coderNode, repairCodeNode } from "../agents/coder.js";
 import { configWriterNode } from "../agents/config-writer.js";
 import { logicDesignerNode } from "../agents/logic-designer.js";
 import { plannerNode } from "../agents/planner.js";
 import { ConfigurationAnnotation } from "../src/configuration.js";
+import { checkCodeNode, issuesFor } from "../src/nodes/check-code.js";
 import { finalizeNode } from "../src/nodes/finalize.js";
 import { ingestNode } from "../src/nodes/ingest.js";
 import { planFilesNode } from "../src/nodes/plan-files.js";
 import { nextCodingTasks } from "../src/nodes/schedule.js";
+import { afterVerify, refineNode, STAGES, verifyNode } from "../src/review/nodes.js";
 import { fileTask, PaperToCodeAnnotation, type PaperToCodeState } from "../src/state.js";
+import { buildAnalysisGraph } from "./analysis.js";
+
+const pass = () => ({});
 
 /**
- * ingest -> planner -> (architect -> logic_designer) || config_writer -> plan_files
- *   -> analyst x N (Send) -> schedule_coding <-> coder (Send, dependency order) -> finalize
+ * ingest -> planner -> verify_plan (<-> refine_plan)
+ *   -> architect -> verify_architecture (<-> refine) -> logic_designer -> verify_logic (<-> refine) -> logic_ready --+
+ *   -> config_writer -> verify_config (<-> refine) -> config_ready ---------------------------------------------------+-> plan_files
+ * plan_files -> analysis x N (Send; subgraph analyst -> verify <-> refine)
+ *   -> schedule_coding <-> coder x ready files (Send, dependency order)
+ *   -> check_code (<-> repair_code x failing files) -> finalize
  */
 export function buildPaperToCodeGraph() {
+  const stage = (name: "plan" | "architecture" | "logic" | "config", next: string | string[]) =>
+    afterVerify<PaperToCodeState>(name, `refine_${name}`, next);
   return new StateGraph(PaperToCodeAnnotation, ConfigurationAnnotation)
     .addNode("ingest", ingestNode)
     .addNode("planner", plannerNode)
+    .addNode("verify_plan", verifyNode<PaperToCodeState>(STAGES.plan))
+    .addNode("refine_plan", refineNode<PaperToCodeState>(STAGES.plan))
     .addNode("architect", architectNode)
+    .addNode("verify_architecture", verifyNode<PaperToCodeState>(STAGES.architecture))
+    .addNode("refine_architecture", refineNode<PaperToCodeState>(STAGES.architecture))
     .addNode("logic_designer", logicDesignerNode)
+    .addNode("verify_logic", verifyNode<PaperToCodeState>(STAGES.logic))
+    .addNode("refine_logic", refineNode<PaperToCodeState>(STAGES.logic))
+    .addNode("logic_ready", pass)
     .addNode("config_writer", configWriterNode)
+    .addNode("verify_config", verifyNode<PaperToCodeState>(STAGES.config))
+    .addNode("refine_config", refineNode<PaperToCodeState>(STAGES.config))
+    .addNode("config_ready", pass)
     .addNode("plan_files", planFilesNode)
-    .addNode("analyst", analystNode)
-    .addNode("schedule_coding", () => ({}))
+    .addNode("analysis", buildAnalysisGraph())
+    .addNode("schedule_coding", pass)
     .addNode("coder", coderNode)
+    .addNode("check_code", checkCodeNode)
+    .addNode("repair_code", repairCodeNode)
     .addNode("finalize", finalizeNode)
     .addEdge(START, "ingest")
     .addEdge("ingest", "planner")
-    .addEdge("planner", "architect")
-    .addEdge("planner", "config_writer")
-    .addEdge("architect", "logic_designer")
-    .addEdge(["logic_designer", "config_writer"], "plan_files")
-    .addConditionalEdges("plan_files", (state: PaperToCodeState) =>
-      state.files!.map((f) => new Send("analyst", fileTask(state, f.path))),
-    )
-    .addEdge("analyst", "schedule_coding")
+    .addEdge("planner", "verify_plan")
+    .addConditionalEdges("verify_plan", stage("plan", ["architect", "config_writer"]), ["refine_plan", "architect", "config_writer"])
+    .addEdge("refine_plan", "verify_plan")
+    .addEdge("architect", "verify_architecture")
+    .addConditionalEdges("verify_architecture", stage("architecture", "logic_designer"), ["refine_architecture", "logic_designer"])
+    .addEdge("refine_architecture", "verify_architecture")
+    .addEdge("logic_designer", "verify_logic")
+    .addConditionalEdges("verify_logic", stage("logic", "logic_ready"), ["refine_logic", "logic_ready"])
+    .addEdge("refine_logic", "verify_logic")
+    .addEdge("config_writer", "verify_config")
+    .addConditionalEdges("verify_config", stage("config", "config_ready"), ["refine_config", "config_ready"])
+    .addEdge("refine_config", "verify_config")
+    .addEdge(["logic_ready", "config_ready"], "plan_files")
+    .addConditionalEdges("plan_files", (state: PaperToCodeState) => state.files!.map((f) => new Send("analysis", fileTask(state, f.path))), ["analysis"])
+    .addEdge("analysis", "schedule_coding")
     .addConditionalEdges(
       "schedule_coding",
       (state: PaperToCodeState, config: RunnableConfig) => {
         const next = nextCodingTasks(state, config);
-        return next.length === 0 ? "finalize" : next.map((path) => new Send("coder", fileTask(state, path)));
+        return next.length === 0 ? "check_code" : next.map((path) => new Send("coder", fileTask(state, path)));
       },
-      ["coder", "finalize"],
+      ["coder", "check_code"],
     )
     .addEdge("coder", "schedule_coding")
+    .addConditionalEdges(
+      "check_code",
+      (state: PaperToCodeState) => {
+        const files = state.codeChecks.at(-1)?.repairedFiles ?? [];
+        return files.length === 0 ? "finalize" : files.map((path) => new Send("repair_code", fileTask(state, path, issuesFor(state, path))));
+      },
+      ["repair_code", "finalize"],
+    )
+    .addEdge("repair_code", "check_code")
     .addEdge("finalize", END);
 }
 

@@ -4,6 +4,9 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { createChatModel, type ResolvedModel } from "./models/factory.js";
 import { HOW_TO_CONFIGURE_A_MODEL, type ModelSettings, type ReasoningEffort, type StructuredOutputMode } from "./models/settings.js";
 import { ExitCode, UserError } from "./errors.js";
+import { REFINE_DEFAULTS, type RefineStage } from "./refine-settings.js";
+
+export { REFINE_DEFAULTS, REFINE_STAGES, type RefineStage } from "./refine-settings.js";
 
 /**
  * The graph's configurable settings: what LangGraph Studio shows and edits,
@@ -33,6 +36,18 @@ export const ConfigurationAnnotation = Annotation.Root({
   includeAppendix: Annotation<boolean | undefined>,
   /** Most tokens of paper text sent to the agents; a longer paper is reduced deterministically, with a warning (default 120000, 24000 for local servers). */
   paperTokenBudget: Annotation<number | undefined>,
+  /** Verify/refine rounds for the plan (0: deterministic checks only, no verifier call). Default 1. */
+  refinePlan: Annotation<number | undefined>,
+  /** Verify/refine rounds for the architecture. Default 1. */
+  refineArchitecture: Annotation<number | undefined>,
+  /** Verify/refine rounds for the logic design. Default 1. */
+  refineLogic: Annotation<number | undefined>,
+  /** Verify/refine rounds for config.yaml. Default 1. */
+  refineConfig: Annotation<number | undefined>,
+  /** Verify/refine rounds for each file's analysis (costs up to 2 calls per file per round). Default 0. */
+  refineAnalysis: Annotation<number | undefined>,
+  /** Repair rounds after the static checks of the generated code (a coder call per failing file). Default 2. */
+  repairCode: Annotation<number | undefined>,
   /** Folder under which a run without an explicit outDir writes `<thread_id>/` (default ./runs). */
   outputRoot: Annotation<string | undefined>,
 });
@@ -86,6 +101,25 @@ export function paperTokenBudgetFrom(config?: RunnableConfig, env: NodeJS.Proces
   if (c.paperTokenBudget && c.paperTokenBudget > 0) return c.paperTokenBudget;
   const model = c.model ?? env.PAPER2CODE_MODEL ?? "";
   return LOCAL_PROVIDERS.test(model) || c.baseUrl ? 24_000 : 120_000;
+}
+
+const REFINE_FIELD: Record<RefineStage, keyof Configuration> = {
+  plan: "refinePlan",
+  architecture: "refineArchitecture",
+  logic: "refineLogic",
+  config: "refineConfig",
+  analysis: "refineAnalysis",
+  code: "repairCode",
+};
+
+/** The bound on verify -> refine rounds for a stage. */
+export function refineRoundsFrom(config: RunnableConfig | undefined, stage: RefineStage): number {
+  const value = readConfiguration(config)[REFINE_FIELD[stage]];
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : REFINE_DEFAULTS[stage];
+}
+
+export function refineField(stage: RefineStage): keyof Configuration {
+  return REFINE_FIELD[stage];
 }
 
 export function concurrencyFrom(config?: RunnableConfig): number {

@@ -37,6 +37,8 @@ export class AgentOutputError extends Error {
     readonly agent: string,
     message: string,
     readonly reply?: string,
+    /** The calls made before giving up, so their usage is still counted. */
+    readonly calls?: import("./llm/usage.js").CallRecord[],
   ) {
     super(`${agent}: ${message}`);
     this.name = "AgentOutputError";

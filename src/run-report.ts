@@ -12,7 +12,12 @@ const STAGE_OF_AGENT: Record<string, string> = {
   coder: "coding",
 };
 
-export const stageOf = (call: CallRecord) => STAGE_OF_AGENT[call.agent] ?? call.agent;
+/** Verifier and refiner calls are counted under the stage of the artifact they review. */
+function stageOfReview(call: CallRecord): string {
+  return call.file ? (call.agent === "refiner" || call.agent === "verifier" ? "analysis" : "coding") : "planning";
+}
+
+export const stageOf = (call: CallRecord) => STAGE_OF_AGENT[call.agent] ?? stageOfReview(call);
 
 export interface RunReportExtra {
   threadId?: string;
@@ -47,6 +52,8 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
     files: Object.values(state.code ?? {}).map(({ path, bytes, lines }) => ({ path, bytes, lines })),
     usage: { total: byAgent.total, byStage: byStage.byKey, byAgent: byAgent.byKey, byModel: byModel.byKey },
     timings: extra.timings,
+    reviews: summarizeReviews(state),
+    checks: summarizeChecks(state),
     notes: state.notes ?? [],
     calls,
   };
@@ -56,4 +63,35 @@ export async function writeRunReport(outDir: string, state: Partial<PaperToCodeS
   const report = buildRunReport(state, extra);
   await writeFileAtomic(join(outDir, "run.json"), `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+function summarizeReviews(state: Partial<PaperToCodeState>) {
+  const out: Record<string, { rounds: number; refined: number; passed: boolean; score?: number; issuesLeft: number }> = {};
+  for (const r of state.reviews ?? []) {
+    const key = r.file ? `${r.stage}:${r.file}` : r.stage;
+    const prev = out[key];
+    out[key] = {
+      rounds: (prev?.rounds ?? 0) + 1,
+      refined: (prev?.refined ?? 0) + (r.action === "refine" ? 1 : 0),
+      passed: r.passed,
+      ...(r.score !== undefined ? { score: r.score } : {}),
+      issuesLeft: r.passed ? 0 : r.issues.length,
+    };
+  }
+  return out;
+}
+
+function summarizeChecks(state: Partial<PaperToCodeState>) {
+  const rounds = state.codeChecks ?? [];
+  const last = rounds.at(-1);
+  if (!last) return undefined;
+  return {
+    ok: last.report.ok,
+    rounds: rounds.length,
+    repairedFiles: [...new Set(rounds.flatMap((r) => r.repairedFiles))],
+    addedRequirements: rounds.flatMap((r) => r.addedRequirements),
+    firstRound: rounds[0]!.report.counts,
+    remaining: last.report.counts,
+    issues: last.report.issues,
+  };
 }

@@ -4,7 +4,9 @@ import type { Architecture } from "../agents/architect.js";
 import type { ConfigArtifact } from "../agents/config-writer.js";
 import type { LogicDesign } from "../agents/logic-designer.js";
 import type { Plan } from "../agents/planner.js";
+import type { CodeCheckReport, CodeIssue } from "./checks/repo.js";
 import type { CallRecord } from "./llm/usage.js";
+import type { ReviewRecord } from "./review/types.js";
 import type { PaperKind } from "./paper/types.js";
 import { getBlob } from "./workspace/blobs.js";
 
@@ -66,8 +68,23 @@ export const PaperToCodeAnnotation = Annotation.Root({
   calls: Annotation<CallRecord[]>({ reducer: concat, default: () => [] }),
   /** Warnings and repairs worth a user's attention, in the order they happened. */
   notes: Annotation<string[]>({ reducer: concat, default: () => [] }),
+  /** Every verification round of every artifact. */
+  reviews: Annotation<ReviewRecord[]>({ reducer: concat, default: () => [] }),
+  /** Every static check of the generated code, one per round. */
+  codeChecks: Annotation<CodeCheckRound[]>({ reducer: concat, default: () => [] }),
+  /** Requirements added by code repair (imports the logic design's package list missed). */
+  extraRequirements: Annotation<string[]>({ reducer: concat, default: () => [] }),
   status: Annotation<RunStatus | undefined>,
 });
+
+/** One round of static checks of the generated code, and what was done about it. */
+export interface CodeCheckRound {
+  round: number;
+  report: CodeCheckReport;
+  /** Files sent back to the coder, and requirements added, after this round. */
+  repairedFiles: string[];
+  addedRequirements: string[];
+}
 
 export type PaperToCodeState = typeof PaperToCodeAnnotation.State;
 export type PaperToCodeUpdate = typeof PaperToCodeAnnotation.Update;
@@ -84,9 +101,31 @@ export async function paperMarkdownOf(state: { outDir?: string; paper?: PaperRec
 export type FileTask = Pick<
   PaperToCodeState,
   "outDir" | "paper" | "plan" | "architecture" | "logic" | "config" | "files" | "code"
-> & { target: string; analysis?: Analysis };
+> & { target: string; analysis?: Analysis; issues?: CodeIssue[] };
 
-export function fileTask(state: PaperToCodeState, target: string): FileTask {
+export function fileTask(state: PaperToCodeState, target: string, issues?: CodeIssue[]): FileTask {
   const { outDir, paper, plan, architecture, logic, config, files, code } = state;
-  return { outDir, paper, plan, architecture, logic, config, files, code, target, analysis: state.analyses[target] };
+  return { outDir, paper, plan, architecture, logic, config, files, code, target, analysis: state.analyses[target], ...(issues ? { issues } : {}) };
 }
+
+/** The state of one file's analysis subgraph: its task, and what it adds to the run. */
+export const FileAnalysisOutput = Annotation.Root({
+  analyses: Annotation<Record<string, Analysis>>({ reducer: merge, default: () => ({}) }),
+  calls: Annotation<CallRecord[]>({ reducer: concat, default: () => [] }),
+  notes: Annotation<string[]>({ reducer: concat, default: () => [] }),
+  reviews: Annotation<ReviewRecord[]>({ reducer: concat, default: () => [] }),
+});
+
+export const FileAnalysisAnnotation = Annotation.Root({
+  ...FileAnalysisOutput.spec,
+  target: Annotation<string>,
+  outDir: Annotation<string | undefined>,
+  paper: Annotation<PaperRecord | undefined>,
+  plan: Annotation<Plan | undefined>,
+  architecture: Annotation<Architecture | undefined>,
+  logic: Annotation<LogicDesign | undefined>,
+  config: Annotation<ConfigArtifact | undefined>,
+  files: Annotation<PlannedFile[] | undefined>,
+  code: Annotation<Record<string, GeneratedFile>>({ reducer: merge, default: () => ({}) }),
+});
+export type FileAnalysisState = typeof FileAnalysisAnnotation.State;

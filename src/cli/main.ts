@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper } from "../paper/load.js";
+import { REFINE_DEFAULTS, REFINE_STAGES, type RefineStage } from "../refine-settings.js";
 import { fitPaperToBudget } from "../paper/budget.js";
 
 const number = (name: string, { integer = false, min = 0 } = {}) => (value: string) => {
@@ -11,6 +12,20 @@ const number = (name: string, { integer = false, min = 0 } = {}) => (value: stri
   }
   return n;
 };
+
+/** "plan=2,config=1", "all=1" or "0" -> rounds per stage. */
+export function parseRefine(value: string): Partial<Record<RefineStage, number>> {
+  const rounds: Partial<Record<RefineStage, number>> = {};
+  for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [name, count] = part.includes("=") ? part.split("=") : ["all", part];
+    const n = Number(count);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--refine ${part}: rounds must be a whole number >= 0`);
+    if (name === "all") for (const stage of REFINE_STAGES) rounds[stage] = n;
+    else if ((REFINE_STAGES as readonly string[]).includes(name!)) rounds[name as RefineStage] = n;
+    else throw new InvalidArgumentError(`--refine ${part}: unknown stage '${name}' (stages: ${REFINE_STAGES.join(", ")}, all)`);
+  }
+  return rounds;
+}
 
 export function buildCli(): Command {
   const program = new Command()
@@ -34,6 +49,11 @@ export function buildCli(): Command {
     .addOption(new Option("--structured-output <mode>", "JSON-schema mode of the provider, or JSON in text").choices(["auto", "native", "text"]))
     .option("--concurrency <n>", "files analysed or coded at once (default 4)", number("--concurrency", { integer: true, min: 1 }))
     .option("--password <password>", "password of an encrypted PDF")
+    .option(
+      "--refine <rounds>",
+      `verify/refine rounds per stage, e.g. plan=2,config=1 or 0 for none (stages: ${REFINE_STAGES.join(", ")}; defaults: ${REFINE_STAGES.map((s) => `${s}=${REFINE_DEFAULTS[s]}`).join(",")})`,
+      parseRefine,
+    )
     .option("--include-appendix", "send the paper's appendix to the agents too")
     .option("--paper-token-budget <n>", "most tokens of paper sent to the agents (default 120000; 24000 for local servers)", number("--paper-token-budget", { integer: true, min: 1000 }))
     .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")

@@ -4,7 +4,7 @@ import { basename, extname, join, resolve } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
 import { defaultCheckpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
-import { modelSettingsFrom, type Configuration } from "../configuration.js";
+import { modelSettingsFrom, REFINE_STAGES, refineField, type Configuration, type RefineStage } from "../configuration.js";
 import { AgentOutputError, ExitCode, UserError, errorMessage } from "../errors.js";
 import { createChatModel } from "../models/factory.js";
 import { describeModel } from "../models/settings.js";
@@ -29,6 +29,7 @@ export interface RunOptions {
   includeAppendix?: boolean;
   paperTokenBudget?: number;
   password?: string;
+  refine?: Partial<Record<RefineStage, number>>;
   config?: string;
   checkpointer?: string;
   threadId?: string;
@@ -67,7 +68,8 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     includeAppendix: options.includeAppendix ?? file.includeAppendix,
     paperTokenBudget: options.paperTokenBudget ?? file.paperTokenBudget,
     outputRoot: undefined,
-  };
+    ...refineSettings(file.refine, options.refine),
+  } as Configuration & { thread_id: string };
   // Fail on configuration before any work: no model, a missing key, an unreadable paper.
   const settings = modelSettingsFrom({ configurable });
   createChatModel(settings);
@@ -150,4 +152,12 @@ function timingsOf(state: PaperToCodeState, wallMs: number) {
 function summaryOf(report: Awaited<ReturnType<typeof writeRunReport>>) {
   const { calls: _calls, ...rest } = report;
   return rest;
+}
+
+/** Refine rounds per stage: the settings file's, then the flag's on top. */
+function refineSettings(fromFile: number | Partial<Record<RefineStage, number>> | undefined, fromFlag: Partial<Record<RefineStage, number>> | undefined) {
+  const rounds: Partial<Record<RefineStage, number>> =
+    typeof fromFile === "number" ? Object.fromEntries(REFINE_STAGES.map((s) => [s, fromFile])) : { ...fromFile };
+  Object.assign(rounds, fromFlag);
+  return Object.fromEntries(Object.entries(rounds).map(([stage, n]) => [refineField(stage as RefineStage), n]));
 }

@@ -92,7 +92,7 @@ export async function askWithRepair<T>(
     } catch (error) {
       if (!(error instanceof ReplyParseError) && !(error instanceof z.ZodError)) throw error;
       problem = error instanceof z.ZodError ? describeZodError(error) : error.message;
-      if (attempt === 1) throw new AgentOutputError(meta.agent, `unusable reply after a re-ask: ${problem}`, text);
+      if (attempt === 1) throw new AgentOutputError(meta.agent, `unusable reply after a re-ask: ${problem}`, text, calls);
     }
     repairs.push(problem);
     conversation = [...messages, new AIMessage(text), new HumanMessage(prompt("repair", { problem }))];

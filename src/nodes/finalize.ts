@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { readConfiguration } from "../configuration.js";
+import { requirementsOf } from "./check-code.js";
 import { renderRepoReadme, renderRequirements } from "../render/repo-files.js";
 import { writeRunReport } from "../run-report.js";
 import type { PaperToCodeState } from "../state.js";
@@ -21,7 +22,7 @@ export async function missingFiles(outDir: string, paths: string[]): Promise<str
 export async function finalizeNode(state: PaperToCodeState, config?: RunnableConfig) {
   const outDir = state.outDir!;
   await writeRepoFile(outDir, "config.yaml", state.config!.yaml);
-  await writeRepoFile(outDir, "requirements.txt", renderRequirements(state.logic!.requiredPackages));
+  await writeRepoFile(outDir, "requirements.txt", renderRequirements(requirementsOf(state)));
   await writeRepoFile(outDir, "README.md", renderRepoReadme(state));
   const planned = [...(state.files ?? []).map((f) => f.path), "config.yaml", "requirements.txt", "README.md"];
   const missing = await missingFiles(outDir, planned);

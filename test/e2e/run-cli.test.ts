@@ -71,10 +71,10 @@ describe("paper2code run against a scripted OpenAI-compatible server", () => {
     expect(run.paper.title).toBe("Learning XOR with a Two-Layer Perceptron");
   });
 
-  it("made each planning call once and each file's analysis and coding once", () => {
+  it("made each planning call once, one passing verification per planning stage, each file's analysis and coding once", () => {
     const counts = new Map<string, number>();
     for (const r of server.requests) counts.set(r.rule ?? "unmatched", (counts.get(r.rule ?? "unmatched") ?? 0) + 1);
     const expected = ["planner", "architect", "logic_designer", "config_writer", ...TINY_FILES.flatMap((p) => [`analyst:${p}`, `coder:${p}`])];
-    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(expected.map((k) => [k, 1])));
+    expect(Object.fromEntries(counts)).toEqual({ ...Object.fromEntries(expected.map((k) => [k, 1])), verifier: 4 });
   });
 });

@@ -1,0 +1,52 @@
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { checkRepository, type CodeIssue } from "../checks/repo.js";
+import { refineRoundsFrom } from "../configuration.js";
+import type { CodeCheckRound, PaperToCodeState } from "../state.js";
+import { getBlob } from "../workspace/blobs.js";
+import { writeArtifact } from "../workspace/writer.js";
+
+export function requirementsOf(state: Pick<PaperToCodeState, "logic" | "extraRequirements">): string[] {
+  return [...(state.logic?.requiredPackages ?? []), ...(state.extraRequirements ?? [])];
+}
+
+/**
+ * Static checks of the generated repository. With repair rounds left, a
+ * missing requirement is added here (the import is right, the list was not)
+ * and the files with other problems go back to the coder.
+ */
+export async function checkCodeNode(state: PaperToCodeState, config?: RunnableConfig) {
+  const files = new Map<string, string>();
+  for (const file of Object.values(state.code)) files.set(file.path, await getBlob(state.outDir!, file.sha));
+  const input = {
+    files,
+    configKeys: state.config?.valid ? state.config.keys : undefined,
+    entrypoint: state.logic!.entrypoint,
+  };
+  let report = await checkRepository({ ...input, requirements: requirementsOf(state) });
+  const round = state.codeChecks.length;
+  const repairsLeft = round < refineRoundsFrom(config, "code");
+  const addedRequirements = repairsLeft ? [...new Set(report.issues.flatMap((i) => (i.requirement ? [i.requirement] : [])))] : [];
+  if (addedRequirements.length) {
+    report = await checkRepository({ ...input, requirements: [...requirementsOf(state), ...addedRequirements] });
+  }
+  const repairedFiles = repairsLeft ? filesToRepair(report.issues, files) : [];
+  const record: CodeCheckRound = { round, report, repairedFiles, addedRequirements };
+  await writeArtifact(state.outDir!, `checks/round-${round}.json`, `${JSON.stringify(record, null, 2)}\n`);
+  await writeArtifact(state.outDir!, "checks.json", `${JSON.stringify({ ...report, rounds: round + 1 }, null, 2)}\n`);
+  const notes = [
+    ...(addedRequirements.length ? [`code checks: added to requirements.txt: ${addedRequirements.join(", ")}`] : []),
+    ...(!report.ok && repairedFiles.length === 0
+      ? [`code checks: ${report.issues.length} problem(s) remain: ${report.issues.map((i) => `${i.file}: ${i.message}`).join("; ")}`]
+      : []),
+  ];
+  return { codeChecks: [record], extraRequirements: addedRequirements, notes };
+}
+
+/** Files with problems the coder can fix (a missing entry point file is not one: there is nothing to edit). */
+function filesToRepair(issues: CodeIssue[], files: Map<string, string>): string[] {
+  return [...new Set(issues.filter((i) => files.has(i.file) && i.check !== "requirement").map((i) => i.file))];
+}
+
+export function issuesFor(state: PaperToCodeState, path: string): CodeIssue[] {
+  return state.codeChecks.at(-1)?.report.issues.filter((i) => i.file === path) ?? [];
+}

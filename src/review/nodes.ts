@@ -1,0 +1,195 @@
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { AnalysisSchema, analystTask, type Analysis } from "../../agents/analyst.js";
+import { ArchitectureReplySchema, architectTask, type Architecture } from "../../agents/architect.js";
+import { askConfig, configWriterTask, type ConfigArtifact } from "../../agents/config-writer.js";
+import { LogicDesignReplySchema, logicDesignerTask, writeLogicArtifacts, type LogicDesign } from "../../agents/logic-designer.js";
+import { PlanSchema, type Plan } from "../../agents/planner.js";
+import { refineTask } from "../../agents/refiner.js";
+import { verdictIssues, verifyArtifact } from "../../agents/verifier.js";
+import { modelFor, refineRoundsFrom, type RefineStage } from "../configuration.js";
+import { askJson, type Asked } from "../llm/ask.js";
+import type { ResolvedModel } from "../models/factory.js";
+import { prompt } from "../prompts.js";
+import { renderAnalysis, renderArchitecture, renderLogic, renderPlan } from "../render/artifacts.js";
+import { paperMarkdownOf, type FileTask, type PaperToCodeState } from "../state.js";
+import { writeArtifact } from "../workspace/writer.js";
+import { checkAnalysis, checkArchitecture, checkConfig, checkLogic, checkPlan } from "./stage-checks.js";
+import type { ReviewIssue, ReviewRecord, ReviewStage } from "./types.js";
+
+/** What the verify and refine nodes need to know about one kind of artifact. */
+interface StageSpec<S, T> {
+  stage: ReviewStage;
+  rounds: RefineStage;
+  get(state: S): T;
+  /** What the verifier reads. */
+  show(value: T): string;
+  /** What the refiner edits (the format it must answer in). */
+  current(value: T): string;
+  extension: string;
+  context(state: S): string;
+  checks(state: S, value: T): ReviewIssue[];
+  instructions(state: S): string;
+  refine(model: ResolvedModel, paper: string, task: string, state: S): Promise<Asked<T>>;
+  update(value: T, state: S): Partial<PaperToCodeState>;
+  write(outDir: string, value: T, state: S): Promise<unknown>;
+}
+
+type PlanningState = PaperToCodeState;
+const json = (v: unknown) => JSON.stringify(v, null, 2);
+
+const plan: StageSpec<PlanningState, Plan> = {
+  stage: "plan",
+  rounds: "plan",
+  get: (s) => s.plan!,
+  show: renderPlan,
+  current: json,
+  extension: "json",
+  context: () => "",
+  checks: (_, v) => checkPlan(v),
+  instructions: () => prompt("planner"),
+  refine: (m, paper, task) => askJson(m, paper, task, PlanSchema, { agent: "refiner", schemaName: "plan" }),
+  update: (v) => ({ plan: v }),
+  write: (out, v) => writeArtifact(out, "plan.md", renderPlan(v)),
+};
+
+const architecture: StageSpec<PlanningState, Architecture> = {
+  stage: "architecture",
+  rounds: "architecture",
+  get: (s) => s.architecture!,
+  show: renderArchitecture,
+  current: json,
+  extension: "json",
+  context: (s) => renderPlan(s.plan!),
+  checks: (_, v) => checkArchitecture(v),
+  instructions: architectTask,
+  refine: (m, paper, task) => askJson(m, paper, task, ArchitectureReplySchema, { agent: "refiner", schemaName: "architecture" }),
+  update: (v) => ({ architecture: v }),
+  write: (out, v) => writeArtifact(out, "architecture.md", renderArchitecture(v)),
+};
+
+const logic: StageSpec<PlanningState, LogicDesign> = {
+  stage: "logic",
+  rounds: "logic",
+  get: (s) => s.logic!,
+  show: renderLogic,
+  current: json,
+  extension: "json",
+  context: (s) => `${renderPlan(s.plan!)}\n\n${renderArchitecture(s.architecture!)}`,
+  checks: (s, v) => checkLogic(v, s.architecture!),
+  instructions: logicDesignerTask,
+  refine: (m, paper, task) => askJson(m, paper, task, LogicDesignReplySchema, { agent: "refiner", schemaName: "logic_design" }),
+  update: (v) => ({ logic: v }),
+  write: (out, v) => writeLogicArtifacts(out, v),
+};
+
+const config: StageSpec<PlanningState, ConfigArtifact> = {
+  stage: "config",
+  rounds: "config",
+  get: (s) => s.config!,
+  show: (v) => `\`\`\`yaml\n${v.yaml}\`\`\``,
+  current: (v) => `\`\`\`yaml\n${v.yaml}\`\`\``,
+  extension: "yaml",
+  context: (s) => renderPlan(s.plan!),
+  checks: (s, v) => checkConfig(v, s.plan!),
+  instructions: configWriterTask,
+  refine: (m, paper, task) => askConfig(m, paper, task, "refiner"),
+  update: (v) => ({ config: v }),
+  write: (out, v) => writeArtifact(out, "config.yaml", v.yaml),
+};
+
+const analysis: StageSpec<FileTask & { analyses: Record<string, Analysis> }, Analysis> = {
+  stage: "analysis",
+  rounds: "analysis",
+  get: (s) => s.analyses[s.target]!,
+  show: (v) => json(v),
+  current: json,
+  extension: "json",
+  context: (s) => `${renderLogic(s.logic!)}\n\n## config.yaml\n\n\`\`\`yaml\n${s.config!.yaml}\`\`\``,
+  checks: (s, v) => checkAnalysis(v, s.config!, s.target),
+  instructions: analystTask,
+  refine: (m, paper, task, s) => askJson(m, paper, task, AnalysisSchema, { agent: "refiner", file: s.target, schemaName: "file_analysis" }),
+  update: (v, s) => ({ analyses: { [s.target]: v } }),
+  write: (out, v, s) => writeArtifact(out, `analysis/${s.target}.md`, renderAnalysis(s.target, v)),
+};
+
+export const STAGES = { plan, architecture, logic, config, analysis };
+
+type ReviewState = { outDir?: string; paper?: PaperToCodeState["paper"]; reviews: ReviewRecord[]; target?: string };
+
+const reviewsOf = (state: ReviewState, stage: ReviewStage) =>
+  state.reviews.filter((r) => r.stage === stage && r.file === state.target);
+
+const reviewDir = (stage: ReviewStage, file?: string) => (file ? `reviews/${stage}/${file}` : `reviews/${stage}`);
+
+/** Verify node: deterministic checks always; the verifier's verdict when the stage has refine rounds. */
+export function verifyNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
+  return async (state: S, runConfig?: RunnableConfig) => {
+    const value = spec.get(state);
+    const checks = spec.checks(state, value);
+    const max = refineRoundsFrom(runConfig, spec.rounds);
+    const prior = reviewsOf(state, spec.stage);
+    const refinesDone = prior.filter((r) => r.action === "refine").length;
+    let verdict;
+    let calls: Asked<unknown>["calls"] = [];
+    if (max > 0) {
+      const asked = await verifyArtifact(modelFor(runConfig), await paperMarkdownOf(state), {
+        stage: spec.stage,
+        file: state.target,
+        artifact: spec.show(value),
+        context: spec.context(state),
+        checks,
+      });
+      verdict = asked.value;
+      calls = asked.calls;
+    }
+    const issues = [...checks, ...(verdict ? verdictIssues(verdict) : [])];
+    const passed = (verdict?.passed ?? true) && !issues.some((i) => i.severity === "high");
+    const action: ReviewRecord["action"] = passed ? "accepted" : refinesDone < max ? "refine" : "gave-up";
+    const record: ReviewRecord = {
+      stage: spec.stage,
+      ...(state.target ? { file: state.target } : {}),
+      round: prior.length,
+      passed,
+      ...(verdict ? { score: verdict.score, summary: verdict.summary } : {}),
+      issues,
+      action,
+    };
+    await writeArtifact(state.outDir!, `${reviewDir(spec.stage, state.target)}/round-${record.round}-verdict.json`, `${json(record)}\n`);
+    const where = state.target ? `${spec.stage} of ${state.target}` : spec.stage;
+    const notes =
+      action === "gave-up"
+        ? [`${where}: ${issues.length} problem(s) remain after ${refinesDone} refine round(s): ${issues.map((i) => i.problem).join("; ")}`]
+        : [];
+    return { reviews: [record], calls, notes };
+  };
+}
+
+/** After a verify node: refine when the last verdict asked for it, else go on. */
+export function afterVerify<S extends ReviewState>(stage: ReviewStage, refineNode: string, next: string | string[]) {
+  return (state: S) => (reviewsOf(state, stage).at(-1)?.action === "refine" ? refineNode : next);
+}
+
+/** Refine node: the critique of the last round turned into a corrected artifact; before and after are kept. */
+export function refineNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
+  return async (state: S, runConfig?: RunnableConfig) => {
+    const last = reviewsOf(state, spec.stage).at(-1)!;
+    const value = spec.get(state);
+    const task = refineTask({
+      stage: spec.stage,
+      file: state.target,
+      instructions: spec.instructions(state),
+      current: spec.current(value),
+      critique: last.issues,
+    });
+    const asked = await spec.refine(modelFor(runConfig), await paperMarkdownOf(state), task, state);
+    const dir = reviewDir(spec.stage, state.target);
+    await writeArtifact(state.outDir!, `${dir}/round-${last.round}-before.${spec.extension}`, spec.current(value));
+    await writeArtifact(state.outDir!, `${dir}/round-${last.round}-after.${spec.extension}`, spec.current(asked.value));
+    await spec.write(state.outDir!, asked.value, state);
+    return {
+      ...spec.update(asked.value, state),
+      calls: asked.calls,
+      notes: asked.repairs.map((r) => `refiner re-asked for ${spec.stage}: ${r}`),
+    };
+  };
+}
