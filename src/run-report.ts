@@ -90,7 +90,7 @@ function summarizeChecks(state: Partial<PaperToCodeState>) {
     rounds: rounds.length,
     repairedFiles: [...new Set(rounds.flatMap((r) => r.repairedFiles))],
     addedRequirements: rounds.flatMap((r) => r.addedRequirements),
-    firstRound: rounds[0]!.report.counts,
+    firstRound: rounds[0]!.found,
     remaining: last.report.counts,
     issues: last.report.issues,
   };

@@ -80,6 +80,9 @@ export const PaperToCodeAnnotation = Annotation.Root({
 /** One round of static checks of the generated code, and what was done about it. */
 export interface CodeCheckRound {
   round: number;
+  /** What the checks found, before any requirement was added in this round. */
+  found: CodeCheckReport["counts"];
+  /** The report after requirements were added (the same when none were). */
   report: CodeCheckReport;
   /** Files sent back to the coder, and requirements added, after this round. */
   repairedFiles: string[];

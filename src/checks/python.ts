@@ -152,10 +152,19 @@ export async function analysePython(source: string): Promise<PyModuleFacts> {
   if (!tree) return facts;
   const root = tree.rootNode;
   if (root.hasError) {
-    walk(root, (n) => {
-      if (n.type === "ERROR") facts.syntaxErrors.push({ line: line(n), message: `syntax error near ${JSON.stringify(n.text.slice(0, 40))}` });
-      else if (n.isMissing) facts.syntaxErrors.push({ line: line(n), message: `missing ${n.type}` });
-    });
+    // One report per problem: the outermost ERROR node (not its children), or a MISSING token.
+    const visit = (n: Node) => {
+      if (n.type === "ERROR") {
+        facts.syntaxErrors.push({ line: line(n), message: `syntax error near ${JSON.stringify(n.text.split("\n")[0]!.slice(0, 60))}` });
+        return;
+      }
+      if (n.isMissing) {
+        facts.syntaxErrors.push({ line: line(n), message: `missing ${n.type}` });
+        return;
+      }
+      for (const child of n.children) if (child && (child.hasError || child.isMissing)) visit(child);
+    };
+    visit(root);
     if (facts.syntaxErrors.length === 0) facts.syntaxErrors.push({ line: 1, message: "syntax error" });
   }
   topLevelDefines(root, facts);

@@ -69,13 +69,16 @@ export async function checkRepository(repo: RepositoryUnderCheck): Promise<CodeC
   const keys = repo.configKeys ? new Set(repo.configKeys) : undefined;
 
   for (const [path, f] of facts) {
-    for (const e of f.syntaxErrors) issues.push({ check: "syntax", file: path, line: e.line, message: e.message });
+    // One syntax issue per file: a parser's later errors mostly follow from its first.
+    const [first, ...more] = f.syntaxErrors;
+    if (first) issues.push({ check: "syntax", file: path, line: first.line, message: `${first.message}${more.length ? ` (and ${more.length} more)` : ""}` });
     for (const imp of f.imports) {
       const target = resolveModule(repo.files, path, imp.module, imp.level);
       const top = imp.module.split(".")[0]!;
       if (target) {
         const targetFacts = facts.get(target);
-        if (!targetFacts || targetFacts.starImport) continue;
+        // A module with a syntax error has unreliable definitions: its own syntax issue covers it.
+        if (!targetFacts || targetFacts.starImport || targetFacts.syntaxErrors.length > 0) continue;
         for (const name of imp.names) {
           if (name === "*" || targetFacts.defines.has(name)) continue;
           const submodule = resolveModule(repo.files, path, imp.module ? `${imp.module}.${name}` : name, imp.level);

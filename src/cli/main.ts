@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setMaxListeners } from "node:events";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper } from "../paper/load.js";
@@ -87,6 +88,8 @@ export function buildCli(): Command {
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  // Parallel graph tasks each listen on the run's AbortSignal; more than Node's default 10 is expected.
+  setMaxListeners(256);
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {

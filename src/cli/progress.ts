@@ -10,7 +10,7 @@ export class Progress {
   }
 
   nodeDone(node: string, update: Record<string, unknown> | undefined) {
-    if (!this.enabled || !update || node === "schedule_coding") return;
+    if (!this.enabled || !update || node === "schedule_coding" || node.endsWith("_ready")) return;
     const calls = (update.calls as CallRecord[] | undefined) ?? [];
     const tokens = calls.reduce((s, c) => ({ in: s.in + c.inputTokens, out: s.out + c.outputTokens }), { in: 0, out: 0 });
     const usage = calls.length ? `  ${tokens.in.toLocaleString("en")} in / ${tokens.out.toLocaleString("en")} out` : "";
@@ -24,7 +24,14 @@ export class Progress {
           ? `${(update.paper as { tokens?: number } | undefined)?.tokens?.toLocaleString("en") ?? "?"} tokens`
           : node === "finalize"
             ? String(update.status ?? "")
-            : file;
+            : node.startsWith("verify_")
+              ? String((update.reviews as { action?: string }[] | undefined)?.[0]?.action ?? "")
+              : node === "check_code"
+                ? (() => {
+                    const round = (update.codeChecks as { report: { issues: unknown[] } }[] | undefined)?.[0];
+                    return round ? `${round.report.issues.length} problem(s)` : "";
+                  })()
+                : file;
     const mark = node === "finalize" && update.status !== "complete" ? "✗" : "✓";
     this.line(`[${seconds}s] ${mark} ${label.padEnd(15)} ${detail.padEnd(file ? 24 : 0)}${usage}`);
   }
@@ -40,4 +47,15 @@ const LABELS: Record<string, string> = {
   analyst: "analyst",
   coder: "coder",
   finalize: "finalize",
+  verify_plan: "verify plan",
+  verify_architecture: "verify arch.",
+  verify_logic: "verify logic",
+  verify_config: "verify config",
+  refine_plan: "refine plan",
+  refine_architecture: "refine arch.",
+  refine_logic: "refine logic",
+  refine_config: "refine config",
+  analysis: "analyst",
+  check_code: "static checks",
+  repair_code: "repair",
 };

@@ -133,6 +133,16 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     `${status === "complete" ? "done" : "INCOMPLETE"}: ${report.files.length} files in ${join(outDir, "repo")}; ` +
       `${total.calls} calls, ${total.inputTokens.toLocaleString("en")} input / ${total.outputTokens.toLocaleString("en")} output tokens`,
   );
+  const checks = report.checks;
+  if (checks) {
+    progress.line(
+      checks.ok
+        ? `static checks: all passed${checks.rounds > 1 ? ` after ${checks.rounds - 1} repair round(s)` : ""}`
+        : `static checks: ${checks.issues.length} problem(s) remain, see ${join(outDir, "artifacts", "checks.json")}`,
+    );
+  }
+  const unresolved = Object.entries(report.reviews).filter(([, r]) => !r.passed).map(([k]) => k);
+  if (unresolved.length) progress.line(`reviews with problems left: ${unresolved.join(", ")} (see artifacts/reviews/)`);
   if (status !== "complete") {
     throw new UserError(`run incomplete: ${state.notes.at(-1) ?? "see run.json"}`, ExitCode.incomplete);
   }

@@ -22,15 +22,16 @@ export async function checkCodeNode(state: PaperToCodeState, config?: RunnableCo
     configKeys: state.config?.valid ? state.config.keys : undefined,
     entrypoint: state.logic!.entrypoint,
   };
-  let report = await checkRepository({ ...input, requirements: requirementsOf(state) });
+  const found = await checkRepository({ ...input, requirements: requirementsOf(state) });
+  let report = found;
   const round = state.codeChecks.length;
   const repairsLeft = round < refineRoundsFrom(config, "code");
-  const addedRequirements = repairsLeft ? [...new Set(report.issues.flatMap((i) => (i.requirement ? [i.requirement] : [])))] : [];
+  const addedRequirements = repairsLeft ? [...new Set(found.issues.flatMap((i) => (i.requirement ? [i.requirement] : [])))] : [];
   if (addedRequirements.length) {
     report = await checkRepository({ ...input, requirements: [...requirementsOf(state), ...addedRequirements] });
   }
   const repairedFiles = repairsLeft ? filesToRepair(report.issues, files) : [];
-  const record: CodeCheckRound = { round, report, repairedFiles, addedRequirements };
+  const record: CodeCheckRound = { round, found: found.counts, report, repairedFiles, addedRequirements };
   await writeArtifact(state.outDir!, `checks/round-${round}.json`, `${JSON.stringify(record, null, 2)}\n`);
   await writeArtifact(state.outDir!, "checks.json", `${JSON.stringify({ ...report, rounds: round + 1 }, null, 2)}\n`);
   const notes = [
