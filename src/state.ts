@@ -46,15 +46,10 @@ export type RunStatus = "running" | "complete" | "failed";
 const merge = <T>(a: Record<string, T>, b: Record<string, T>) => ({ ...a, ...b });
 const concat = <T>(a: T[], b: T[]) => a.concat(b);
 
-/** The state of one paper-to-repository run; defined once, used by every node. */
-export const PaperToCodeAnnotation = Annotation.Root({
-  /** Input: the paper: a PDF, LaTeX (.tex, folder, .tar.gz), Markdown, text or PaperCoder JSON; or several (LaTeX wins over PDF). */
-  paperPath: Annotation<string | string[] | undefined>,
-  /** Input: the paper's text, as an alternative to paperPath (e.g. pasted in Studio). */
-  paperText: Annotation<string | undefined>,
+/** What the planning stage decided, and the code written so far: shared by the run and each file's analysis. */
+const designChannels = {
   /** Input: where to write repo/, artifacts/ and run.json (default: <outputRoot>/<thread_id>). */
   outDir: Annotation<string | undefined>,
-
   paper: Annotation<PaperRecord | undefined>,
   plan: Annotation<Plan | undefined>,
   architecture: Annotation<Architecture | undefined>,
@@ -62,14 +57,28 @@ export const PaperToCodeAnnotation = Annotation.Root({
   config: Annotation<ConfigArtifact | undefined>,
   /** The files the coder writes, in implementation order. */
   files: Annotation<PlannedFile[] | undefined>,
-  analyses: Annotation<Record<string, Analysis>>({ reducer: merge, default: () => ({}) }),
   code: Annotation<Record<string, GeneratedFile>>({ reducer: merge, default: () => ({}) }),
+};
+
+/** What work adds to a run, whether in the main graph or in a file's analysis subgraph. */
+const recordChannels = {
+  analyses: Annotation<Record<string, Analysis>>({ reducer: merge, default: () => ({}) }),
   /** Every model call with the usage the provider reported. */
   calls: Annotation<CallRecord[]>({ reducer: concat, default: () => [] }),
   /** Warnings and repairs worth a user's attention, in the order they happened. */
   notes: Annotation<string[]>({ reducer: concat, default: () => [] }),
   /** Every verification round of every artifact. */
   reviews: Annotation<ReviewRecord[]>({ reducer: concat, default: () => [] }),
+};
+
+/** The state of one paper-to-repository run; defined once, used by every node. */
+export const PaperToCodeAnnotation = Annotation.Root({
+  /** Input: the paper: a PDF, LaTeX (.tex, folder, .tar.gz), Markdown, text or PaperCoder JSON; or several (LaTeX wins over PDF). */
+  paperPath: Annotation<string | string[] | undefined>,
+  /** Input: the paper's text, as an alternative to paperPath (e.g. pasted in Studio). */
+  paperText: Annotation<string | undefined>,
+  ...designChannels,
+  ...recordChannels,
   /** Every static check of the generated code, one per round. */
   codeChecks: Annotation<CodeCheckRound[]>({ reducer: concat, default: () => [] }),
   /** Requirements added by code repair (imports the logic design's package list missed). */
@@ -112,23 +121,11 @@ export function fileTask(state: PaperToCodeState, target: string, issues?: CodeI
 }
 
 /** The state of one file's analysis subgraph: its task, and what it adds to the run. */
-export const FileAnalysisOutput = Annotation.Root({
-  analyses: Annotation<Record<string, Analysis>>({ reducer: merge, default: () => ({}) }),
-  calls: Annotation<CallRecord[]>({ reducer: concat, default: () => [] }),
-  notes: Annotation<string[]>({ reducer: concat, default: () => [] }),
-  reviews: Annotation<ReviewRecord[]>({ reducer: concat, default: () => [] }),
-});
+export const FileAnalysisOutput = Annotation.Root(recordChannels);
 
 export const FileAnalysisAnnotation = Annotation.Root({
-  ...FileAnalysisOutput.spec,
+  ...recordChannels,
+  ...designChannels,
   target: Annotation<string>,
-  outDir: Annotation<string | undefined>,
-  paper: Annotation<PaperRecord | undefined>,
-  plan: Annotation<Plan | undefined>,
-  architecture: Annotation<Architecture | undefined>,
-  logic: Annotation<LogicDesign | undefined>,
-  config: Annotation<ConfigArtifact | undefined>,
-  files: Annotation<PlannedFile[] | undefined>,
-  code: Annotation<Record<string, GeneratedFile>>({ reducer: merge, default: () => ({}) }),
 });
 export type FileAnalysisState = typeof FileAnalysisAnnotation.State;

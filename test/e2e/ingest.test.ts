@@ -5,7 +5,9 @@ import { create as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/errors.js";
 import { runCli } from "../support/cli.js";
+import { tinyRules } from "../fixtures/tiny-replies.js";
 import { LOREM, makePdf } from "../support/make-pdf.js";
+import { startScriptedServer } from "../support/scripted-server.js";
 
 const SECTIONS = [1, 2, 3, 4].map((i) => ({ heading: `${i} Section number ${i}`, text: LOREM.repeat(5) }));
 let dir: string;
@@ -79,6 +81,24 @@ describe("PDF papers made by the tests", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning: the PDF looks truncated/);
     expect(r.stdout).toContain("## 1 Section number 1");
+  });
+});
+
+describe("a run from a PDF", () => {
+  it("reads the PDF in the graph's ingest node and hands the agents its Markdown", async () => {
+    const pdf = await file("run.pdf", await makePdf({ title: "A Test Paper About Things", sections: SECTIONS, outline: true }));
+    const server = await startScriptedServer(tinyRules());
+    try {
+      const out = join(dir, "run-from-pdf");
+      const r = await runCli(["run", pdf, "--model", "vllm:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "pdf.sqlite"), "-q"]);
+      expect(r.code, r.stderr).toBe(0);
+      const paper = await import("node:fs/promises").then((fs) => fs.readFile(join(out, "artifacts", "paper.md"), "utf8"));
+      expect(paper).toContain("# A Test Paper About Things");
+      expect(paper).toContain("## 4 Section number 4");
+      expect(server.requests.find((q) => q.rule === "planner")!.task).toContain("# Task: the reproduction plan");
+    } finally {
+      await server.close();
+    }
   });
 });
 
