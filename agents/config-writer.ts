@@ -4,8 +4,7 @@ import { modelFor } from "../src/configuration.js";
 import { AgentOutputError } from "../src/errors.js";
 import { askWithRepair, buildMessages } from "../src/llm/ask.js";
 import type { ResolvedModel } from "../src/models/factory.js";
-import { findFences, stripReasoning } from "../src/parsing/reply.js";
-import { extractYaml } from "../src/parsing/yaml.js";
+import { extractYaml, yamlBlock } from "../src/parsing/yaml.js";
 import { prompt } from "../src/prompts.js";
 import { renderPlan } from "../src/render/artifacts.js";
 import { paperMarkdownOf, type PaperToCodeState } from "../src/state.js";
@@ -45,8 +44,7 @@ export async function askConfig(model: ResolvedModel, paperMarkdown: string, tas
     return await askWithRepair(model, buildMessages(paperMarkdown, task), { agent }, parseConfigReply);
   } catch (error) {
     if (!(error instanceof AgentOutputError) || error.reply === undefined || !/YAML/.test(error.message)) throw error;
-    const fence = findFences(stripReasoning(error.reply)).find((f) => /^ya?ml\b/i.test(f.info)) ?? findFences(error.reply)[0];
-    const yaml = `${(fence ? fence.body : stripReasoning(error.reply)).trim()}\n`;
+    const yaml = `${yamlBlock(error.reply)}\n`;
     return {
       value: { yaml, keys: [], valid: false, error: error.message.replace(/^.*?: /, "") } as ConfigArtifact,
       calls: error.calls ?? [],

@@ -12,12 +12,8 @@ const STAGE_OF_AGENT: Record<string, string> = {
   coder: "coding",
 };
 
-/** Verifier and refiner calls are counted under the stage of the artifact they review. */
-function stageOfReview(call: CallRecord): string {
-  return call.file ? (call.agent === "refiner" || call.agent === "verifier" ? "analysis" : "coding") : "planning";
-}
-
-export const stageOf = (call: CallRecord) => STAGE_OF_AGENT[call.agent] ?? stageOfReview(call);
+/** Verifier and refiner calls count under the stage they review: a file's analysis, or planning. */
+export const stageOf = (call: CallRecord) => STAGE_OF_AGENT[call.agent] ?? (call.file ? "analysis" : "planning");
 
 export interface RunReportExtra {
   threadId?: string;

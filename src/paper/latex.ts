@@ -306,7 +306,6 @@ export function parseLatex(files: TexFiles, label: string, mainFile?: string): P
     SECTION.lastIndex = arg.end;
   }
   close(body.length);
-  if (!abstract && preamble) abstract = "";
   if (appendixFrom === undefined && current === undefined && sections.length === 0) {
     sections.push({ level: 1, heading: "Body", text: preamble });
     warnings.push("LaTeX: no sections found: the whole text is one section");

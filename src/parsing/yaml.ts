@@ -2,12 +2,17 @@ import { parse, YAMLParseError } from "yaml";
 import { findFences, stripReasoning } from "./reply.js";
 import { ReplyParseError } from "./json.js";
 
-/** The YAML document in a reply (a ```yaml fence, any fence, or the bare text), parsed to a mapping. */
-export function extractYaml(reply: string): { text: string; value: Record<string, unknown> } {
+/** The YAML text of a reply: a ```yaml fence, else any fence, else the bare text (unparsed). */
+export function yamlBlock(reply: string): string {
   const text = stripReasoning(reply);
   const fences = findFences(text);
   const fence = fences.find((f) => /^ya?ml\b/i.test(f.info)) ?? fences[0];
-  const yamlText = (fence ? fence.body : text).trim();
+  return (fence ? fence.body : text).trim();
+}
+
+/** The YAML document in a reply, parsed to a mapping. */
+export function extractYaml(reply: string): { text: string; value: Record<string, unknown> } {
+  const yamlText = yamlBlock(reply);
   if (!yamlText) throw new ReplyParseError("the reply has no YAML");
   let value: unknown;
   try {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,8 +48,7 @@ describe("CLI errors: one line, own exit code, nothing written", () => {
 
   it("an output folder holding the user's files", async () => {
     const out = join(dir, "mine");
-    await writeFile(join(dir, "keep.txt"), "x").catch(() => undefined);
-    await import("node:fs/promises").then((fs) => fs.mkdir(out, { recursive: true }));
+    await mkdir(out, { recursive: true });
     await writeFile(join(out, "notes.txt"), "my notes");
     const r = await runCli(["run", TINY_PAPER, "--model", "ollama:m", "--out", out], { cwd: dir });
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create as createTar } from "tar";
@@ -92,7 +92,7 @@ describe("a run from a PDF", () => {
       const out = join(dir, "run-from-pdf");
       const r = await runCli(["run", pdf, "--model", "vllm:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "pdf.sqlite"), "-q"]);
       expect(r.code, r.stderr).toBe(0);
-      const paper = await import("node:fs/promises").then((fs) => fs.readFile(join(out, "artifacts", "paper.md"), "utf8"));
+      const paper = await readFile(join(out, "artifacts", "paper.md"), "utf8");
       expect(paper).toContain("# A Test Paper About Things");
       expect(paper).toContain("## 4 Section number 4");
       expect(server.requests.find((q) => q.rule === "planner")!.task).toContain("# Task: the reproduction plan");

@@ -96,7 +96,8 @@ describe("planted defects with every round set to 0", () => {
     const config = JSON.parse(await read(result.out, "artifacts/reviews/config/round-0-verdict.json"));
     const problems = config.issues.map((i: { problem: string }) => i.problem).join("\n");
     expect(problems).toContain("does not parse");
-    expect(() => parse(readFileSyncText(join(result.out, "repo", "config.yaml")))).toThrow();
+    const yaml = await read(result.out, "repo/config.yaml");
+    expect(() => parse(yaml)).toThrow();
     const checks = result.report.checks;
     expect(checks.ok).toBe(false);
     expect(checks.remaining).toMatchObject({ syntax: 1, import: 1, requirement: 1 });
@@ -105,6 +106,3 @@ describe("planted defects with every round set to 0", () => {
     expect((await stat(join(result.out, "artifacts", "checks.json"))).size).toBeGreaterThan(0);
   });
 });
-
-import { readFileSync } from "node:fs";
-const readFileSyncText = (path: string) => readFileSync(path, "utf8");

@@ -233,15 +233,16 @@ function headingsFromFonts(lines: Line[], body: number): HeadingMark[] {
     // "A Study of Things" is a title, "A Proofs" after the references an appendix heading; "A.1 Setup" or "B. Details" is one anywhere.
     const lettered = LETTERED_HEADING.exec(text);
     const letteredOk = lettered !== null && (afterReferences || /^[A-H](\.\d|\.\s)/.test(text));
-    if (text.length > 100 || /[.,;:]$/.test(text.replace(/\.$/, text.match(/^\d/) ? "" : "."))) continue;
+    // Sentences are not headings: no trailing , ; : and a trailing "." only after a section number ("1." alone).
+    if (text.length > 100 || /[,;:]$/.test(text) || (/\.$/.test(text) && !/^\d/.test(text))) continue;
     const emphasised = line.bold || line.size >= body + 0.9;
     if (!emphasised || line.size < body - 0.6) continue;
     const numbered = NUMBERED_HEADING.exec(text) ?? (letteredOk ? lettered : null);
     if (numbered) {
       if (/\d\s*[=<>]/.test(text) || /^\d+\s+\d/.test(text)) continue; // table rows, equations
       marks.push({ index, span: 1, level: numbered[1]!.split(".").length, heading: text });
-    } else if (NAMED_HEADING.test(text.replace(/[.:]$/, ""))) {
-      marks.push({ index, span: 1, level: 1, heading: text.replace(/[.:]$/, "") });
+    } else if (NAMED_HEADING.test(text)) {
+      marks.push({ index, span: 1, level: 1, heading: text });
       if (/^(references|bibliography)/i.test(text)) afterReferences = true;
     }
   }
