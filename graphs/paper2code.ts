@@ -11,41 +11,47 @@ import { finalizeNode } from "../src/nodes/finalize.js";
 import { ingestNode } from "../src/nodes/ingest.js";
 import { planFilesNode } from "../src/nodes/plan-files.js";
 import { nextCodingTasks } from "../src/nodes/schedule.js";
+import { reviewGate } from "../src/review/human.js";
 import { afterVerify, refineNode, STAGES, verifyNode } from "../src/review/nodes.js";
+import { gateOf } from "../src/stages.js";
 import { fileTask, PaperToCodeAnnotation, type PaperToCodeState } from "../src/state.js";
 import { buildAnalysisGraph } from "./analysis.js";
 
 const pass = () => ({});
 
 /**
- * ingest -> planner -> verify_plan (<-> refine_plan)
- *   -> architect -> verify_architecture (<-> refine) -> logic_designer -> verify_logic (<-> refine) -> logic_ready --+
- *   -> config_writer -> verify_config (<-> refine) -> config_ready ---------------------------------------------------+-> plan_files
- * plan_files -> analysis x N (Send; subgraph analyst -> verify <-> refine)
+ * ingest -> planner -> verify_plan (<-> refine_plan) -> plan_ready
+ *   -> architect -> verify_architecture (<-> refine) -> architecture_ready -> logic_designer -> verify_logic (<-> refine) -> logic_ready --+
+ *   -> config_writer -> verify_config (<-> refine) -> config_ready ---------------------------------------------------------------------+-> plan_files
+ * plan_files -> analysis x N (Send; subgraph analyst -> verify <-> refine) -> analysis_ready
  *   -> schedule_coding <-> coder x ready files (Send, dependency order)
  *   -> check_code (<-> repair_code x failing files) -> finalize
+ *
+ * The `<stage>_ready` gates pause the run for a person when the stage is under review (configurable `review`).
  */
 export function buildPaperToCodeGraph() {
-  const stage = (name: "plan" | "architecture" | "logic" | "config", next: string | string[]) =>
-    afterVerify<PaperToCodeState>(name, `refine_${name}`, next);
+  const stage = (name: "plan" | "architecture" | "logic" | "config") => afterVerify<PaperToCodeState>(name, `refine_${name}`, gateOf(name));
   return new StateGraph(PaperToCodeAnnotation, ConfigurationAnnotation)
     .addNode("ingest", ingestNode)
     .addNode("planner", plannerNode)
     .addNode("verify_plan", verifyNode<PaperToCodeState>(STAGES.plan))
     .addNode("refine_plan", refineNode<PaperToCodeState>(STAGES.plan))
+    .addNode("plan_ready", reviewGate("plan"))
     .addNode("architect", architectNode)
     .addNode("verify_architecture", verifyNode<PaperToCodeState>(STAGES.architecture))
     .addNode("refine_architecture", refineNode<PaperToCodeState>(STAGES.architecture))
+    .addNode("architecture_ready", reviewGate("architecture"))
     .addNode("logic_designer", logicDesignerNode)
     .addNode("verify_logic", verifyNode<PaperToCodeState>(STAGES.logic))
     .addNode("refine_logic", refineNode<PaperToCodeState>(STAGES.logic))
-    .addNode("logic_ready", pass)
+    .addNode("logic_ready", reviewGate("logic"))
     .addNode("config_writer", configWriterNode)
     .addNode("verify_config", verifyNode<PaperToCodeState>(STAGES.config))
     .addNode("refine_config", refineNode<PaperToCodeState>(STAGES.config))
-    .addNode("config_ready", pass)
+    .addNode("config_ready", reviewGate("config"))
     .addNode("plan_files", planFilesNode)
     .addNode("analysis", buildAnalysisGraph())
+    .addNode("analysis_ready", reviewGate("analysis"))
     .addNode("schedule_coding", pass)
     .addNode("coder", coderNode)
     .addNode("check_code", checkCodeNode)
@@ -54,20 +60,24 @@ export function buildPaperToCodeGraph() {
     .addEdge(START, "ingest")
     .addEdge("ingest", "planner")
     .addEdge("planner", "verify_plan")
-    .addConditionalEdges("verify_plan", stage("plan", ["architect", "config_writer"]), ["refine_plan", "architect", "config_writer"])
+    .addConditionalEdges("verify_plan", stage("plan"), ["refine_plan", "plan_ready"])
     .addEdge("refine_plan", "verify_plan")
+    .addEdge("plan_ready", "architect")
+    .addEdge("plan_ready", "config_writer")
     .addEdge("architect", "verify_architecture")
-    .addConditionalEdges("verify_architecture", stage("architecture", "logic_designer"), ["refine_architecture", "logic_designer"])
+    .addConditionalEdges("verify_architecture", stage("architecture"), ["refine_architecture", "architecture_ready"])
     .addEdge("refine_architecture", "verify_architecture")
+    .addEdge("architecture_ready", "logic_designer")
     .addEdge("logic_designer", "verify_logic")
-    .addConditionalEdges("verify_logic", stage("logic", "logic_ready"), ["refine_logic", "logic_ready"])
+    .addConditionalEdges("verify_logic", stage("logic"), ["refine_logic", "logic_ready"])
     .addEdge("refine_logic", "verify_logic")
     .addEdge("config_writer", "verify_config")
-    .addConditionalEdges("verify_config", stage("config", "config_ready"), ["refine_config", "config_ready"])
+    .addConditionalEdges("verify_config", stage("config"), ["refine_config", "config_ready"])
     .addEdge("refine_config", "verify_config")
     .addEdge(["logic_ready", "config_ready"], "plan_files")
     .addConditionalEdges("plan_files", (state: PaperToCodeState) => state.files!.map((f) => new Send("analysis", fileTask(state, f.path))), ["analysis"])
-    .addEdge("analysis", "schedule_coding")
+    .addEdge("analysis", "analysis_ready")
+    .addEdge("analysis_ready", "schedule_coding")
     .addConditionalEdges(
       "schedule_coding",
       (state: PaperToCodeState, config: RunnableConfig) => {

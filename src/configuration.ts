@@ -5,6 +5,7 @@ import { createChatModel, type ResolvedModel } from "./models/factory.js";
 import { HOW_TO_CONFIGURE_A_MODEL, type ModelSettings, type ReasoningEffort, type StructuredOutputMode } from "./models/settings.js";
 import { ExitCode, UserError } from "./errors.js";
 import { REFINE_DEFAULTS, type RefineStage } from "./refine-settings.js";
+import { parseStageList, REVIEWABLE_STAGES, type ReviewableStage } from "./stages.js";
 
 export { REFINE_DEFAULTS, REFINE_STAGES, type RefineStage } from "./refine-settings.js";
 
@@ -50,6 +51,12 @@ export const ConfigurationAnnotation = Annotation.Root({
   repairCode: Annotation<number | undefined>,
   /** Folder under which a run without an explicit outDir writes `<thread_id>/` (default ./runs). */
   outputRoot: Annotation<string | undefined>,
+  /** Stages to pause after for a person to approve or edit, comma-separated: plan, architecture, logic, config, analysis, or all. */
+  review: Annotation<string | undefined>,
+  /** Folder where every model reply is kept as it arrives, so a resumed run never pays for a reply twice (the CLI uses <out>/.paper2code/calls). */
+  callJournal: Annotation<string | undefined>,
+  /** Set by a rewind: `<stage>@<id>`; that stage's model calls are made afresh instead of answered from the journal. */
+  rewind: Annotation<string | undefined>,
 });
 
 export type Configuration = typeof ConfigurationAnnotation.State;
@@ -120,6 +127,15 @@ export function refineRoundsFrom(config: RunnableConfig | undefined, stage: Refi
 
 export function refineField(stage: RefineStage): keyof Configuration {
   return REFINE_FIELD[stage];
+}
+
+/** The stages a person reviews in this run. */
+export function reviewStagesFrom(config?: RunnableConfig): ReviewableStage[] {
+  try {
+    return parseStageList(readConfiguration(config).review, REVIEWABLE_STAGES, "review");
+  } catch (error) {
+    throw new UserError((error as Error).message, ExitCode.usage);
+  }
 }
 
 export function concurrencyFrom(config?: RunnableConfig): number {

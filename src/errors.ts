@@ -10,6 +10,8 @@ export const ExitCode = {
   badInput: 4,
   model: 5,
   incomplete: 6,
+  /** The run paused for a person's review (--review); `resume --approve` or `edit` continues it. */
+  awaitingReview: 7,
   // Bad input, one code each so scripts can tell them apart.
   emptyFile: 10,
   notAPdf: 11,

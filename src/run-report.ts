@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { summarizeCalls, type CallRecord } from "./llm/usage.js";
 import type { PaperToCodeState } from "./state.js";
-import { writeFileAtomic } from "./workspace/writer.js";
+import { tempDirOf, writeFileAtomic } from "./workspace/writer.js";
 
 const STAGE_OF_AGENT: Record<string, string> = {
   planner: "planning",
@@ -57,7 +57,7 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
 
 export async function writeRunReport(outDir: string, state: Partial<PaperToCodeState>, extra: RunReportExtra = {}) {
   const report = buildRunReport(state, extra);
-  await writeFileAtomic(join(outDir, "run.json"), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(join(outDir, "run.json"), `${JSON.stringify(report, null, 2)}\n`, tempDirOf(outDir));
   return report;
 }
 

@@ -43,6 +43,17 @@ export interface GeneratedFile {
 
 export type RunStatus = "running" | "complete" | "failed";
 
+/**
+ * How the CLI started the run, kept in the thread so that `resume`, `rewind`
+ * and `runs` work from the checkpoint alone. No secrets: API keys and PDF
+ * passwords stay in the environment.
+ */
+export interface RunSettings {
+  configurable: Record<string, unknown>;
+  paperPaths: string[];
+  startedAt: string;
+}
+
 const merge = <T>(a: Record<string, T>, b: Record<string, T>) => ({ ...a, ...b });
 const concat = <T>(a: T[], b: T[]) => a.concat(b);
 
@@ -84,6 +95,8 @@ export const PaperToCodeAnnotation = Annotation.Root({
   /** Requirements added by code repair (imports the logic design's package list missed). */
   extraRequirements: Annotation<string[]>({ reducer: concat, default: () => [] }),
   status: Annotation<RunStatus | undefined>,
+  /** Set by the CLI: the settings a resumed or rewound run continues with. */
+  runSettings: Annotation<RunSettings | undefined>,
 });
 
 /** One round of static checks of the generated code, and what was done about it. */

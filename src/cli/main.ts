@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { setMaxListeners } from "node:events";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper } from "../paper/load.js";
 import { REFINE_DEFAULTS, REFINE_STAGES, type RefineStage } from "../refine-settings.js";
 import { fitPaperToBudget } from "../paper/budget.js";
+import { PIPELINE_STAGES, REVIEWABLE_STAGES } from "../stages.js";
+
+const CHECKPOINTER_HELP = "checkpoint database: a SQLite file or a postgres:// URL (default: $PAPER2CODE_CHECKPOINTER, else $PAPER2CODE_HOME/checkpoints.sqlite)";
 
 const number = (name: string, { integer = false, min = 0 } = {}) => (value: string) => {
   const n = Number(value);
@@ -55,10 +58,11 @@ export function buildCli(): Command {
       `verify/refine rounds per stage, e.g. plan=2,config=1 or 0 for none (stages: ${REFINE_STAGES.join(", ")}; defaults: ${REFINE_STAGES.map((s) => `${s}=${REFINE_DEFAULTS[s]}`).join(",")})`,
       parseRefine,
     )
+    .option("--review <stages>", `pause for a person to approve or edit after these stages (${REVIEWABLE_STAGES.join(", ")}, all)`)
     .option("--include-appendix", "send the paper's appendix to the agents too")
     .option("--paper-token-budget <n>", "most tokens of paper sent to the agents (default 120000; 24000 for local servers)", number("--paper-token-budget", { integer: true, min: 1000 }))
     .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
-    .option("--checkpointer <path>", "SQLite checkpoint database (default: $PAPER2CODE_HOME/checkpoints.sqlite)")
+    .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
     .option("--thread-id <id>", "thread id for the checkpointer (default: a new UUID)")
     .option("--force", "write into an output folder that holds other files")
     .option("--json", "print a machine-readable summary on stdout")
@@ -67,6 +71,67 @@ export function buildCli(): Command {
       // Loaded on demand: `ingest` and `--help` should not pay for LangGraph and the model clients.
       const { runCommand } = await import("./run.js");
       process.exitCode = await runCommand(papers, options);
+    });
+
+  const continuing = (command: Command) =>
+    command
+      .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
+      .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
+      .option("-m, --model <provider:name>", "continue with another model")
+      .option("--base-url <url>", "continue with another OpenAI-compatible server")
+      .option("--concurrency <n>", "files analysed or coded at once", number("--concurrency", { integer: true, min: 1 }))
+      .option("--max-retries <n>", "client retries on 429/5xx/connection errors", number("--max-retries", { integer: true }))
+      .option("--timeout <seconds>", "per-request timeout", number("--timeout", { min: 1 }))
+      .option("--password <password>", "password of an encrypted PDF")
+      .option("--json", "print a machine-readable summary on stdout")
+      .option("-q, --quiet", "no progress lines");
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  const lazy = async () => import("./continue.js");
+
+  continuing(
+    program
+      .command("resume")
+      .description("continue a stopped, failed or paused run; completed model calls are not made again")
+      .argument("<id>", "run id, or its first characters (paper2code runs lists them)")
+      .option("--approve", "approve the artifact a paused run is waiting on")
+      .option("--set <key=value>", "approve config.yaml with this change (repeatable)", collect)
+      .option("--file <path>", "approve this edited artifact instead (JSON; YAML for config)"),
+  ).action(async (id: string, options) => {
+    process.exitCode = await (await lazy()).resumeCommand(id, options);
+  });
+
+  continuing(
+    program
+      .command("rewind")
+      .description("run a stage and everything after it again; the earlier branch stays in the history")
+      .argument("<id>", "run id, or its first characters")
+      .addOption(new Option("--to <stage>", "the stage to run again").choices([...PIPELINE_STAGES]))
+      .option("--set <key=value>", "change config.yaml first (repeatable; --to defaults to analysis)", collect),
+  ).action(async (id: string, options) => {
+    process.exitCode = await (await lazy()).rewindCommand(id, options);
+  });
+
+  continuing(
+    program
+      .command("edit")
+      .description("edit an artifact ($EDITOR, --file or --set) and continue from it: a paused run goes on, a finished one runs again from there")
+      .argument("<id>", "run id, or its first characters")
+      .addArgument(new Argument("<artifact>", "what to edit").choices([...REVIEWABLE_STAGES]))
+      .option("--file <path>", "use this edited artifact (JSON; YAML for config) instead of opening $EDITOR")
+      .option("--set <key=value>", "change a config.yaml key (repeatable)", collect),
+  ).action(async (id: string, artifact: string, options) => {
+    process.exitCode = await (await lazy()).editCommand(id, artifact, options);
+  });
+
+  program
+    .command("runs")
+    .description("list runs: id, status, stage, calls, tokens, cost")
+    .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
+    .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
+    .option("--limit <n>", "most recent runs to show (default 50)", number("--limit", { integer: true, min: 1 }))
+    .option("--json", "print the list as JSON")
+    .action(async (options) => {
+      process.exitCode = await (await lazy()).runsCommand(options);
     });
 
   program

@@ -1,17 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
-import type { RunnableConfig } from "@langchain/core/runnables";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
 import { defaultCheckpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
 import { modelSettingsFrom, REFINE_STAGES, refineField, type Configuration, type RefineStage } from "../configuration.js";
-import { AgentOutputError, ExitCode, UserError, errorMessage } from "../errors.js";
+import { ExitCode, UserError } from "../errors.js";
 import { createChatModel } from "../models/factory.js";
 import { describeModel } from "../models/settings.js";
 import { loadPaper } from "../paper/load.js";
-import { summarizeCalls } from "../llm/usage.js";
-import { writeRunReport } from "../run-report.js";
-import type { PaperToCodeState } from "../state.js";
+import { parseStageList, REVIEWABLE_STAGES } from "../stages.js";
+import type { RunSettings } from "../state.js";
+import { driveRun } from "./drive.js";
 import { Progress } from "./progress.js";
 import { readSettingsFile } from "./settings-file.js";
 
@@ -30,6 +29,7 @@ export interface RunOptions {
   paperTokenBudget?: number;
   password?: string;
   refine?: Partial<Record<RefineStage, number>>;
+  review?: string;
   config?: string;
   checkpointer?: string;
   threadId?: string;
@@ -54,8 +54,8 @@ function checkOutDir(outDir: string, force: boolean) {
 
 export async function runCommand(paperPaths: string[], options: RunOptions): Promise<number> {
   const file = readSettingsFile(options.config);
-  const configurable: Configuration & { thread_id: string } = {
-    thread_id: options.threadId ?? randomUUID(),
+  const threadId = options.threadId ?? randomUUID();
+  const configurable: Configuration = {
     model: options.model ?? file.model,
     baseUrl: options.baseUrl ?? file.baseUrl,
     temperature: options.temperature ?? file.temperature,
@@ -67,9 +67,12 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     concurrency: options.concurrency ?? file.concurrency,
     includeAppendix: options.includeAppendix ?? file.includeAppendix,
     paperTokenBudget: options.paperTokenBudget ?? file.paperTokenBudget,
+    review: reviewSetting(options.review ?? file.review),
     outputRoot: undefined,
+    callJournal: undefined,
+    rewind: undefined,
     ...refineSettings(file.refine, options.refine),
-  } as Configuration & { thread_id: string };
+  } as Configuration;
   // Fail on configuration before any work: no model, a missing key, an unreadable paper.
   const settings = modelSettingsFrom({ configurable });
   createChatModel(settings);
@@ -78,90 +81,53 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
   const paper = await loadPaper(paperPaths, { password: options.password });
 
   const outDir = resolve(
-    expandHome(options.out ?? file.out ?? "") || join("runs", `${slug(paper.title || basename(paperPaths[0]!, extname(paperPaths[0]!)))}-${configurable.thread_id.slice(0, 8)}`),
+    expandHome(options.out ?? file.out ?? "") || join("runs", `${slug(paper.title || basename(paperPaths[0]!, extname(paperPaths[0]!)))}-${threadId.slice(0, 8)}`),
   );
   checkOutDir(outDir, options.force ?? false);
-  const checkpointerLocation = options.checkpointer ?? file.checkpointer ?? defaultCheckpointerLocation();
-  const graph = compilePaperToCode(openCheckpointer(checkpointerLocation));
-  const progress = new Progress(!options.quiet);
-  // Concurrency is enforced by the model client's request queue, not LangGraph's maxConcurrency
-  // (with maxConcurrency 1, LangGraph 1.7 ends a run early when a step has parallel tasks).
-  const config: RunnableConfig = { configurable, recursionLimit: 1000 };
-
-  const startedAt = new Date();
-  progress.line(`paper2code: "${paper.title}" (${paper.tokens.total.toLocaleString("en")} tokens) with ${describeModel(settings)}`);
-  progress.line(`thread ${configurable.thread_id} -> ${outDir}`);
-
-  let error: unknown;
+  configurable.callJournal = join(outDir, ".paper2code", "calls");
+  const checkpointerArg = options.checkpointer ?? file.checkpointer;
+  const checkpointer = await openCheckpointer(checkpointerArg ?? defaultCheckpointerLocation());
   try {
-    const paperPath = paperPaths.length === 1 ? resolve(paperPaths[0]!) : paperPaths.map((p) => resolve(p));
-    const stream = await graph.stream({ paperPath, outDir }, { ...config, streamMode: "updates" });
-    for await (const chunk of stream) {
-      for (const [node, update] of Object.entries(chunk as Record<string, Record<string, unknown>>)) {
-        progress.nodeDone(node, update);
-      }
+    if ((await checkpointer.threads()).includes(threadId)) {
+      throw new UserError(`run ${threadId} already exists; continue it with: paper2code resume ${threadId}`, ExitCode.usage);
     }
-  } catch (caught) {
-    error = caught;
+    const graph = compilePaperToCode(checkpointer.saver);
+    const startedAt = new Date().toISOString();
+    const progress = new Progress(!options.quiet);
+    progress.line(`paper2code: "${paper.title}" (${paper.tokens.total.toLocaleString("en")} tokens) with ${describeModel(settings)}`);
+    progress.line(`run ${threadId} -> ${outDir}`);
+    const resolvedPaths = paperPaths.map((p) => resolve(p));
+    const runSettings: RunSettings = { configurable: withoutUndefined(configurable), paperPaths: resolvedPaths, startedAt };
+    return await driveRun({
+      graph,
+      threadId,
+      outDir,
+      configurable,
+      input: { paperPath: resolvedPaths.length === 1 ? resolvedPaths[0] : resolvedPaths, outDir, runSettings },
+      model: describeModel(settings),
+      checkpointer: checkpointer.location,
+      checkpointerArg,
+      startedAt,
+      json: options.json,
+      quiet: options.quiet,
+    });
+  } finally {
+    await checkpointer.close();
   }
-
-  const snapshot = await graph.getState(config);
-  if (!error && snapshot.next.length > 0) {
-    error = new Error(`the graph stopped before finishing (next: ${snapshot.next.join(", ")})`);
-  }
-  const state = snapshot.values as PaperToCodeState;
-  const status = error ? "failed" : (state.status ?? "failed");
-  const report = await writeRunReport(outDir, state, {
-    status,
-    error: error ? errorMessage(error) : undefined,
-    threadId: configurable.thread_id,
-    model: describeModel(settings),
-    checkpointer: checkpointerLocation,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    timings: timingsOf(state, Date.now() - startedAt.getTime()),
-  });
-
-  if (options.json) process.stdout.write(`${JSON.stringify(summaryOf(report), null, 2)}\n`);
-  if (error) {
-    if (error instanceof UserError) throw error;
-    const reason = error instanceof AgentOutputError ? error.message : `${errorMessage(error).split("\n")[0]}`;
-    throw new UserError(`run failed: ${reason} (thread ${configurable.thread_id}; details in ${join(outDir, "run.json")})`, ExitCode.model);
-  }
-  const total = report.usage.total;
-  progress.line(
-    `${status === "complete" ? "done" : "INCOMPLETE"}: ${report.files.length} files in ${join(outDir, "repo")}; ` +
-      `${total.calls} calls, ${total.inputTokens.toLocaleString("en")} input / ${total.outputTokens.toLocaleString("en")} output tokens`,
-  );
-  const checks = report.checks;
-  if (checks) {
-    progress.line(
-      checks.ok
-        ? `static checks: all passed${checks.rounds > 1 ? ` after ${checks.rounds - 1} repair round(s)` : ""}`
-        : `static checks: ${checks.issues.length} problem(s) remain, see ${join(outDir, "artifacts", "checks.json")}`,
-    );
-  }
-  const unresolved = Object.entries(report.reviews).filter(([, r]) => !r.passed).map(([k]) => k);
-  if (unresolved.length) progress.line(`reviews with problems left: ${unresolved.join(", ")} (see artifacts/reviews/)`);
-  if (status !== "complete") {
-    throw new UserError(`run incomplete: ${state.notes.at(-1) ?? "see run.json"}`, ExitCode.incomplete);
-  }
-  return ExitCode.ok;
 }
 
-function timingsOf(state: PaperToCodeState, wallMs: number) {
-  const byAgent = summarizeCalls(state.calls ?? []).byKey;
-  const timings: Record<string, { ms: number; count: number }> = { wall: { ms: wallMs, count: 1 } };
-  for (const agent of Object.keys(byAgent)) {
-    const calls = state.calls.filter((c) => c.agent === agent);
-    timings[agent] = { ms: calls.reduce((s, c) => s + c.durationMs, 0), count: calls.length };
-  }
-  return timings;
+export function withoutUndefined<T extends object>(value: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
-function summaryOf(report: Awaited<ReturnType<typeof writeRunReport>>) {
-  const { calls: _calls, ...rest } = report;
-  return rest;
+/** --review plan,config | all (checked here so a typo fails before any call). */
+function reviewSetting(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseStageList(value, REVIEWABLE_STAGES, "--review").join(",") || undefined;
+  } catch (error) {
+    throw new UserError((error as Error).message, ExitCode.usage);
+  }
 }
 
 /** Refine rounds per stage: the settings file's, then the flag's on top. */

@@ -28,6 +28,7 @@ export const SettingsFileSchema = z
         code: z.number().int().min(0),
       }).partial().strict(),
     ]),
+    review: z.union([z.string(), z.array(z.string())]),
     out: z.string(),
     checkpointer: z.string(),
   })

@@ -4,6 +4,7 @@ import { AgentOutputError } from "../errors.js";
 import type { ResolvedModel } from "../models/factory.js";
 import { extractJson, ReplyParseError } from "../parsing/json.js";
 import { prompt } from "../prompts.js";
+import { CallJournal } from "./journal.js";
 import { usageFromMessage, type CallRecord } from "./usage.js";
 
 export interface AskMeta {
@@ -41,18 +42,27 @@ async function invokeOnce(
   meta: AskMeta,
   options: Record<string, unknown>,
   repairOf?: string,
-): Promise<{ message: AIMessage; call: CallRecord }> {
+): Promise<{ message: AIMessage; call: CallRecord; forget: () => void }> {
   const started = Date.now();
-  const message = (await model.chat.invoke(messages, options)) as AIMessage;
+  const modelName = `${model.provider}:${model.name}`;
+  const journal = CallJournal.current();
+  const key = journal?.key(modelName, messages, options);
+  let message = key ? journal!.get(key) : undefined;
+  const replayed = message !== undefined;
+  if (!message) {
+    message = (await model.chat.invoke(messages, options)) as AIMessage;
+    if (key) journal!.put(key, message);
+  }
   const call: CallRecord = {
     agent: meta.agent,
     ...(meta.file ? { file: meta.file } : {}),
-    model: `${model.provider}:${model.name}`,
+    model: modelName,
     ...usageFromMessage(message),
     durationMs: Date.now() - started,
     ...(repairOf ? { repairOf } : {}),
+    ...(replayed ? { replayed } : {}),
   };
-  return { message, call };
+  return { message, call, forget: () => (key ? journal!.forget([key]) : undefined) };
 }
 
 /**
@@ -68,6 +78,7 @@ export async function askWithRepair<T>(
 ): Promise<Asked<T>> {
   const calls: CallRecord[] = [];
   const repairs: string[] = [];
+  const forgets: (() => void)[] = [];
   let conversation = messages;
   for (let attempt = 0; attempt < 2; attempt++) {
     let invoked;
@@ -80,8 +91,9 @@ export async function askWithRepair<T>(
       repairs.push(`the server did not honour JSON-schema output (${error.message}); switched to JSON in text`);
       invoked = await invokeOnce(model, conversation, meta, options(), repairs.at(-1));
     }
-    const { message, call } = invoked;
+    const { message, call, forget } = invoked;
     calls.push(call);
+    forgets.push(forget);
     const text = replyText(message);
     let problem: string;
     try {
@@ -92,7 +104,10 @@ export async function askWithRepair<T>(
     } catch (error) {
       if (!(error instanceof ReplyParseError) && !(error instanceof z.ZodError)) throw error;
       problem = error instanceof z.ZodError ? describeZodError(error) : error.message;
-      if (attempt === 1) throw new AgentOutputError(meta.agent, `unusable reply after a re-ask: ${problem}`, text, calls);
+      if (attempt === 1) {
+        for (const f of forgets) f();
+        throw new AgentOutputError(meta.agent, `unusable reply after a re-ask: ${problem}`, text, calls);
+      }
     }
     repairs.push(problem);
     conversation = [...messages, new AIMessage(text), new HumanMessage(prompt("repair", { problem }))];

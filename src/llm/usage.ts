@@ -12,6 +12,8 @@ export interface CallRecord {
   durationMs: number;
   /** Why this call was a re-ask, when it was one. */
   repairOf?: string;
+  /** Answered from the run's call journal: the reply was received earlier (e.g. before a crash) and not paid again. */
+  replayed?: boolean;
 }
 
 export interface UsageTotals {

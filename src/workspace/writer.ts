@@ -1,14 +1,23 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { basename, dirname, join } from "node:path";
 import { resolveInside } from "./paths.js";
 
-/** Write atomically (temp file + rename) so a crash never leaves a half-written file. */
-export async function writeFileAtomic(target: string, content: string): Promise<void> {
+/**
+ * Write atomically (temp file + rename) so a crash never leaves a half-written
+ * file. The temp file goes to `tempDir` when given (a run's `.paper2code/tmp`),
+ * so a process killed mid-write leaves nothing among the outputs.
+ */
+export async function writeFileAtomic(target: string, content: string, tempDir = dirname(target)): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+  await mkdir(tempDir, { recursive: true });
+  const temp = join(tempDir, `${basename(target)}.${process.pid}.${randomUUID()}.tmp`);
   await writeFile(temp, content, "utf8");
   await rename(temp, target);
 }
+
+/** Where a run's temp files go: inside its own folder (same file system, so rename stays atomic). */
+export const tempDirOf = (outDir: string) => join(outDir, ".paper2code", "tmp");
 
 export const repoDir = (outDir: string) => join(outDir, "repo");
 export const artifactsDir = (outDir: string) => join(outDir, "artifacts");
@@ -16,13 +25,13 @@ export const artifactsDir = (outDir: string) => join(outDir, "artifacts");
 /** Write a generated file into `<out>/repo/`, confined to that folder. */
 export async function writeRepoFile(outDir: string, path: string, content: string): Promise<string> {
   const target = resolveInside(repoDir(outDir), path);
-  await writeFileAtomic(target, content);
+  await writeFileAtomic(target, content, tempDirOf(outDir));
   return target;
 }
 
 /** Write an artifact into `<out>/artifacts/`, confined to that folder. */
 export async function writeArtifact(outDir: string, path: string, content: string): Promise<string> {
   const target = resolveInside(artifactsDir(outDir), path);
-  await writeFileAtomic(target, content);
+  await writeFileAtomic(target, content, tempDirOf(outDir));
   return target;
 }

@@ -112,7 +112,7 @@ describe("a run whose model never gives usable output", () => {
       const out = join(dir, "failing");
       const r = await runCli(["run", TINY_PAPER, "--model", "vllm:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "fail.sqlite")]);
       expect(r.code).toBe(5);
-      expect(r.stderr).toMatch(/paper2code: run failed: coder: unusable reply after a re-ask: the reply for model\.py has an empty code block \(thread [0-9a-f-]{36}/);
+      expect(r.stderr).toMatch(/paper2code: run failed: coder: unusable reply after a re-ask: the reply for model\.py has an empty code block\n {2}details: .*run\.json\n {2}to retry from where it stopped: paper2code resume [0-9a-f-]{36} --checkpointer /);
       const run = JSON.parse(await readFile(join(out, "run.json"), "utf8"));
       expect(run.status).toBe("failed");
       expect(server.requests.filter((q) => q.rule === "coder:model.py")).toHaveLength(2);

@@ -30,7 +30,7 @@ describe("paper2code run against a scripted OpenAI-compatible server", () => {
   });
 
   it("exits 0 and prints a JSON summary", () => {
-    expect(result.stderr).toContain("thread ");
+    expect(result.stderr).toMatch(/run [0-9a-f-]{36} -> /);
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.status).toBe("complete");

@@ -4,6 +4,7 @@
  * branches get the right reply. Usage fields are real token counts of the
  * request and reply, and every request is logged.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extractJson } from "../../src/parsing/json.js";
@@ -21,7 +22,14 @@ export interface LoggedRequest {
   task: string;
   isRepair: boolean;
   responseFormat?: unknown;
+  /** sha256 of the request body: identical requests have identical keys. */
+  key: string;
+  /** The whole response was handed to the socket. */
+  completed: boolean;
 }
+
+/** What to do with a request before answering it: answer, or drop it unanswered (the client was killed). */
+export type BeforeReply = (request: LoggedRequest, index: number) => Promise<"answer" | "drop"> | "answer" | "drop";
 
 export interface ScriptedServer {
   baseUrl: string;
@@ -44,6 +52,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export interface ServerOptions {
   /** Answer JSON-schema requests with bare JSON, as OpenAI and vLLM do (default true). */
   honourResponseFormat?: boolean;
+  /** Called before each reply; may hold it (return a promise) or drop it. */
+  beforeReply?: BeforeReply;
 }
 
 export async function startScriptedServer(rules: Rule[], options: ServerOptions = {}): Promise<ScriptedServer> {
@@ -59,7 +69,9 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       send(404, { error: { message: `no route ${req.method} ${req.url}` } });
       return;
     }
-    const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+    const raw = await readBody(req);
+    const key = createHash("sha256").update(raw).digest("hex");
+    const body = JSON.parse(raw) as Record<string, unknown>;
     const messages = ((body.messages as { role: string; content: unknown }[]) ?? []).map((m) => ({
       role: m.role,
       content: contentText(m.content),
@@ -68,7 +80,7 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
     const promptTokens = countTokens(messages.map((m) => m.content).join("\n"));
     const selected = selectReply(rules, scripted);
     if (!selected) {
-      requests.push({ rule: null, status: 400, promptTokens, completionTokens: 0, task: scripted.task, isRepair: scripted.isRepair });
+      requests.push({ rule: null, status: 400, promptTokens, completionTokens: 0, task: scripted.task, isRepair: scripted.isRepair, key, completed: false });
       send(400, { error: { message: `scripted server: no reply for task ${JSON.stringify(scripted.task.slice(0, 120))}`, type: "invalid_request_error" } });
       return;
     }
@@ -76,7 +88,7 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
     const wantsJson = (body.response_format as { type?: string } | undefined)?.type === "json_schema";
     const content = wantsJson && honour ? JSON.stringify(extractJson(selected.content)) : selected.content;
     const completionTokens = countTokens(content);
-    requests.push({
+    const logged: LoggedRequest = {
       rule: rule.name,
       status: 200,
       promptTokens,
@@ -84,7 +96,16 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       task: scripted.task,
       isRepair: scripted.isRepair,
       responseFormat: body.response_format,
-    });
+      key,
+      completed: false,
+    };
+    requests.push(logged);
+    if (options.beforeReply && (await options.beforeReply(logged, requests.length - 1)) === "drop") {
+      logged.status = 0;
+      res.destroy();
+      return;
+    }
+    res.on("finish", () => (logged.completed = true));
     send(200, {
       id: `chatcmpl-${++counter}`,
       object: "chat.completion",

@@ -1,0 +1,321 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { Command, type StateSnapshot } from "@langchain/langgraph";
+import { parse as parseYaml, parseDocument } from "yaml";
+import { compilePaperToCode } from "../../graphs/paper2code.js";
+import { defaultCheckpointerLocation, openCheckpointer, type Checkpointer } from "../checkpointer.js";
+import { modelSettingsFrom } from "../configuration.js";
+import { ExitCode, UserError } from "../errors.js";
+import { createChatModel } from "../models/factory.js";
+import { describeModel } from "../models/settings.js";
+import { applyEdit, editableArtifact, type ReviewDecision } from "../review/human.js";
+import { resolveThreadId, summarizeThread, type RunSummary } from "../runs.js";
+import { EDIT_POINTS, PIPELINE_STAGES, REVIEWABLE_STAGES, REWIND_POINTS, type ForkPoint, type PipelineStage, type ReviewableStage } from "../stages.js";
+import type { PaperToCodeState, PaperToCodeUpdate } from "../state.js";
+import { driveRun, type PaperToCodeGraph } from "./drive.js";
+import { readSettingsFile } from "./settings-file.js";
+
+/** Settings a continued run may change (a provider that failed, a slower server); everything else is the run's own. */
+export interface ContinueOptions {
+  checkpointer?: string;
+  config?: string;
+  model?: string;
+  baseUrl?: string;
+  concurrency?: number;
+  maxRetries?: number;
+  timeout?: number;
+  password?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+interface OpenedRun {
+  checkpointer: Checkpointer;
+  checkpointerArg?: string;
+  graph: PaperToCodeGraph;
+  threadId: string;
+  snapshot: StateSnapshot;
+  state: PaperToCodeState;
+  summary: RunSummary;
+}
+
+async function openRun(id: string, options: ContinueOptions): Promise<OpenedRun> {
+  const file = readSettingsFile(options.config);
+  const checkpointerArg = options.checkpointer ?? file.checkpointer;
+  const checkpointer = await openCheckpointer(checkpointerArg ?? defaultCheckpointerLocation());
+  try {
+    const threadId = resolveThreadId(id, await checkpointer.threads());
+    const graph = compilePaperToCode(checkpointer.saver);
+    const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
+    const state = snapshot.values as PaperToCodeState;
+    if (!state.outDir) throw new UserError(`run ${threadId} has no output folder yet; start it again with paper2code run`, ExitCode.usage);
+    return { checkpointer, checkpointerArg, graph, threadId, snapshot, state, summary: summarizeThread(threadId, snapshot) };
+  } catch (error) {
+    await checkpointer.close();
+    throw error;
+  }
+}
+
+/** The run's own settings, with the overrides a continuation allows; the model is checked before any work. */
+function continuedSettings(run: OpenedRun, options: ContinueOptions, extra: Record<string, unknown> = {}) {
+  const configurable: Record<string, unknown> = { ...(run.state.runSettings?.configurable ?? {}), ...extra };
+  const overrides = { model: options.model, baseUrl: options.baseUrl, concurrency: options.concurrency, maxRetries: options.maxRetries, timeoutSeconds: options.timeout };
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) configurable[key] = value;
+  configurable.callJournal ??= join(run.state.outDir!, ".paper2code", "calls");
+  const settings = modelSettingsFrom({ configurable } as RunnableConfig);
+  createChatModel(settings);
+  if (options.password) process.env.PAPER2CODE_PDF_PASSWORD = options.password;
+  return { configurable, model: describeModel(settings) };
+}
+
+async function drive(run: OpenedRun, options: ContinueOptions, input: unknown, configurable: Record<string, unknown>, model: string, checkpointId?: string) {
+  return driveRun({
+    graph: run.graph,
+    threadId: run.threadId,
+    outDir: run.state.outDir!,
+    configurable,
+    input,
+    checkpointId,
+    model,
+    checkpointer: run.checkpointer.location,
+    checkpointerArg: run.checkpointerArg,
+    startedAt: run.state.runSettings?.startedAt ?? new Date().toISOString(),
+    json: options.json,
+    quiet: options.quiet,
+  });
+}
+
+async function withRun<T>(id: string, options: ContinueOptions, body: (run: OpenedRun) => Promise<T>): Promise<T> {
+  const run = await openRun(id, options);
+  try {
+    return await body(run);
+  } finally {
+    await run.checkpointer.close();
+  }
+}
+
+export interface ResumeOptions extends ContinueOptions {
+  approve?: boolean;
+  set?: string[];
+  file?: string;
+}
+
+/** Continue a stopped, failed or paused run from its last checkpoint; completed calls are not made again. */
+export async function resumeCommand(id: string, options: ResumeOptions): Promise<number> {
+  return withRun(id, options, async (run) => {
+    const { summary } = run;
+    const deciding = options.approve || options.set?.length || options.file;
+    if (summary.status === "running") throw new UserError(`run ${run.threadId} is running now`, ExitCode.usage);
+    if (summary.status === "complete" || summary.status === "incomplete") {
+      process.stderr.write(`run ${run.threadId} has ended (${summary.status}); nothing to resume (rewind --to <stage> runs a stage again)\n`);
+      return summary.status === "complete" ? ExitCode.ok : ExitCode.incomplete;
+    }
+    let input: unknown = null;
+    if (summary.review) {
+      if (!deciding) {
+        throw new UserError(
+          `run ${run.threadId} is waiting for a review of the ${summary.review.stage}: add --approve, --set key=value (config) or --file <edited artifact>, or use paper2code edit`,
+          ExitCode.awaitingReview,
+        );
+      }
+      input = new Command({ resume: decisionFrom(summary.review.stage, run.state, options) });
+    } else if (deciding) {
+      throw new UserError(`run ${run.threadId} is not waiting for a review; --approve, --set and --file apply to a paused run`, ExitCode.usage);
+    }
+    const { configurable, model } = continuedSettings(run, options);
+    return drive(run, options, input, configurable, model);
+  });
+}
+
+function decisionFrom(stage: ReviewableStage, state: PaperToCodeState, options: ResumeOptions): ReviewDecision {
+  if (options.approve) return { action: "approve" };
+  const value = options.file ? readEditedFile(stage, options.file) : setConfigKeys(stage, state, options.set ?? []);
+  const edited = applyEdit(stage, value);
+  if ("error" in edited) throw new UserError(`the edited ${stage} is not valid: ${edited.error}`, ExitCode.badInput);
+  return { action: "edit", value };
+}
+
+export interface EditOptions extends ContinueOptions {
+  file?: string;
+  set?: string[];
+}
+
+/**
+ * Edit an artifact (in $EDITOR, from --file, or --set for config keys). A run
+ * paused for that artifact's review continues with it; any other run is forked
+ * after the artifact's stage and everything downstream runs again.
+ */
+export async function editCommand(id: string, artifact: string, options: EditOptions): Promise<number> {
+  if (!(REVIEWABLE_STAGES as readonly string[]).includes(artifact)) {
+    throw new UserError(`cannot edit '${artifact}': artifacts are ${REVIEWABLE_STAGES.join(", ")}`, ExitCode.usage);
+  }
+  const stage = artifact as ReviewableStage;
+  return withRun(id, options, async (run) => {
+    if (run.summary.status === "running") throw new UserError(`run ${run.threadId} is running now`, ExitCode.usage);
+    if (editableArtifact(stage, run.state) === undefined) throw new UserError(`run ${run.threadId} has no ${stage} yet`, ExitCode.usage);
+    const value = options.file
+      ? readEditedFile(stage, options.file)
+      : options.set?.length
+        ? setConfigKeys(stage, run.state, options.set)
+        : editInEditor(stage, run.state);
+    const edited = applyEdit(stage, value);
+    if ("error" in edited) throw new UserError(`the edited ${stage} is not valid: ${edited.error}`, ExitCode.badInput);
+    const { configurable, model } = continuedSettings(run, options);
+    if (run.summary.review?.stage === stage) {
+      return drive(run, options, new Command({ resume: { action: "edit", value } satisfies ReviewDecision }), configurable, model);
+    }
+    const checkpointId = await fork(run, EDIT_POINTS[stage], { ...edited.update, notes: [`${stage} edited by hand`] });
+    return drive(run, options, null, configurable, model, checkpointId);
+  });
+}
+
+export interface RewindOptions extends ContinueOptions {
+  to?: string;
+  set?: string[];
+}
+
+/**
+ * Run a stage and everything after it again, from the checkpoint history. The
+ * earlier branch stays in the history. The stage's model calls are made afresh;
+ * other stages' identical requests are answered from the call journal.
+ */
+export async function rewindCommand(id: string, options: RewindOptions): Promise<number> {
+  const to = options.to ?? (options.set?.length ? "analysis" : undefined);
+  if (!to || !(PIPELINE_STAGES as readonly string[]).includes(to)) {
+    throw new UserError(`rewind needs --to <stage> (stages: ${PIPELINE_STAGES.join(", ")})`, ExitCode.usage);
+  }
+  const stage = to as PipelineStage;
+  if (options.set?.length && PIPELINE_STAGES.indexOf(stage) < PIPELINE_STAGES.indexOf("analysis")) {
+    throw new UserError(`--set edits config.yaml, which --to ${stage} would write again; rewind to analysis, coding or checks`, ExitCode.usage);
+  }
+  return withRun(id, options, async (run) => {
+    if (run.summary.status === "running") throw new UserError(`run ${run.threadId} is running now`, ExitCode.usage);
+    const update: PaperToCodeUpdate = { notes: [`rewound to ${stage}`] };
+    if (options.set?.length) {
+      const edited = applyEdit("config", setConfigKeys("config", run.state, options.set));
+      if ("error" in edited) throw new UserError(`the edited config is not valid: ${edited.error}`, ExitCode.badInput);
+      Object.assign(update, edited.update);
+    }
+    const rewind = `${stage}@${Date.now().toString(36)}`;
+    const { configurable, model } = continuedSettings(run, options, { rewind });
+    if (run.state.runSettings) update.runSettings = { ...run.state.runSettings, configurable: { ...run.state.runSettings.configurable, rewind } };
+    const checkpointId = await fork(run, REWIND_POINTS[stage], update);
+    return drive(run, options, null, configurable, model, checkpointId);
+  });
+}
+
+/**
+ * Fork the run's current branch at the checkpoint about to run `point.node`:
+ * a new checkpoint as if `point.after` had just written `update`. Forking (not
+ * replaying) makes LangGraph run the next nodes again instead of reusing their saved writes.
+ */
+async function fork(run: OpenedRun, point: ForkPoint, update: PaperToCodeUpdate): Promise<string> {
+  const byId = new Map<string, StateSnapshot>();
+  for await (const snapshot of run.graph.getStateHistory({ configurable: { thread_id: run.threadId } })) {
+    byId.set(String(snapshot.config.configurable?.checkpoint_id), snapshot);
+  }
+  let found: StateSnapshot | undefined;
+  // Walk the current branch from its head back to the first checkpoint.
+  for (let snapshot: StateSnapshot | undefined = run.snapshot; snapshot; snapshot = byId.get(String(snapshot.parentConfig?.configurable?.checkpoint_id))) {
+    if (snapshot.next.includes(point.node)) {
+      found = snapshot;
+      if (!point.first) break;
+    }
+  }
+  if (!found) throw new UserError(`run ${run.threadId} has not reached that stage yet (no checkpoint before ${point.node})`, ExitCode.usage);
+  const forked = await run.graph.updateState(found.config, update, point.after);
+  return String(forked.configurable?.checkpoint_id);
+}
+
+/** `key.path=value` edits of config.yaml, comments kept; values are YAML (numbers, booleans, lists). Unknown keys are refused. */
+export function setConfigKeys(stage: ReviewableStage, state: PaperToCodeState, assignments: string[]): string {
+  if (stage !== "config") throw new UserError(`--set edits config.yaml; use --file or $EDITOR for the ${stage}`, ExitCode.usage);
+  const doc = parseDocument(state.config?.yaml ?? "");
+  for (const assignment of assignments) {
+    const at = assignment.indexOf("=");
+    if (at <= 0) throw new UserError(`--set ${assignment}: expected key=value`, ExitCode.usage);
+    const path = assignment.slice(0, at).trim().split(".");
+    if (!doc.hasIn(path)) {
+      throw new UserError(`--set ${assignment}: config.yaml has no key '${path.join(".")}' (keys: ${state.config?.keys.join(", ")})`, ExitCode.usage);
+    }
+    doc.setIn(path, parseYaml(assignment.slice(at + 1)));
+  }
+  return doc.toString();
+}
+
+function readEditedFile(stage: ReviewableStage, file: string): unknown {
+  if (!existsSync(file)) throw new UserError(`--file ${file}: no such file`, ExitCode.notFound);
+  return parseEdited(stage, readFileSync(file, "utf8"), file);
+}
+
+function parseEdited(stage: ReviewableStage, text: string, where: string): unknown {
+  if (stage === "config") return text;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${where}: the ${stage} must be JSON: ${(error as Error).message}`, ExitCode.badInput);
+  }
+}
+
+/** Open the artifact in $VISUAL/$EDITOR; the file stays in the run folder, so an edit is never lost. */
+function editInEditor(stage: ReviewableStage, state: PaperToCodeState): unknown {
+  const current = editableArtifact(stage, state);
+  const text = stage === "config" ? String(current) : `${JSON.stringify(current, null, 2)}\n`;
+  const path = join(state.outDir!, ".paper2code", "edit", `${stage}.${stage === "config" ? "yaml" : "json"}`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  const editor = process.env.VISUAL || process.env.EDITOR || "vi";
+  const result = spawnSync("sh", ["-c", `${editor} "$1"`, "sh", path], { stdio: "inherit" });
+  if (result.status !== 0) throw new UserError(`the editor (${editor}) exited with status ${result.status}; your edit is kept in ${path}`, ExitCode.usage);
+  const edited = readFileSync(path, "utf8");
+  if (edited === text) throw new UserError(`no change to the ${stage}; nothing to do`, ExitCode.ok);
+  return parseEdited(stage, edited, path);
+}
+
+export interface RunsOptions {
+  checkpointer?: string;
+  config?: string;
+  json?: boolean;
+  limit?: number;
+}
+
+/** Every run in the checkpoint database: id, paper, status, stage, tokens, cost. */
+export async function runsCommand(options: RunsOptions): Promise<number> {
+  const file = readSettingsFile(options.config);
+  const checkpointer = await openCheckpointer(options.checkpointer ?? file.checkpointer ?? defaultCheckpointerLocation());
+  try {
+    const graph = compilePaperToCode(checkpointer.saver);
+    const summaries: RunSummary[] = [];
+    for (const threadId of (await checkpointer.threads()).slice(0, options.limit ?? 50)) {
+      summaries.push(summarizeThread(threadId, await graph.getState({ configurable: { thread_id: threadId } })));
+    }
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    if (summaries.length === 0) {
+      process.stdout.write(`no runs in ${checkpointer.location}\n`);
+      return ExitCode.ok;
+    }
+    const rows = summaries.map((s) => [
+      s.id.slice(0, 8),
+      s.status,
+      s.stage,
+      s.calls.toLocaleString("en"),
+      `${s.inputTokens.toLocaleString("en")} / ${s.outputTokens.toLocaleString("en")}`,
+      s.cost === undefined ? "unknown" : `$${s.cost.toFixed(2)}`,
+      (s.updatedAt ?? "").slice(0, 16).replace("T", " "),
+      s.paper ?? "",
+    ]);
+    const header = ["ID", "STATUS", "STAGE", "CALLS", "TOKENS IN / OUT", "COST", "UPDATED", "PAPER"];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    for (const row of [header, ...rows]) {
+      process.stdout.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")}\n`);
+    }
+    return ExitCode.ok;
+  } finally {
+    await checkpointer.close();
+  }
+}

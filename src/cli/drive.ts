@@ -1,0 +1,166 @@
+import { join } from "node:path";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { compilePaperToCode } from "../../graphs/paper2code.js";
+import { describeLocation } from "../checkpointer.js";
+import { AgentOutputError, ExitCode, UserError, errorMessage } from "../errors.js";
+import { summarizeCalls } from "../llm/usage.js";
+import { lockRun, pendingReview } from "../runs.js";
+import type { ReviewRequest } from "../review/human.js";
+import { writeRunReport } from "../run-report.js";
+import type { PaperToCodeState } from "../state.js";
+import { Progress } from "./progress.js";
+
+export type PaperToCodeGraph = ReturnType<typeof compilePaperToCode>;
+
+export interface DriveOptions {
+  graph: PaperToCodeGraph;
+  threadId: string;
+  outDir: string;
+  configurable: Record<string, unknown>;
+  /** The graph's input: a new run's inputs, a Command with a review decision, or null to go on. */
+  input: unknown;
+  /** Start from this checkpoint (a rewind's fork) instead of the thread's latest. */
+  checkpointId?: string;
+  model: string;
+  /** Where the checkpoints are (recorded in run.json). */
+  checkpointer: string;
+  /** The --checkpointer the user gave, repeated in the commands printed to continue. */
+  checkpointerArg?: string;
+  startedAt: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Exit code of a run stopped by SIGINT or SIGTERM at a step boundary (128 + SIGINT). */
+export const STOPPED_EXIT_CODE = 130;
+
+/**
+ * Run the graph until it ends, pauses for a review, fails or is told to stop,
+ * then write run.json and say how to continue. Every step is checkpointed;
+ * SIGINT/SIGTERM stop at the next step boundary (a second signal stops at once).
+ */
+export async function driveRun(options: DriveOptions): Promise<number> {
+  const { graph, threadId, outDir } = options;
+  const progress = new Progress(!options.quiet);
+  const unlock = lockRun(outDir);
+  const configurable = { ...options.configurable, thread_id: threadId, ...(options.checkpointId ? { checkpoint_id: options.checkpointId } : {}) };
+  // Concurrency is enforced by the model client's request queue, not LangGraph's maxConcurrency
+  // (with maxConcurrency 1, LangGraph 1.7 ends a run early when a step has parallel tasks).
+  const config: RunnableConfig = { configurable, recursionLimit: 1000 };
+
+  let stopSignal: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) process.exit(STOPPED_EXIT_CODE);
+    stopSignal = signal;
+    process.stderr.write(`\n${signal}: stopping after the current step (send it again to stop now; nothing saved is lost)\n`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const started = Date.now();
+  let error: unknown;
+  try {
+    const stream = await graph.stream(options.input as never, { ...config, streamMode: ["updates", "checkpoints"] });
+    for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+      if (mode === "updates") {
+        for (const [node, update] of Object.entries(chunk as Record<string, Record<string, unknown>>)) {
+          if (node !== "__interrupt__") progress.nodeDone(node, update);
+        }
+      } else if (stopSignal) {
+        break; // a checkpoint was just saved: the step boundary
+      }
+    }
+  } catch (caught) {
+    error = caught;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+
+  try {
+    const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
+    const state = snapshot.values as PaperToCodeState;
+    const review = pendingReview(snapshot);
+    if (!error && !stopSignal && !review && snapshot.next.length > 0) {
+      error = new Error(`the graph stopped before finishing (next: ${snapshot.next.join(", ")})`);
+    }
+    const status = review ? "awaiting review" : stopSignal && !error ? "stopped" : error ? "failed" : (state.status ?? "failed");
+    const report = await writeRunReport(outDir, state, {
+      status,
+      error: error ? errorMessage(error) : undefined,
+      threadId,
+      model: options.model,
+      checkpointer: describeLocation(options.checkpointer),
+      startedAt: options.startedAt,
+      finishedAt: new Date().toISOString(),
+      timings: timingsOf(state, Date.now() - started),
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify(summaryOf(report), null, 2)}\n`);
+
+    const flag = options.checkpointerArg ? ` --checkpointer ${describeLocation(options.checkpointerArg)}` : "";
+    const resumeHint = `paper2code resume ${threadId}${flag}`;
+    if (error) {
+      if (error instanceof UserError) throw error;
+      const reason = error instanceof AgentOutputError ? error.message : `${errorMessage(error).split("\n")[0]}`;
+      throw new UserError(`run failed: ${reason}\n  details: ${join(outDir, "run.json")}\n  to retry from where it stopped: ${resumeHint}`, ExitCode.model);
+    }
+    if (stopSignal) {
+      progress.line(`stopped by ${stopSignal}; to continue: ${resumeHint}`);
+      return STOPPED_EXIT_CODE;
+    }
+    if (review) {
+      printReviewHelp(threadId, outDir, review, flag);
+      return ExitCode.awaitingReview;
+    }
+    const total = report.usage.total;
+    const replayed = state.calls.filter((c) => c.replayed).length;
+    progress.line(
+      `${status === "complete" ? "done" : "INCOMPLETE"}: ${report.files.length} files in ${join(outDir, "repo")}; ` +
+        `${total.calls} calls, ${total.inputTokens.toLocaleString("en")} input / ${total.outputTokens.toLocaleString("en")} output tokens` +
+        (replayed ? ` (${replayed} answered from the call journal, not paid again)` : ""),
+    );
+    const checks = report.checks;
+    if (checks) {
+      progress.line(
+        checks.ok
+          ? `static checks: all passed${checks.rounds > 1 ? ` after ${checks.rounds - 1} repair round(s)` : ""}`
+          : `static checks: ${checks.issues.length} problem(s) remain, see ${join(outDir, "artifacts", "checks.json")}`,
+      );
+    }
+    const unresolved = Object.entries(report.reviews).filter(([, r]) => !r.passed).map(([k]) => k);
+    if (unresolved.length) progress.line(`reviews with problems left: ${unresolved.join(", ")} (see artifacts/reviews/)`);
+    if (status !== "complete") {
+      throw new UserError(`run incomplete: ${state.notes.at(-1) ?? "see run.json"}`, ExitCode.incomplete);
+    }
+    return ExitCode.ok;
+  } finally {
+    unlock();
+  }
+}
+
+function printReviewHelp(threadId: string, outDir: string, review: ReviewRequest, flag: string) {
+  const lines = [
+    `paused for review of the ${review.stage}: ${join(outDir, review.artifact)}`,
+    ...(review.error ? [`  the last decision was refused: ${review.error}`] : []),
+    `  approve:  paper2code resume ${threadId} --approve${flag}`,
+    `  edit:     paper2code edit ${threadId} ${review.stage}${flag}   (opens $EDITOR; or --file <edited file>)`,
+    ...(review.stage === "config" ? [`  or:       paper2code resume ${threadId} --set <key>=<value>${flag}`] : []),
+  ];
+  // The pause is the point of --review: say it even with --quiet.
+  process.stderr.write(`${lines.join("\n")}\n`);
+}
+
+function timingsOf(state: PaperToCodeState, wallMs: number) {
+  const byAgent = summarizeCalls(state.calls ?? []).byKey;
+  const timings: Record<string, { ms: number; count: number }> = { wall: { ms: wallMs, count: 1 } };
+  for (const agent of Object.keys(byAgent)) {
+    const calls = state.calls.filter((c) => c.agent === agent);
+    timings[agent] = { ms: calls.reduce((s, c) => s + c.durationMs, 0), count: calls.length };
+  }
+  return timings;
+}
+
+function summaryOf(report: Awaited<ReturnType<typeof writeRunReport>>) {
+  const { calls: _calls, ...rest } = report;
+  return rest;
+}

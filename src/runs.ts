@@ -1,0 +1,115 @@
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, join } from "node:path";
+import type { StateSnapshot } from "@langchain/langgraph";
+import { ExitCode, UserError } from "./errors.js";
+import { totalCost } from "./llm/prices.js";
+import { summarizeCalls } from "./llm/usage.js";
+import type { ReviewRequest } from "./review/human.js";
+import { stageOfNode } from "./stages.js";
+import type { PaperToCodeState } from "./state.js";
+
+export type ThreadStatus = "complete" | "incomplete" | "awaiting review" | "running" | "failed" | "stopped";
+
+/** What `paper2code runs` shows about one thread. */
+export interface RunSummary {
+  id: string;
+  paper?: string;
+  status: ThreadStatus;
+  /** The stage(s) the run would continue with. */
+  stage: string;
+  review?: ReviewRequest;
+  error?: string;
+  outDir?: string;
+  model?: string;
+  updatedAt?: string;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** USD; undefined when a model's price is unknown. */
+  cost?: number;
+}
+
+export function pendingReview(snapshot: StateSnapshot): ReviewRequest | undefined {
+  for (const task of snapshot.tasks) {
+    const found = task.interrupts.find((i) => (i.value as ReviewRequest | undefined)?.stage);
+    if (found) return found.value as ReviewRequest;
+  }
+  return undefined;
+}
+
+export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary {
+  const state = snapshot.values as Partial<PaperToCodeState>;
+  const calls = state.calls ?? [];
+  const usage = summarizeCalls(calls);
+  const review = pendingReview(snapshot);
+  const error = snapshot.tasks.find((t) => t.error)?.error;
+  const stages = [...new Set(snapshot.next.map((n) => stageOfNode(n) ?? n))];
+  let status: ThreadStatus;
+  if (review) status = "awaiting review";
+  else if (state.outDir && lockHolder(state.outDir)) status = "running";
+  else if (snapshot.next.length === 0) status = state.status === "complete" ? "complete" : "incomplete";
+  else status = error ? "failed" : "stopped";
+  return {
+    id,
+    paper: state.paper?.title,
+    status,
+    stage: review ? review.stage : stages.join(", ") || "done",
+    ...(review ? { review } : {}),
+    ...(error ? { error: String((error as { message?: string }).message ?? error) } : {}),
+    outDir: state.outDir,
+    model: state.runSettings?.configurable.model as string | undefined,
+    updatedAt: snapshot.createdAt,
+    calls: usage.total.calls,
+    inputTokens: usage.total.inputTokens,
+    outputTokens: usage.total.outputTokens,
+    cost: totalCost(summarizeCalls(calls, (c) => c.model).byKey),
+  };
+}
+
+/** Find a thread by its id or an unambiguous prefix of it (the 8 characters in the run folder's name do). */
+export function resolveThreadId(idOrPrefix: string, threads: string[]): string {
+  if (threads.includes(idOrPrefix)) return idOrPrefix;
+  const matches = threads.filter((t) => t.startsWith(idOrPrefix));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) throw new UserError(`run id '${idOrPrefix}' is ambiguous: ${matches.join(", ")}`, ExitCode.usage);
+  throw new UserError(`no run '${idOrPrefix}' in the checkpoint database (paper2code runs lists them)`, ExitCode.notFound);
+}
+
+// One process at a time per run folder: two resumes of one run would pay for the same calls twice.
+const lockPath = (outDir: string) => join(outDir, ".paper2code", "run.lock");
+
+interface Lock {
+  pid: number;
+  host: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The live process that holds the run folder, if any (a lock left by a killed process does not count). */
+export function lockHolder(outDir: string): Lock | undefined {
+  let lock: Lock;
+  try {
+    lock = JSON.parse(readFileSync(lockPath(outDir), "utf8")) as Lock;
+  } catch {
+    return undefined;
+  }
+  if (lock.pid === process.pid) return undefined;
+  return lock.host === hostname() && alive(lock.pid) ? lock : undefined;
+}
+
+export function lockRun(outDir: string): () => void {
+  const holder = lockHolder(outDir);
+  if (holder) throw new UserError(`this run is already going on in process ${holder.pid}; wait for it or stop it first`, ExitCode.usage);
+  const path = lockPath(outDir);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify({ pid: process.pid, host: hostname() } satisfies Lock));
+  return () => rmSync(path, { force: true });
+}

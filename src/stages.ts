@@ -1,0 +1,86 @@
+/**
+ * The pipeline's stages as users name them (`--review`, `rewind --to`, `edit`),
+ * and where each sits in the graph.
+ */
+export const PIPELINE_STAGES = ["plan", "architecture", "logic", "config", "analysis", "coding", "checks"] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+/** Stages whose artifact a person can approve or edit: each ends at a gate node `<stage>_ready`. */
+export const REVIEWABLE_STAGES = ["plan", "architecture", "logic", "config", "analysis"] as const;
+export type ReviewableStage = (typeof REVIEWABLE_STAGES)[number];
+
+export const gateOf = (stage: ReviewableStage) => `${stage}_ready`;
+
+const NODE_STAGE: Record<string, PipelineStage> = {
+  planner: "plan",
+  verify_plan: "plan",
+  refine_plan: "plan",
+  plan_ready: "plan",
+  architect: "architecture",
+  verify_architecture: "architecture",
+  refine_architecture: "architecture",
+  architecture_ready: "architecture",
+  logic_designer: "logic",
+  verify_logic: "logic",
+  refine_logic: "logic",
+  logic_ready: "logic",
+  config_writer: "config",
+  verify_config: "config",
+  refine_config: "config",
+  config_ready: "config",
+  plan_files: "analysis",
+  analysis: "analysis",
+  analyst: "analysis",
+  verify_analysis: "analysis",
+  refine_analysis: "analysis",
+  analysis_ready: "analysis",
+  schedule_coding: "coding",
+  coder: "coding",
+  check_code: "checks",
+  repair_code: "checks",
+  finalize: "checks",
+};
+
+export function stageOfNode(node: string): PipelineStage | undefined {
+  return NODE_STAGE[node];
+}
+
+/**
+ * Where a re-run of a stage starts: the checkpoint about to run `node`, forked
+ * as if `after` had just written (so LangGraph runs the stage again instead of
+ * replaying the writes it saved). `first`: the oldest such checkpoint, for
+ * nodes that run more than once (a coding wave, a repair round).
+ */
+export interface ForkPoint {
+  node: string;
+  after: string;
+  first?: boolean;
+}
+
+export const REWIND_POINTS: Record<PipelineStage, ForkPoint> = {
+  plan: { node: "planner", after: "ingest" },
+  architecture: { node: "architect", after: "plan_ready" },
+  logic: { node: "logic_designer", after: "architecture_ready" },
+  config: { node: "config_writer", after: "plan_ready" },
+  analysis: { node: "plan_files", after: "config_ready" },
+  coding: { node: "schedule_coding", after: "analysis_ready", first: true },
+  checks: { node: "check_code", after: "schedule_coding", first: true },
+};
+
+/** An edited artifact replaces the gate's output; everything after the gate runs again. */
+export const EDIT_POINTS: Record<ReviewableStage, ForkPoint> = {
+  plan: { node: "architect", after: "plan_ready" },
+  architecture: { node: "logic_designer", after: "architecture_ready" },
+  logic: { node: "plan_files", after: "logic_ready" },
+  config: { node: "plan_files", after: "config_ready" },
+  analysis: { node: "schedule_coding", after: "analysis_ready", first: true },
+};
+
+export function parseStageList<T extends string>(value: string | string[] | undefined, allowed: readonly T[], what: string): T[] {
+  const names = (Array.isArray(value) ? value : (value ?? "").split(",")).map((s) => s.trim()).filter(Boolean);
+  if (names.includes("all")) return [...allowed];
+  for (const name of names) {
+    if (!(allowed as readonly string[]).includes(name)) throw new Error(`${what}: unknown stage '${name}' (stages: ${allowed.join(", ")}, all)`);
+  }
+  return names as T[];
+}
