@@ -44,11 +44,13 @@ export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary
   const usage = summarizeCalls(calls);
   const review = pendingReview(snapshot);
   const error = snapshot.tasks.find((t) => t.error)?.error;
-  const stages = [...new Set(snapshot.next.map((n) => stageOfNode(n) ?? n))];
+  // `next` leaves out tasks whose results are saved but whose step has not ended: tasks has them all.
+  const pending = snapshot.tasks.map((t) => t.name);
+  const stages = [...new Set(pending.map((n) => stageOfNode(n) ?? n))];
   let status: ThreadStatus;
   if (review) status = "awaiting review";
   else if (state.outDir && lockHolder(state.outDir)) status = "running";
-  else if (snapshot.next.length === 0) status = state.status === "complete" ? "complete" : "incomplete";
+  else if (pending.length === 0) status = state.status === "complete" ? "complete" : "incomplete";
   else status = error ? "failed" : "stopped";
   return {
     id,

@@ -219,7 +219,7 @@ async function fork(run: OpenedRun, point: ForkPoint, update: PaperToCodeUpdate)
   let found: StateSnapshot | undefined;
   // Walk the current branch from its head back to the first checkpoint.
   for (let snapshot: StateSnapshot | undefined = run.snapshot; snapshot; snapshot = byId.get(String(snapshot.parentConfig?.configurable?.checkpoint_id))) {
-    if (snapshot.next.includes(point.node)) {
+    if (snapshot.tasks.some((t) => t.name === point.node)) {
       found = snapshot;
       if (!point.first) break;
     }

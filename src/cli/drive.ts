@@ -81,8 +81,8 @@ export async function driveRun(options: DriveOptions): Promise<number> {
     const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
     const state = snapshot.values as PaperToCodeState;
     const review = pendingReview(snapshot);
-    if (!error && !stopSignal && !review && snapshot.next.length > 0) {
-      error = new Error(`the graph stopped before finishing (next: ${snapshot.next.join(", ")})`);
+    if (!error && !stopSignal && !review && snapshot.tasks.length > 0) {
+      error = new Error(`the graph stopped before finishing (next: ${snapshot.tasks.map((t) => t.name).join(", ")})`);
     }
     const status = review ? "awaiting review" : stopSignal && !error ? "stopped" : error ? "failed" : (state.status ?? "failed");
     const report = await writeRunReport(outDir, state, {

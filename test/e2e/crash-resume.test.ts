@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -70,7 +71,7 @@ describe.each(backends)("kill -9 and resume (%s)", (_name, checkpointerFor) => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const label = `trial ${trial} (seed ${SEED})`;
       const out = join(dir, `trial-${trial}`);
-      const threadId = `00000000-0000-4000-8000-${String(trial).padStart(12, "0")}`;
+      const threadId = randomUUID(); // a PostgreSQL database outlives the test run
       const start = server.requests.length;
       const completed = () => new Set(server.requests.slice(start).filter((r) => r.completed).map((r) => r.key));
       const journal = () => (existsSync(join(out, ".paper2code", "calls")) ? readdirSync(join(out, ".paper2code", "calls")).filter((f) => f.endsWith(".json")).length : 0);
