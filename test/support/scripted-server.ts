@@ -106,13 +106,31 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       return;
     }
     res.on("finish", () => (logged.completed = true));
+    const id = `chatcmpl-${++counter}`;
+    const created = Math.floor(Date.now() / 1000);
+    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    const finishReason = rule.finishReason ?? "stop";
+    if (body.stream) {
+      // Server-sent events, as OpenAI streams: content in pieces, then the finish reason, then usage when asked for.
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
+        res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
+      chunk({ role: "assistant", content: "" }, null);
+      for (let at = 0; at < content.length; at += 400) chunk({ content: content.slice(at, at + 400) }, null);
+      chunk({}, finishReason);
+      if ((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) {
+        res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage })}\n\n`);
+      }
+      res.end("data: [DONE]\n\n");
+      return;
+    }
     send(200, {
-      id: `chatcmpl-${++counter}`,
+      id,
       object: "chat.completion",
-      created: Math.floor(Date.now() / 1000),
+      created,
       model: body.model,
-      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: rule.finishReason ?? "stop" }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason }],
+      usage,
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
