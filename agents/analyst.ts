@@ -4,7 +4,7 @@ import { modelFor } from "../src/configuration.js";
 import { askJson } from "../src/llm/ask.js";
 import { prompt } from "../src/prompts.js";
 import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, type FileTask } from "../src/state.js";
+import { paperMarkdownOf, withDesign, type Design, type FileTask } from "../src/state.js";
 import { writeArtifact } from "../src/workspace/writer.js";
 
 export const AnalysisSchema = z.object({
@@ -22,7 +22,7 @@ export const AnalysisSchema = z.object({
 });
 export type Analysis = z.infer<typeof AnalysisSchema>;
 
-export function analystTask(input: FileTask): string {
+export function analystTask(input: FileTask & Design): string {
   const path = input.target;
   const file = input.files!.find((f) => f.path === path)!;
   return prompt("analyst", {
@@ -38,7 +38,8 @@ export function analystTask(input: FileTask): string {
 }
 
 /** Analyst: a detailed specification of one file, run once per file in parallel. */
-export async function analystNode(input: FileTask, config?: RunnableConfig) {
+export async function analystNode(task: FileTask, config?: RunnableConfig) {
+  const input = await withDesign(task);
   const path = input.target;
   const paperMarkdown = await paperMarkdownOf(input);
   const asked = await askJson(modelFor(config), paperMarkdown, analystTask(input), AnalysisSchema, {

@@ -4,7 +4,7 @@ import { askWithRepair, buildMessages } from "../src/llm/ask.js";
 import { extractCode } from "../src/parsing/code.js";
 import { prompt } from "../src/prompts.js";
 import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, type FileTask, type GeneratedFile } from "../src/state.js";
+import { paperMarkdownOf, withDesign, type FileTask, type GeneratedFile } from "../src/state.js";
 import { getBlob, putBlob } from "../src/workspace/blobs.js";
 import { writeRepoFile } from "../src/workspace/writer.js";
 
@@ -35,7 +35,8 @@ async function saveCode(input: FileTask, code: string, note: string | undefined)
 }
 
 /** Coder: writes one file, given the paper, the plan, its analysis and the code it depends on. */
-export async function coderNode(input: FileTask, config?: RunnableConfig) {
+export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
+  const input = await withDesign(fileTask);
   const path = input.target;
   const file = input.files!.find((f) => f.path === path)!;
   const paperMarkdown = await paperMarkdownOf(input);
@@ -64,7 +65,8 @@ export async function coderNode(input: FileTask, config?: RunnableConfig) {
 }
 
 /** Coder, repairing: rewrites one file so the static checks' problems in it are gone. */
-export async function repairCodeNode(input: FileTask, config?: RunnableConfig) {
+export async function repairCodeNode(fileTask: FileTask, config?: RunnableConfig) {
+  const input = await withDesign(fileTask);
   const path = input.target;
   const file = input.files!.find((f) => f.path === path)!;
   const current = await getBlob(input.outDir!, input.code![path]!.sha);

@@ -8,7 +8,7 @@ import type { CodeCheckReport, CodeIssue } from "./checks/repo.js";
 import type { CallRecord } from "./llm/usage.js";
 import type { ReviewRecord } from "./review/types.js";
 import type { PaperKind } from "./paper/types.js";
-import { getBlob } from "./workspace/blobs.js";
+import { getBlob, putBlobSync } from "./workspace/blobs.js";
 
 /** What the graph keeps of the paper: its Markdown lives in the blob store, state holds its hash. */
 export interface PaperRecord {
@@ -119,18 +119,30 @@ export async function paperMarkdownOf(state: { outDir?: string; paper?: PaperRec
   return getBlob(state.outDir, state.paper.markdownSha);
 }
 
+/** The planning stage's decisions, which every per-file worker reads. */
+export type Design = Required<Pick<PaperToCodeState, "plan" | "architecture" | "logic" | "config" | "files">>;
+
 /**
- * What a per-file worker (analyst, coder) receives through Send: the planning
- * artifacts it needs and the file it works on, not the whole state.
+ * What a per-file worker (analyst, coder) receives through Send: the file it
+ * works on and references, not copies. The design is a blob (by hash), so a
+ * checkpoint holding N sends holds N hashes rather than N copies of the plan.
  */
-export type FileTask = Pick<
-  PaperToCodeState,
-  "outDir" | "paper" | "plan" | "architecture" | "logic" | "config" | "files" | "code"
-> & { target: string; analysis?: Analysis; issues?: CodeIssue[] };
+export type FileTask = Pick<PaperToCodeState, "outDir" | "paper" | "code"> & {
+  design: string;
+  target: string;
+  analysis?: Analysis;
+  issues?: CodeIssue[];
+};
 
 export function fileTask(state: PaperToCodeState, target: string, issues?: CodeIssue[]): FileTask {
   const { outDir, paper, plan, architecture, logic, config, files, code } = state;
-  return { outDir, paper, plan, architecture, logic, config, files, code, target, analysis: state.analyses[target], ...(issues ? { issues } : {}) };
+  const design = putBlobSync(outDir!, JSON.stringify({ plan, architecture, logic, config, files } satisfies Partial<Design>));
+  return { outDir, paper, code, design, target, analysis: state.analyses[target], ...(issues ? { issues } : {}) };
+}
+
+/** A task with its design read back from the blob store. */
+export async function withDesign<T extends { outDir?: string; design: string }>(task: T): Promise<T & Design> {
+  return { ...task, ...(JSON.parse(await getBlob(task.outDir!, task.design)) as Design) };
 }
 
 /** The state of one file's analysis subgraph: its task, and what it adds to the run. */
@@ -138,7 +150,10 @@ export const FileAnalysisOutput = Annotation.Root(recordChannels);
 
 export const FileAnalysisAnnotation = Annotation.Root({
   ...recordChannels,
-  ...designChannels,
+  outDir: designChannels.outDir,
+  paper: designChannels.paper,
+  code: designChannels.code,
+  design: Annotation<string>,
   target: Annotation<string>,
 });
 export type FileAnalysisState = typeof FileAnalysisAnnotation.State;

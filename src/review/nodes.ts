@@ -11,7 +11,7 @@ import { askJson, type Asked } from "../llm/ask.js";
 import type { ResolvedModel } from "../models/factory.js";
 import { prompt } from "../prompts.js";
 import { renderAnalysis, renderArchitecture, renderLogic, renderPlan } from "../render/artifacts.js";
-import { paperMarkdownOf, type FileTask, type PaperToCodeState } from "../state.js";
+import { paperMarkdownOf, withDesign, type Design, type FileAnalysisState, type PaperToCodeState } from "../state.js";
 import { writeArtifact } from "../workspace/writer.js";
 import { checkAnalysis, checkArchitecture, checkConfig, checkLogic, checkPlan } from "./stage-checks.js";
 import type { ReviewIssue, ReviewRecord, ReviewStage } from "./types.js";
@@ -19,6 +19,8 @@ import type { ReviewIssue, ReviewRecord, ReviewStage } from "./types.js";
 /** What the verify and refine nodes need to know about one kind of artifact. */
 interface StageSpec<S, T> {
   stage: ReviewStage;
+  /** Read what the state only references (a per-file task's design) before the other functions run. */
+  load?: (state: never) => Promise<S>;
   rounds: RefineStage;
   get(state: S): T;
   /** What the verifier reads. */
@@ -97,8 +99,9 @@ const config: StageSpec<PlanningState, ConfigArtifact> = {
   write: (out, v) => writeArtifact(out, "config.yaml", v.yaml),
 };
 
-const analysis: StageSpec<FileTask & { analyses: Record<string, Analysis> }, Analysis> = {
+const analysis: StageSpec<FileAnalysisState & Design, Analysis> = {
   stage: "analysis",
+  load: (state: FileAnalysisState) => withDesign(state),
   rounds: "analysis",
   get: (s) => s.analyses[s.target]!,
   show: (v) => json(v),
@@ -123,7 +126,8 @@ const reviewDir = (stage: ReviewStage, file?: string) => (file ? `reviews/${stag
 
 /** Verify node: deterministic checks always; the verifier's verdict when the stage has refine rounds. */
 export function verifyNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
-  return async (state: S, runConfig?: RunnableConfig) => {
+  return async (input: S, runConfig?: RunnableConfig) => {
+    const state = spec.load ? await spec.load(input as never) : input;
     const value = spec.get(state);
     const checks = spec.checks(state, value);
     const max = refineRoundsFrom(runConfig, spec.rounds);
@@ -171,7 +175,8 @@ export function afterVerify<S extends ReviewState>(stage: ReviewStage, refineNod
 
 /** Refine node: the critique of the last round turned into a corrected artifact; before and after are kept. */
 export function refineNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
-  return async (state: S, runConfig?: RunnableConfig) => {
+  return async (input: S, runConfig?: RunnableConfig) => {
+    const state = spec.load ? await spec.load(input as never) : input;
     const last = reviewsOf(state, spec.stage).at(-1)!;
     const value = spec.get(state);
     const task = refineTask({

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -23,6 +24,19 @@ export async function putBlob(outDir: string, text: string): Promise<string> {
   const temp = `${target}.${process.pid}.tmp`;
   await writeFile(temp, text, "utf8");
   await rename(temp, target);
+  return sha;
+}
+
+/** The same, synchronously: for graph edges, which build Send payloads without awaiting. */
+export function putBlobSync(outDir: string, text: string): string {
+  const sha = hashText(text);
+  const target = join(blobDir(outDir), sha);
+  if (!existsSync(target)) {
+    mkdirSync(blobDir(outDir), { recursive: true });
+    const temp = `${target}.${process.pid}.tmp`;
+    writeFileSync(temp, text, "utf8");
+    renameSync(temp, target);
+  }
   return sha;
 }
 
