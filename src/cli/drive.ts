@@ -105,7 +105,7 @@ export async function driveRun(options: DriveOptions): Promise<number> {
       throw new UserError(`run failed: ${reason}\n  details: ${join(outDir, "run.json")}\n  to retry from where it stopped: ${resumeHint}`, ExitCode.model);
     }
     if (stopSignal) {
-      progress.line(`stopped by ${stopSignal}; to continue: ${resumeHint}`);
+      process.stderr.write(`stopped by ${stopSignal}; to continue: ${resumeHint}\n`);
       return STOPPED_EXIT_CODE;
     }
     if (review) {

@@ -183,3 +183,37 @@ describe("durable runs", () => {
     expect(requestsSince(start)).toHaveLength(12);
   }, 120_000);
 });
+
+describe("resuming a failed run", () => {
+  it("retries only the failed file, asking again for the replies that were unusable", async () => {
+    let broken = true;
+    const rules = tinyRules().map((rule) => {
+      if (rule.name !== "coder:model.py") return rule;
+      const good = rule.reply as string;
+      return { ...rule, reply: () => (broken ? "```python\n```" : good) };
+    });
+    const server = await startScriptedServer(rules);
+    const dir = await mkdtemp(join(tmpdir(), "p2c-failed-"));
+    try {
+      const db = join(dir, "c.sqlite");
+      const failed = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", db, "--refine", "0"]);
+      expect(failed.code).toBe(5);
+      const id = /paper2code resume ([0-9a-f-]{36})/.exec(failed.stderr)![1]!;
+      const listed = JSON.parse((await runCli(["runs", "--json", "--checkpointer", db])).stdout) as { status: string; stage: string; error?: string }[];
+      expect(listed[0]).toMatchObject({ status: "failed", stage: "coding" });
+      expect(listed[0]!.error).toContain("model.py has an empty code block");
+      const before = server.requests.length;
+      broken = false;
+      const resumed = await runCli(["resume", id, "--checkpointer", db]);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      // The other files were done: only model.py is asked again (its unusable replies were not kept), then the files after it.
+      const after = server.requests.slice(before).map((r) => r.rule);
+      expect(after[0]).toBe("coder:model.py");
+      expect(after.filter((r) => r === "coder:data.py")).toEqual([]);
+      expect(readFileSync(join(dir, "out", "repo", "model.py"), "utf8")).toContain("class TwoLayerPerceptron");
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
