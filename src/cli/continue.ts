@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Command, type StateSnapshot } from "@langchain/langgraph";
-import { parse as parseYaml, parseDocument } from "yaml";
+import { isCollection, parse as parseYaml, parseDocument } from "yaml";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
 import { defaultCheckpointerLocation, openCheckpointer, type Checkpointer } from "../checkpointer.js";
 import { modelSettingsFrom } from "../configuration.js";
@@ -240,7 +240,13 @@ export function setConfigKeys(stage: ReviewableStage, state: PaperToCodeState, a
     if (!doc.hasIn(path)) {
       throw new UserError(`--set ${assignment}: config.yaml has no key '${path.join(".")}' (keys: ${state.config?.keys.join(", ")})`, ExitCode.usage);
     }
-    doc.setIn(path, parseYaml(assignment.slice(at + 1)));
+    // A new node in the old one's place, with its comments (the paper reference) and on one line.
+    const previous = doc.getIn(path, true) as { comment?: string | null; commentBefore?: string | null } | undefined;
+    const node = doc.createNode(parseYaml(assignment.slice(at + 1)));
+    if (isCollection(node)) node.flow = true;
+    node.comment = previous?.comment;
+    node.commentBefore = previous?.commentBefore;
+    doc.setIn(path, node);
   }
   return doc.toString();
 }
