@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { totalCost } from "./llm/prices.js";
 import { summarizeCalls, type CallRecord } from "./llm/usage.js";
 import type { PaperToCodeState } from "./state.js";
 import { tempDirOf, writeFileAtomic } from "./workspace/writer.js";
@@ -47,6 +48,8 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
     order: (state.files ?? []).map((f) => f.path),
     files: Object.values(state.code ?? {}).map(({ path, bytes, lines }) => ({ path, bytes, lines })),
     usage: { total: byAgent.total, byStage: byStage.byKey, byAgent: byAgent.byKey, byModel: byModel.byKey },
+    /** USD from the price table; null when a model's price is unknown. */
+    costUsd: totalCost(byModel.byKey) ?? null,
     timings: extra.timings,
     reviews: summarizeReviews(state),
     checks: summarizeChecks(state),

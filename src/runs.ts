@@ -43,7 +43,9 @@ export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary
   const calls = state.calls ?? [];
   const usage = summarizeCalls(calls);
   const review = pendingReview(snapshot);
-  const error = snapshot.tasks.find((t) => t.error)?.error;
+  // When one parallel task fails, LangGraph aborts its siblings: report the failure, not the aborts.
+  const errors = snapshot.tasks.filter((t) => t.error).map((t) => t.error as { name?: string; message?: string });
+  const error = errors.find((e) => e.name !== "AbortError" && !/operation was aborted/i.test(String(e.message))) ?? errors[0];
   // `next` leaves out tasks whose results are saved but whose step has not ended: tasks has them all.
   const pending = snapshot.tasks.map((t) => t.name);
   const stages = [...new Set(pending.map((n) => stageOfNode(n) ?? n))];
@@ -58,7 +60,7 @@ export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary
     status,
     stage: review ? review.stage : stages.join(", ") || "done",
     ...(review ? { review } : {}),
-    ...(error ? { error: String((error as { message?: string }).message ?? error) } : {}),
+    ...(error ? { error: String(error.message ?? error) } : {}),
     outDir: state.outDir,
     model: state.runSettings?.configurable.model as string | undefined,
     updatedAt: snapshot.createdAt,

@@ -116,7 +116,8 @@ export async function driveRun(options: DriveOptions): Promise<number> {
     const replayed = state.calls.filter((c) => c.replayed).length;
     progress.line(
       `${status === "complete" ? "done" : "INCOMPLETE"}: ${report.files.length} files in ${join(outDir, "repo")}; ` +
-        `${total.calls} calls, ${total.inputTokens.toLocaleString("en")} input / ${total.outputTokens.toLocaleString("en")} output tokens` +
+        `${total.calls} calls, ${total.inputTokens.toLocaleString("en")} input / ${total.outputTokens.toLocaleString("en")} output tokens, ` +
+        (report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(2)}`) +
         (replayed ? ` (${replayed} answered from the call journal, not paid again)` : ""),
     );
     const checks = report.checks;
