@@ -1,25 +1,55 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { modelFor } from "../src/configuration.js";
+import { contextFrom, modelFor, type ContextMode } from "../src/configuration.js";
+import { publicInterface } from "../src/checks/interface.js";
+import { markWritten, waitForDependencies } from "../src/nodes/coding.js";
 import { askWithRepair, buildMessages } from "../src/llm/ask.js";
 import { extractCode } from "../src/parsing/code.js";
 import { prompt } from "../src/prompts.js";
 import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, withDesign, type FileTask, type GeneratedFile } from "../src/state.js";
+import { paperMarkdownOf, withDesign, type Design, type FileTask, type GeneratedFile, type PlannedFile } from "../src/state.js";
 import { getBlob, putBlob } from "../src/workspace/blobs.js";
 import { writeRepoFile } from "../src/workspace/writer.js";
 
-/**
- * The coder's view of the repository: the full code of the files this one
- * depends on (already written, by the schedule), not every earlier file.
- */
-async function dependencyCode(input: FileTask, dependsOn: string[]): Promise<string> {
+async function fullCode(input: FileTask, paths: string[]): Promise<string> {
   const parts: string[] = [];
-  for (const dep of dependsOn) {
-    const written = input.code?.[dep];
+  for (const path of paths) {
+    const written = input.code?.[path];
     if (!written) continue;
-    parts.push(`### ${dep}\n\`\`\`\n${await getBlob(input.outDir!, written.sha)}\`\`\``);
+    parts.push(`### ${path}\n\`\`\`\n${await getBlob(input.outDir!, written.sha)}\`\`\``);
   }
   return parts.length > 0 ? parts.join("\n\n") : "(this file depends on no other repository file)";
+}
+
+/** Every file `path` depends on, directly or through others. */
+export function transitiveDependencies(files: PlannedFile[], path: string): string[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const seen = new Set<string>();
+  const visit = (p: string) => {
+    for (const dep of byPath.get(p)?.dependsOn ?? []) if (!seen.has(dep)) (seen.add(dep), visit(dep));
+  };
+  visit(path);
+  return files.map((f) => f.path).filter((p) => seen.has(p));
+}
+
+/**
+ * What the coder sees of the rest of the repository. Scoped (the default): the
+ * full code of the files this one imports, and the public interface (classes,
+ * functions, signatures) of the files those depend on in turn. Full (the
+ * reference behaviour): every earlier file of the implementation order in full.
+ */
+export async function repositoryContext(input: FileTask & Design, mode: ContextMode): Promise<{ code: string; interfaces: string }> {
+  const file = input.files.find((f) => f.path === input.target)!;
+  if (mode === "full") {
+    const earlier = input.files.slice(0, input.files.indexOf(file)).map((f) => f.path);
+    return { code: await fullCode(input, earlier), interfaces: "(the code of every earlier file is above)" };
+  }
+  const indirect = transitiveDependencies(input.files, input.target).filter((p) => !file.dependsOn.includes(p));
+  const interfaces: string[] = [];
+  for (const path of indirect) {
+    const written = input.code?.[path];
+    if (written) interfaces.push(`### ${path}\n\`\`\`python\n${await publicInterface(await getBlob(input.outDir!, written.sha))}\n\`\`\``);
+  }
+  return { code: await fullCode(input, file.dependsOn), interfaces: interfaces.join("\n\n") || "(none)" };
 }
 
 async function saveCode(input: FileTask, code: string, note: string | undefined): Promise<GeneratedFile> {
@@ -36,10 +66,12 @@ async function saveCode(input: FileTask, code: string, note: string | undefined)
 
 /** Coder: writes one file, given the paper, the plan, its analysis and the code it depends on. */
 export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
-  const input = await withDesign(fileTask);
+  const written = await waitForDependencies(fileTask, config?.signal);
+  const input = await withDesign({ ...fileTask, code: { ...fileTask.code, ...written } });
   const path = input.target;
   const file = input.files!.find((f) => f.path === path)!;
   const paperMarkdown = await paperMarkdownOf(input);
+  const context = await repositoryContext(input, contextFrom(config));
   const task = prompt("coder", {
     path,
     plan: renderPlan(input.plan!),
@@ -49,7 +81,8 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
     conventions: input.logic!.sharedConventions,
     logic: file.logic || "(no logic given)",
     analysis: input.analysis ? renderAnalysis(path, input.analysis) : "(no analysis)",
-    dependencies: await dependencyCode(input, file.dependsOn),
+    dependencies: context.code,
+    interfaces: context.interfaces,
     packages: input.logic!.requiredPackages.join(", ") || "(none)",
   });
   const asked = await askWithRepair(modelFor(config), buildMessages(paperMarkdown, task), { agent: "coder", file: path }, (text) =>
@@ -57,6 +90,7 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
   );
   const { code, note } = asked.value;
   const generated = await saveCode(input, code, note);
+  await markWritten(input, generated);
   return {
     code: { [path]: generated },
     calls: asked.calls,
@@ -76,7 +110,7 @@ export async function repairCodeNode(fileTask: FileTask, config?: RunnableConfig
     code: current,
     config: input.config!.yaml,
     files: renderFileTable(input.files!),
-    dependencies: await dependencyCode(input, file.dependsOn),
+    dependencies: await fullCode(input, file.dependsOn),
     packages: input.logic!.requiredPackages.join(", ") || "(none)",
   });
   const asked = await askWithRepair(modelFor(config), buildMessages(await paperMarkdownOf(input), task), { agent: "coder", file: path }, (text) =>

@@ -1,4 +1,3 @@
-import type { RunnableConfig } from "@langchain/core/runnables";
 import { END, Send, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
 import { architectNode } from "../agents/architect.js";
 import { coderNode, repairCodeNode } from "../agents/coder.js";
@@ -7,24 +6,22 @@ import { logicDesignerNode } from "../agents/logic-designer.js";
 import { plannerNode } from "../agents/planner.js";
 import { ConfigurationAnnotation } from "../src/configuration.js";
 import { checkCodeNode, issuesFor } from "../src/nodes/check-code.js";
+import { sendCoders } from "../src/nodes/coding.js";
 import { finalizeNode } from "../src/nodes/finalize.js";
 import { ingestNode } from "../src/nodes/ingest.js";
 import { planFilesNode } from "../src/nodes/plan-files.js";
-import { nextCodingTasks } from "../src/nodes/schedule.js";
 import { reviewGate } from "../src/review/human.js";
 import { afterVerify, refineNode, STAGES, verifyNode } from "../src/review/nodes.js";
 import { gateOf } from "../src/stages.js";
 import { fileTask, PaperToCodeAnnotation, type PaperToCodeState } from "../src/state.js";
 import { buildAnalysisGraph } from "./analysis.js";
 
-const pass = () => ({});
-
 /**
  * ingest -> planner -> verify_plan (<-> refine_plan) -> plan_ready
  *   -> architect -> verify_architecture (<-> refine) -> architecture_ready -> logic_designer -> verify_logic (<-> refine) -> logic_ready --+
  *   -> config_writer -> verify_config (<-> refine) -> config_ready ---------------------------------------------------------------------+-> plan_files
  * plan_files -> analysis x N (Send; subgraph analyst -> verify <-> refine) -> analysis_ready
- *   -> schedule_coding <-> coder x ready files (Send, dependency order)
+ *   -> coder x N (Send, all at once; each starts when the files it depends on are written)
  *   -> check_code (<-> repair_code x failing files) -> finalize
  *
  * The `<stage>_ready` gates pause the run for a person when the stage is under review (configurable `review`).
@@ -52,7 +49,6 @@ export function buildPaperToCodeGraph() {
     .addNode("plan_files", planFilesNode)
     .addNode("analysis", buildAnalysisGraph())
     .addNode("analysis_ready", reviewGate("analysis"))
-    .addNode("schedule_coding", pass)
     .addNode("coder", coderNode)
     .addNode("check_code", checkCodeNode)
     .addNode("repair_code", repairCodeNode)
@@ -77,16 +73,8 @@ export function buildPaperToCodeGraph() {
     .addEdge(["logic_ready", "config_ready"], "plan_files")
     .addConditionalEdges("plan_files", (state: PaperToCodeState) => state.files!.map((f) => new Send("analysis", fileTask(state, f.path))), ["analysis"])
     .addEdge("analysis", "analysis_ready")
-    .addEdge("analysis_ready", "schedule_coding")
-    .addConditionalEdges(
-      "schedule_coding",
-      (state: PaperToCodeState, config: RunnableConfig) => {
-        const next = nextCodingTasks(state, config);
-        return next.length === 0 ? "check_code" : next.map((path) => new Send("coder", fileTask(state, path)));
-      },
-      ["coder", "check_code"],
-    )
-    .addEdge("coder", "schedule_coding")
+    .addConditionalEdges("analysis_ready", sendCoders, ["coder", "check_code"])
+    .addEdge("coder", "check_code")
     .addConditionalEdges(
       "check_code",
       (state: PaperToCodeState) => {

@@ -31,8 +31,12 @@ export const ConfigurationAnnotation = Annotation.Root({
   maxOutputTokens: Annotation<number | undefined>,
   /** `auto` (JSON-schema mode on OpenAI itself, JSON in text elsewhere), `native` or `text`. */
   structuredOutput: Annotation<StructuredOutputMode | undefined>,
-  /** How many files are analysed or coded at once (default 4; 1 is the reference's sequential order). */
+  /** How many model requests are in flight at once: files analysed or coded in parallel (default 4). */
   concurrency: Annotation<number | undefined>,
+  /** `parallel` (each file as soon as its dependencies are written) or `sequential` (the reference implementation's order, one call at a time). */
+  schedule: Annotation<"parallel" | "sequential" | undefined>,
+  /** What the coder sees of other files: `scoped` (the code of its imports, the interfaces of theirs) or `full` (every earlier file, as the reference implementation). */
+  context: Annotation<ContextMode | undefined>,
   /** Send the paper's appendix to the agents too (default false: appendix kept apart). */
   includeAppendix: Annotation<boolean | undefined>,
   /** Most tokens of paper text sent to the agents; a longer paper is reduced deterministically, with a warning (default 120000, 24000 for local servers). */
@@ -78,7 +82,7 @@ export function modelSettingsFrom(config?: RunnableConfig, env: NodeJS.ProcessEn
     timeoutSeconds: c.timeoutSeconds,
     maxOutputTokens: c.maxOutputTokens,
     structuredOutput: c.structuredOutput,
-    maxConcurrency: concurrencyFrom(config),
+    maxConcurrency: scheduleFrom(config) === "sequential" ? 1 : concurrencyFrom(config),
   };
 }
 
@@ -136,6 +140,16 @@ export function reviewStagesFrom(config?: RunnableConfig): ReviewableStage[] {
   } catch (error) {
     throw new UserError((error as Error).message, ExitCode.usage);
   }
+}
+
+export type ContextMode = "scoped" | "full";
+
+export function contextFrom(config?: RunnableConfig): ContextMode {
+  return readConfiguration(config).context === "full" ? "full" : "scoped";
+}
+
+export function scheduleFrom(config?: RunnableConfig): "parallel" | "sequential" {
+  return readConfiguration(config).schedule === "sequential" ? "sequential" : "parallel";
 }
 
 export function concurrencyFrom(config?: RunnableConfig): number {

@@ -51,3 +51,18 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+const isAbort = (error: unknown) =>
+  error instanceof Error && (error.name === "AbortError" || /operation was aborted|aborted by/i.test(error.message));
+
+/**
+ * The error that matters when several tasks of a step failed together: when one
+ * task fails, LangGraph aborts the others and reports them all (an AggregateError).
+ */
+export function rootCause(error: unknown): unknown {
+  if (error instanceof AggregateError) {
+    const causes = error.errors.map(rootCause);
+    return causes.find((e) => !isAbort(e)) ?? causes[0] ?? error;
+  }
+  return error;
+}

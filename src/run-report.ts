@@ -25,6 +25,8 @@ export interface RunReportExtra {
   finishedAt?: string;
   timings?: Record<string, { ms: number; count: number }>;
   checkpointer?: string;
+  /** Peak memory of the process and how many node and task runs it streamed. */
+  resources?: { maxRssKiB: number; nodes: number };
 }
 
 /** run.json: what happened, what it cost in tokens, and where everything is. */
@@ -51,6 +53,7 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
     /** USD from the price table; null when a model's price is unknown. */
     costUsd: totalCost(byModel.byKey) ?? null,
     timings: extra.timings,
+    ...(extra.resources ? { resources: extra.resources } : {}),
     reviews: summarizeReviews(state),
     checks: summarizeChecks(state),
     notes: state.notes ?? [],

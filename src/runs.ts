@@ -38,14 +38,26 @@ export function pendingReview(snapshot: StateSnapshot): ReviewRequest | undefine
   return undefined;
 }
 
+function reportedError(outDir: string | undefined): { message: string } | undefined {
+  if (!outDir) return undefined;
+  try {
+    const report = JSON.parse(readFileSync(join(outDir, "run.json"), "utf8")) as { error?: string };
+    return report.error ? { message: report.error } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary {
   const state = snapshot.values as Partial<PaperToCodeState>;
   const calls = state.calls ?? [];
   const usage = summarizeCalls(calls);
   const review = pendingReview(snapshot);
   // When one parallel task fails, LangGraph aborts its siblings: report the failure, not the aborts.
+  // A failure inside a task a node started (a coder) is not among the snapshot's tasks; run.json has it.
   const errors = snapshot.tasks.filter((t) => t.error).map((t) => t.error as { name?: string; message?: string });
-  const error = errors.find((e) => e.name !== "AbortError" && !/operation was aborted/i.test(String(e.message))) ?? errors[0];
+  const aborted = (e: { name?: string; message?: string }) => e.name === "AbortError" || /operation was aborted/i.test(String(e.message));
+  const error = errors.find((e) => !aborted(e)) ?? (errors.length ? (reportedError(state.outDir) ?? errors[0]) : undefined);
   // `next` leaves out tasks whose results are saved but whose step has not ended: tasks has them all.
   const pending = snapshot.tasks.map((t) => t.name);
   const stages = [...new Set(pending.map((n) => stageOfNode(n) ?? n))];

@@ -34,7 +34,6 @@ const NODE_STAGE: Record<string, PipelineStage> = {
   verify_analysis: "analysis",
   refine_analysis: "analysis",
   analysis_ready: "analysis",
-  schedule_coding: "coding",
   coder: "coding",
   check_code: "checks",
   repair_code: "checks",
@@ -49,7 +48,7 @@ export function stageOfNode(node: string): PipelineStage | undefined {
  * Where a re-run of a stage starts: the checkpoint about to run `node`, forked
  * as if `after` had just written (so LangGraph runs the stage again instead of
  * replaying the writes it saved). `first`: the oldest such checkpoint, for
- * nodes that run more than once (a coding wave, a repair round).
+ * nodes that run more than once (a repair round).
  */
 export interface ForkPoint {
   node: string;
@@ -63,8 +62,8 @@ export const REWIND_POINTS: Record<PipelineStage, ForkPoint> = {
   logic: { node: "logic_designer", after: "architecture_ready" },
   config: { node: "config_writer", after: "plan_ready" },
   analysis: { node: "plan_files", after: "config_ready" },
-  coding: { node: "schedule_coding", after: "analysis_ready", first: true },
-  checks: { node: "check_code", after: "schedule_coding", first: true },
+  coding: { node: "coder", after: "analysis_ready" },
+  checks: { node: "check_code", after: "coder", first: true },
 };
 
 /** An edited artifact replaces the gate's output; everything after the gate runs again. */
@@ -73,7 +72,7 @@ export const EDIT_POINTS: Record<ReviewableStage, ForkPoint> = {
   architecture: { node: "logic_designer", after: "architecture_ready" },
   logic: { node: "plan_files", after: "logic_ready" },
   config: { node: "plan_files", after: "config_ready" },
-  analysis: { node: "schedule_coding", after: "analysis_ready", first: true },
+  analysis: { node: "coder", after: "analysis_ready" },
 };
 
 export function parseStageList<T extends string>(value: string | string[] | undefined, allowed: readonly T[], what: string): T[] {

@@ -120,7 +120,7 @@ export async function paperMarkdownOf(state: { outDir?: string; paper?: PaperRec
 }
 
 /** The planning stage's decisions, which every per-file worker reads. */
-export type Design = Required<Pick<PaperToCodeState, "plan" | "architecture" | "logic" | "config" | "files">>;
+export type Design = { [K in "plan" | "architecture" | "logic" | "config" | "files"]: NonNullable<PaperToCodeState[K]> };
 
 /**
  * What a per-file worker (analyst, coder) receives through Send: the file it
@@ -132,6 +132,9 @@ export type FileTask = Pick<PaperToCodeState, "outDir" | "paper" | "code"> & {
   target: string;
   analysis?: Analysis;
   issues?: CodeIssue[];
+  /** Coding: the coders sent together, and the files this one waits for (see src/nodes/coding.ts). */
+  batch?: string;
+  waitFor?: string[];
 };
 
 export function fileTask(state: PaperToCodeState, target: string, issues?: CodeIssue[]): FileTask {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { compilePaperToCode } from "../../graphs/paper2code.js";
 import { describeLocation } from "../checkpointer.js";
-import { AgentOutputError, ExitCode, UserError, errorMessage } from "../errors.js";
+import { AgentOutputError, ExitCode, UserError, errorMessage, rootCause } from "../errors.js";
 import { summarizeCalls } from "../llm/usage.js";
 import { lockRun, pendingReview } from "../runs.js";
 import type { ReviewRequest } from "../review/human.js";
@@ -58,20 +58,23 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   process.on("SIGTERM", onSignal);
 
   const started = Date.now();
+  let nodes = 0;
   let error: unknown;
   try {
     const stream = await graph.stream(options.input as never, { ...config, streamMode: ["updates", "checkpoints"] });
     for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
       if (mode === "updates") {
         for (const [node, update] of Object.entries(chunk as Record<string, Record<string, unknown>>)) {
-          if (node !== "__interrupt__") progress.nodeDone(node, update);
+          if (node === "__interrupt__" || node === "__metadata__") continue;
+          nodes += 1;
+          progress.nodeDone(node, update);
         }
       } else if (stopSignal) {
         break; // a checkpoint was just saved: the step boundary
       }
     }
   } catch (caught) {
-    error = caught;
+    error = rootCause(caught);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
@@ -94,6 +97,7 @@ export async function driveRun(options: DriveOptions): Promise<number> {
       startedAt: options.startedAt,
       finishedAt: new Date().toISOString(),
       timings: timingsOf(state, Date.now() - started),
+      resources: { maxRssKiB: process.resourceUsage().maxRSS, nodes },
     });
     if (options.json) process.stdout.write(`${JSON.stringify(summaryOf(report), null, 2)}\n`);
 

@@ -51,7 +51,9 @@ export function buildCli(): Command {
     .option("--timeout <seconds>", "per-request timeout", number("--timeout", { min: 1 }))
     .option("--max-output-tokens <n>", "cap on output tokens per call", number("--max-output-tokens", { integer: true, min: 1 }))
     .addOption(new Option("--structured-output <mode>", "JSON-schema mode of the provider, or JSON in text").choices(["auto", "native", "text"]))
-    .option("--concurrency <n>", "files analysed or coded at once (default 4)", number("--concurrency", { integer: true, min: 1 }))
+    .option("--concurrency <n>", "model requests in flight at once (default 4)", number("--concurrency", { integer: true, min: 1 }))
+    .addOption(new Option("--schedule <order>", "parallel: each file as soon as its dependencies are written; sequential: the reference order, one call at a time").choices(["parallel", "sequential"]))
+    .addOption(new Option("--context <mode>", "what the coder sees of other files: scoped (its imports in full, their dependencies' interfaces) or full (every earlier file)").choices(["scoped", "full"]))
     .option("--password <password>", "password of an encrypted PDF")
     .option(
       "--refine <rounds>",

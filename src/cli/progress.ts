@@ -10,7 +10,7 @@ export class Progress {
   }
 
   nodeDone(node: string, update: Record<string, unknown> | undefined) {
-    if (!this.enabled || !update || node === "schedule_coding" || node.endsWith("_ready")) return;
+    if (!this.enabled || !update || node.endsWith("_ready")) return;
     const calls = (update.calls as CallRecord[] | undefined) ?? [];
     const tokens = calls.reduce((s, c) => ({ in: s.in + c.inputTokens, out: s.out + c.outputTokens }), { in: 0, out: 0 });
     const usage = calls.length ? `  ${tokens.in.toLocaleString("en")} in / ${tokens.out.toLocaleString("en")} out` : "";

@@ -25,6 +25,8 @@ export interface RunOptions {
   maxOutputTokens?: number;
   structuredOutput?: Configuration["structuredOutput"];
   concurrency?: number;
+  schedule?: Configuration["schedule"];
+  context?: Configuration["context"];
   includeAppendix?: boolean;
   paperTokenBudget?: number;
   password?: string;
@@ -65,6 +67,8 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     maxOutputTokens: options.maxOutputTokens ?? file.maxOutputTokens,
     structuredOutput: options.structuredOutput ?? file.structuredOutput,
     concurrency: options.concurrency ?? file.concurrency,
+    schedule: options.schedule ?? file.schedule,
+    context: options.context ?? file.context,
     includeAppendix: options.includeAppendix ?? file.includeAppendix,
     paperTokenBudget: options.paperTokenBudget ?? file.paperTokenBudget,
     review: reviewSetting(options.review ?? file.review),

@@ -15,6 +15,8 @@ export const SettingsFileSchema = z
     maxOutputTokens: z.number().int().positive(),
     structuredOutput: z.enum(["auto", "native", "text"]),
     concurrency: z.number().int().min(1),
+    schedule: z.enum(["parallel", "sequential"]),
+    context: z.enum(["scoped", "full"]),
     includeAppendix: z.boolean(),
     paperTokenBudget: z.number().int().min(1000),
     refine: z.union([

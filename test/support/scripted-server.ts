@@ -26,6 +26,10 @@ export interface LoggedRequest {
   key: string;
   /** The whole response was handed to the socket. */
   completed: boolean;
+  /** Prompt tokens reported as cached (with `prefixCache`). */
+  cachedTokens?: number;
+  startedAt?: number;
+  finishedAt?: number;
 }
 
 /** What to do with a request before answering it: answer, or drop it unanswered (the client was killed). */
@@ -54,11 +58,19 @@ export interface ServerOptions {
   honourResponseFormat?: boolean;
   /** Called before each reply; may hold it (return a promise) or drop it. */
   beforeReply?: BeforeReply;
+  /** Simulated model latency: time to first token plus time per output token. */
+  latency?: { firstTokenMs: number; perTokenMs: number };
+  /**
+   * Simulated prefix caching, as OpenAI bills it: a request whose system message (shared text and
+   * the paper) was seen before reports those tokens, in 128-token blocks past the first 1,024, as cached.
+   */
+  prefixCache?: boolean;
 }
 
 export async function startScriptedServer(rules: Rule[], options: ServerOptions = {}): Promise<ScriptedServer> {
   const honour = options.honourResponseFormat ?? true;
   const requests: LoggedRequest[] = [];
+  const seenPrefixes = new Set<string>();
   let counter = 0;
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
@@ -88,6 +100,10 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
     const wantsJson = (body.response_format as { type?: string } | undefined)?.type === "json_schema";
     const content = wantsJson && honour ? JSON.stringify(extractJson(selected.content)) : selected.content;
     const completionTokens = countTokens(content);
+    const system = messages.find((m) => m.role === "system")?.content ?? "";
+    const systemTokens = countTokens(system);
+    const cachedTokens = options.prefixCache && seenPrefixes.has(system) && systemTokens >= 1024 ? Math.floor(systemTokens / 128) * 128 : 0;
+    if (options.prefixCache) seenPrefixes.add(system);
     const logged: LoggedRequest = {
       rule: rule.name,
       status: 200,
@@ -98,6 +114,8 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       responseFormat: body.response_format,
       key,
       completed: false,
+      cachedTokens,
+      startedAt: Date.now(),
     };
     requests.push(logged);
     if (options.beforeReply && (await options.beforeReply(logged, requests.length - 1)) === "drop") {
@@ -105,10 +123,19 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       res.destroy();
       return;
     }
-    res.on("finish", () => (logged.completed = true));
+    if (options.latency) await new Promise((resolve) => setTimeout(resolve, options.latency!.firstTokenMs + completionTokens * options.latency!.perTokenMs));
+    res.on("finish", () => {
+      logged.completed = true;
+      logged.finishedAt = Date.now();
+    });
     const id = `chatcmpl-${++counter}`;
     const created = Math.floor(Date.now() / 1000);
-    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      ...(options.prefixCache ? { prompt_tokens_details: { cached_tokens: cachedTokens } } : {}),
+    };
     const finishReason = rule.finishReason ?? "stop";
     if (body.stream) {
       // Server-sent events, as OpenAI streams: content in pieces, then the finish reason, then usage when asked for.

@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { Send } from "@langchain/langgraph";
+import { contextFrom, scheduleFrom } from "../configuration.js";
+import { fileTask, type FileTask, type GeneratedFile, type PaperToCodeState } from "../state.js";
+import { tempDirOf, writeFileAtomic } from "../workspace/writer.js";
+
+/**
+ * Coding as a dataflow inside one LangGraph step: every file's coder node is
+ * sent at once, and each waits until the files it depends on are written, so a
+ * file starts as soon as its dependencies are done (not in waves). Each coder
+ * node's result is saved by LangGraph when it ends; a resumed run skips those.
+ *
+ * The files tell each other they are written through markers in the run folder
+ * (`.paper2code/coding/<batch>/`), so a resumed process sees what an earlier one
+ * finished; `batch` is fixed when the coders are sent, new for every fork.
+ */
+export function sendCoders(state: PaperToCodeState, config?: RunnableConfig): Send[] | "check_code" {
+  const files = (state.files ?? []).filter((f) => !state.code[f.path]);
+  if (files.length === 0) return "check_code";
+  const batch = randomUUID();
+  const all = state.files!.map((f) => f.path);
+  const sequential = scheduleFrom(config) === "sequential";
+  const full = contextFrom(config) === "full";
+  return files.map((file) => {
+    const index = all.indexOf(file.path);
+    // Full context shows every earlier file, so each file waits for all of them (the reference order);
+    // the sequential schedule waits for the previous file as well.
+    const waitFor = full ? all.slice(0, index) : [...file.dependsOn, ...(sequential && index > 0 ? [all[index - 1]!] : [])];
+    return new Send("coder", { ...fileTask(state, file.path), batch, waitFor: waitFor.filter((p) => all.includes(p)) });
+  });
+}
+
+const written = new EventEmitter().setMaxListeners(0);
+const markerPath = (task: FileTask, path: string) => join(task.outDir!, ".paper2code", "coding", task.batch!, `${path}.json`);
+
+function readMarker(task: FileTask, path: string): GeneratedFile | undefined {
+  try {
+    return JSON.parse(readFileSync(markerPath(task, path), "utf8")) as GeneratedFile;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The written files this one waits for: already on disk, or as soon as their coders finish. */
+export async function waitForDependencies(task: FileTask, signal?: AbortSignal): Promise<Record<string, GeneratedFile>> {
+  const found: Record<string, GeneratedFile> = {};
+  await Promise.all(
+    (task.waitFor ?? []).map(async (path) => {
+      const existing = task.code?.[path] ?? readMarker(task, path);
+      if (existing) return void (found[path] = existing);
+      found[path] = await new Promise<GeneratedFile>((resolve, reject) => {
+        const key = markerPath(task, path);
+        const done = (file: GeneratedFile) => (cleanup(), resolve(file));
+        const aborted = () => (cleanup(), reject(signal!.reason ?? new Error("aborted")));
+        const cleanup = () => {
+          written.off(key, done);
+          signal?.removeEventListener("abort", aborted);
+        };
+        written.on(key, done);
+        signal?.addEventListener("abort", aborted);
+        const late = readMarker(task, path); // written between the first look and the listener
+        if (late) done(late);
+      });
+    }),
+  );
+  return found;
+}
+
+/** Tell the files waiting on this one that it is written (on disk first, for a resumed process). */
+export async function markWritten(task: FileTask, file: GeneratedFile): Promise<void> {
+  if (!task.batch) return;
+  await writeFileAtomic(markerPath(task, file.path), JSON.stringify(file), tempDirOf(task.outDir!));
+  written.emit(markerPath(task, file.path), file);
+}
