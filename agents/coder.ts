@@ -1,12 +1,12 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { contextFrom, modelFor, type ContextMode } from "../src/configuration.js";
 import { publicInterface } from "../src/checks/interface.js";
-import { markWritten, waitForDependencies } from "../src/nodes/coding.js";
+import { markWritten, transitiveDependencies, waitForDependencies } from "../src/nodes/coding.js";
 import { askWithRepair, buildMessages } from "../src/llm/ask.js";
 import { extractCode } from "../src/parsing/code.js";
 import { prompt } from "../src/prompts.js";
 import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, withDesign, type Design, type FileTask, type GeneratedFile, type PlannedFile } from "../src/state.js";
+import { paperMarkdownOf, withDesign, type Design, type FileTask, type GeneratedFile } from "../src/state.js";
 import { getBlob, putBlob } from "../src/workspace/blobs.js";
 import { writeRepoFile } from "../src/workspace/writer.js";
 
@@ -18,17 +18,6 @@ async function fullCode(input: FileTask, paths: string[]): Promise<string> {
     parts.push(`### ${path}\n\`\`\`\n${await getBlob(input.outDir!, written.sha)}\`\`\``);
   }
   return parts.length > 0 ? parts.join("\n\n") : "(this file depends on no other repository file)";
-}
-
-/** Every file `path` depends on, directly or through others. */
-export function transitiveDependencies(files: PlannedFile[], path: string): string[] {
-  const byPath = new Map(files.map((f) => [f.path, f]));
-  const seen = new Set<string>();
-  const visit = (p: string) => {
-    for (const dep of byPath.get(p)?.dependsOn ?? []) if (!seen.has(dep)) (seen.add(dep), visit(dep));
-  };
-  visit(path);
-  return files.map((f) => f.path).filter((p) => seen.has(p));
 }
 
 /**

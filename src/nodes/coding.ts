@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Send } from "@langchain/langgraph";
 import { contextFrom, scheduleFrom } from "../configuration.js";
-import { fileTask, type FileTask, type GeneratedFile, type PaperToCodeState } from "../state.js";
+import { fileTask, type FileTask, type GeneratedFile, type PaperToCodeState, type PlannedFile } from "../state.js";
 import { tempDirOf, writeFileAtomic } from "../workspace/writer.js";
 
 /**
@@ -29,9 +29,21 @@ export function sendCoders(state: PaperToCodeState, config?: RunnableConfig): Se
     const index = all.indexOf(file.path);
     // Full context shows every earlier file, so each file waits for all of them (the reference order);
     // the sequential schedule waits for the previous file as well.
-    const waitFor = full ? all.slice(0, index) : [...file.dependsOn, ...(sequential && index > 0 ? [all[index - 1]!] : [])];
+    // Scoped context also shows the interfaces of indirect dependencies: those are written before the direct ones anyway.
+    const waitFor = full ? all.slice(0, index) : [...transitiveDependencies(state.files!, file.path), ...(sequential && index > 0 ? [all[index - 1]!] : [])];
     return new Send("coder", { ...fileTask(state, file.path), batch, waitFor: waitFor.filter((p) => all.includes(p)) });
   });
+}
+
+/** Every file `path` depends on, directly or through others, in implementation order. */
+export function transitiveDependencies(files: PlannedFile[], path: string): string[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const seen = new Set<string>();
+  const visit = (p: string) => {
+    for (const dep of byPath.get(p)?.dependsOn ?? []) if (!seen.has(dep)) (seen.add(dep), visit(dep));
+  };
+  visit(path);
+  return files.map((f) => f.path).filter((p) => seen.has(p));
 }
 
 const written = new EventEmitter().setMaxListeners(0);

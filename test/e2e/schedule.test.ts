@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manyFileRules } from "../fixtures/many-files.js";
+import { runCli } from "../support/cli.js";
+import { TINY_PAPER } from "../support/node-state.js";
+import { startScriptedServer, type LoggedRequest, type ScriptedServer } from "../support/scripted-server.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Coding order and what each coder sees, on the 12-file fixture (utils, data, models). */
+describe("coding schedule and coder context", () => {
+  let server: ScriptedServer;
+  let dir: string;
+  let slow: string | undefined;
+
+  beforeAll(async () => {
+    // The slow file's reply is held back, so what waits for it (and what does not) shows in the request log.
+    server = await startScriptedServer(manyFileRules(12).rules, {
+      beforeReply: async (request) => {
+        if (request.rule === slow) await sleep(1500);
+        return "answer" as const;
+      },
+    });
+    dir = await mkdtemp(join(tmpdir(), "p2c-schedule-"));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function run(name: string, ...flags: string[]): Promise<LoggedRequest[]> {
+    const start = server.requests.length;
+    const result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", join(dir, name), "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q", ...flags]);
+    expect(result.code, result.stderr).toBe(0);
+    return server.requests.slice(start);
+  }
+  const coder = (requests: LoggedRequest[], path: string) => requests.find((r) => r.rule === `coder:${path}`)!;
+
+  it("starts each file as soon as its own dependencies are written, not when a slow unrelated file is", async () => {
+    slow = "coder:models/layers.py";
+    const requests = await run("parallel", "--concurrency", "8");
+    slow = undefined;
+    const layers = coder(requests, "models/layers.py");
+    // data/loader.py depends on data/dataset.py -> data/tokenizer.py -> utils/io.py, not on layers: it was coded while layers was held.
+    expect(coder(requests, "data/loader.py").finishedAt!).toBeLessThan(layers.finishedAt!);
+    // models/attention.py imports layers: it waited for it.
+    expect(coder(requests, "models/attention.py").startedAt!).toBeGreaterThanOrEqual(layers.finishedAt!);
+  }, 60_000);
+
+  it("--schedule sequential makes one call at a time, coders in implementation order", async () => {
+    const requests = await run("sequential", "--schedule", "sequential");
+    for (let i = 1; i < requests.length; i++) expect(requests[i]!.startedAt!).toBeGreaterThanOrEqual(requests[i - 1]!.finishedAt!);
+    const coders = requests.filter((r) => r.rule?.startsWith("coder:")).map((r) => r.rule!.slice("coder:".length));
+    expect(coders).toEqual(manyFileRules(12).modules.map((m) => m.path));
+  }, 60_000);
+
+  it("shows the coder its imports in full and their dependencies' interfaces only (scoped); every earlier file with --context full", async () => {
+    const scoped = coder(await run("scoped"), "models/model.py").task;
+    const [imports, interfaces] = scoped.split("## Interfaces of the files those depend on");
+    expect(imports).toContain('value = config["files"]["models_encoder"]'); // encoder.py in full
+    expect(imports).toContain('value = config["files"]["models_decoder"]');
+    expect(interfaces).toContain("def run_models_attention(config)"); // attention.py: signature only
+    expect(interfaces).not.toContain('config["files"]["models_attention"]');
+    expect(scoped).not.toContain("run_utils_io"); // unrelated files are not shown
+
+    const full = coder(await run("full", "--context", "full"), "models/model.py").task;
+    for (const earlier of ["utils_io", "data_loader", "models_attention", "models_encoder"]) expect(full).toContain(`config["files"]["${earlier}"]`);
+    expect(full.length).toBeGreaterThan(scoped.length);
+  }, 60_000);
+});
