@@ -55,6 +55,8 @@ export const ConfigurationAnnotation = Annotation.Root({
   repairCode: Annotation<number | undefined>,
   /** Folder under which a run without an explicit outDir writes `<thread_id>/` (default ./runs). */
   outputRoot: Annotation<string | undefined>,
+  /** Most US dollars the run may spend (from the price table); it stops, resumable, before a call that would go over. */
+  budgetUsd: Annotation<number | undefined>,
   /** Stages to pause after for a person to approve or edit, comma-separated: plan, architecture, logic, config, analysis, or all. */
   review: Annotation<string | undefined>,
   /** Folder where every model reply is kept as it arrives, so a resumed run never pays for a reply twice (the CLI uses <out>/.paper2code/calls). */

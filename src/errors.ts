@@ -12,6 +12,8 @@ export const ExitCode = {
   incomplete: 6,
   /** The run paused for a person's review (--review); `resume --approve` or `edit` continues it. */
   awaitingReview: 7,
+  /** The run stopped before a call that would have gone over --budget; `resume --budget` continues it. */
+  budget: 8,
   // Bad input, one code each so scripts can tell them apart.
   emptyFile: 10,
   notAPdf: 11,

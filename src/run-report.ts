@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { totalCost } from "./llm/prices.js";
+import { costsBy, totalCost } from "./llm/prices.js";
 import { summarizeCalls, type CallRecord } from "./llm/usage.js";
 import type { PaperToCodeState } from "./state.js";
 import { tempDirOf, writeFileAtomic } from "./workspace/writer.js";
@@ -49,9 +49,16 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
     outDir: state.outDir,
     order: (state.files ?? []).map((f) => f.path),
     files: Object.values(state.code ?? {}).map(({ path, bytes, lines }) => ({ path, bytes, lines })),
-    usage: { total: byAgent.total, byStage: byStage.byKey, byAgent: byAgent.byKey, byModel: byModel.byKey },
+    usage: {
+      total: byAgent.total,
+      byStage: byStage.byKey,
+      byAgent: byAgent.byKey,
+      byModel: byModel.byKey,
+      byFile: summarizeCalls(calls.filter((c) => c.file), (c) => c.file!).byKey,
+    },
     /** USD from the price table; null when a model's price is unknown. */
     costUsd: totalCost(byModel.byKey) ?? null,
+    cost: { byStage: costsBy(calls, stageOf), byModel: costsBy(calls, (c) => c.model), byFile: costsBy(calls.filter((c) => c.file), (c) => c.file!) },
     timings: extra.timings,
     ...(extra.resources ? { resources: extra.resources } : {}),
     reviews: summarizeReviews(state),

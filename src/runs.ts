@@ -65,7 +65,7 @@ export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary
   if (review) status = "awaiting review";
   else if (state.outDir && lockHolder(state.outDir)) status = "running";
   else if (pending.length === 0) status = state.status === "complete" ? "complete" : "incomplete";
-  else status = error ? "failed" : "stopped";
+  else status = error && !/^budget of \$/.test(String(error.message)) ? "failed" : "stopped";
   return {
     id,
     paper: state.paper?.title,

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Command, type StateSnapshot } from "@langchain/langgraph";
 import { isCollection, parse as parseYaml, parseDocument } from "yaml";
@@ -8,6 +8,7 @@ import { compilePaperToCode } from "../../graphs/paper2code.js";
 import { defaultCheckpointerLocation, openCheckpointer, type Checkpointer } from "../checkpointer.js";
 import { modelSettingsFrom } from "../configuration.js";
 import { ExitCode, UserError } from "../errors.js";
+import { priceTable } from "../llm/prices.js";
 import { createChatModel } from "../models/factory.js";
 import { describeModel } from "../models/settings.js";
 import { applyEdit, editableArtifact, type ReviewDecision } from "../review/human.js";
@@ -27,6 +28,8 @@ export interface ContinueOptions {
   maxRetries?: number;
   timeout?: number;
   password?: string;
+  budget?: number;
+  prices?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -61,17 +64,28 @@ async function openRun(id: string, options: ContinueOptions): Promise<OpenedRun>
 /** The run's own settings, with the overrides a continuation allows; the model is checked before any work. */
 function continuedSettings(run: OpenedRun, options: ContinueOptions, extra: Record<string, unknown> = {}) {
   const configurable: Record<string, unknown> = { ...(run.state.runSettings?.configurable ?? {}), ...extra };
-  const overrides = { model: options.model, baseUrl: options.baseUrl, concurrency: options.concurrency, maxRetries: options.maxRetries, timeoutSeconds: options.timeout };
+  const overrides = {
+    model: options.model,
+    baseUrl: options.baseUrl,
+    concurrency: options.concurrency,
+    maxRetries: options.maxRetries,
+    timeoutSeconds: options.timeout,
+    budgetUsd: options.budget,
+  };
+  if (options.prices) process.env.PAPER2CODE_PRICES = resolve(options.prices);
+  priceTable();
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) configurable[key] = value;
   configurable.callJournal ??= join(run.state.outDir!, ".paper2code", "calls");
   const settings = modelSettingsFrom({ configurable } as RunnableConfig);
   createChatModel(settings);
   if (options.password) process.env.PAPER2CODE_PDF_PASSWORD = options.password;
-  return { configurable, model: describeModel(settings) };
+  return { configurable, model: describeModel(settings), modelSpec: settings.model };
 }
 
-async function drive(run: OpenedRun, options: ContinueOptions, input: unknown, configurable: Record<string, unknown>, model: string, checkpointId?: string) {
+async function drive(run: OpenedRun, options: ContinueOptions, input: unknown, settings: ReturnType<typeof continuedSettings>, checkpointId?: string) {
+  const { configurable, model, modelSpec } = settings;
   return driveRun({
+    modelSpec,
     graph: run.graph,
     threadId: run.threadId,
     outDir: run.state.outDir!,
@@ -124,8 +138,7 @@ export async function resumeCommand(id: string, options: ResumeOptions): Promise
     } else if (deciding) {
       throw new UserError(`run ${run.threadId} is not waiting for a review; --approve, --set and --file apply to a paused run`, ExitCode.usage);
     }
-    const { configurable, model } = continuedSettings(run, options);
-    return drive(run, options, input, configurable, model);
+    return drive(run, options, input, continuedSettings(run, options));
   });
 }
 
@@ -162,12 +175,12 @@ export async function editCommand(id: string, artifact: string, options: EditOpt
         : editInEditor(stage, run.state);
     const edited = applyEdit(stage, value);
     if ("error" in edited) throw new UserError(`the edited ${stage} is not valid: ${edited.error}`, ExitCode.badInput);
-    const { configurable, model } = continuedSettings(run, options);
+    const settings = continuedSettings(run, options);
     if (run.summary.review?.stage === stage) {
-      return drive(run, options, new Command({ resume: { action: "edit", value } satisfies ReviewDecision }), configurable, model);
+      return drive(run, options, new Command({ resume: { action: "edit", value } satisfies ReviewDecision }), settings);
     }
     const checkpointId = await fork(run, EDIT_POINTS[stage], { ...edited.update, notes: [`${stage} edited by hand`] });
-    return drive(run, options, null, configurable, model, checkpointId);
+    return drive(run, options, null, settings, checkpointId);
   });
 }
 
@@ -199,10 +212,10 @@ export async function rewindCommand(id: string, options: RewindOptions): Promise
       Object.assign(update, edited.update);
     }
     const rewind = `${stage}@${Date.now().toString(36)}`;
-    const { configurable, model } = continuedSettings(run, options, { rewind });
+    const settings = continuedSettings(run, options, { rewind });
     if (run.state.runSettings) update.runSettings = { ...run.state.runSettings, configurable: { ...run.state.runSettings.configurable, rewind } };
     const checkpointId = await fork(run, REWIND_POINTS[stage], update);
-    return drive(run, options, null, configurable, model, checkpointId);
+    return drive(run, options, null, settings, checkpointId);
   });
 }
 

@@ -3,6 +3,8 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { compilePaperToCode } from "../../graphs/paper2code.js";
 import { describeLocation } from "../checkpointer.js";
 import { AgentOutputError, ExitCode, UserError, errorMessage, rootCause } from "../errors.js";
+import { BudgetExceededError, startBudget } from "../llm/budget.js";
+import { costOf, totalCost } from "../llm/prices.js";
 import { summarizeCalls } from "../llm/usage.js";
 import { lockRun, pendingReview } from "../runs.js";
 import type { ReviewRequest } from "../review/human.js";
@@ -22,6 +24,8 @@ export interface DriveOptions {
   /** Start from this checkpoint (a rewind's fork) instead of the thread's latest. */
   checkpointId?: string;
   model: string;
+  /** provider:name, for the price table. */
+  modelSpec?: string;
   /** Where the checkpoints are (recorded in run.json). */
   checkpointer: string;
   /** The --checkpointer the user gave, repeated in the commands printed to continue. */
@@ -57,6 +61,12 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
+  const before = await graph.getState({ configurable: { thread_id: threadId } });
+  startBudget(threadId, totalCost(summarizeCalls((before.values as Partial<PaperToCodeState>).calls ?? [], (c) => c.model).byKey) ?? 0);
+  const budget = options.configurable.budgetUsd as number | undefined;
+  if (budget !== undefined && costOf(options.modelSpec ?? "", summarizeCalls([]).total) === undefined) {
+    process.stderr.write(`warning: --budget is not enforced: no price is known for ${options.modelSpec} (add one with --prices)\n`);
+  }
   const started = Date.now();
   let nodes = 0;
   let error: unknown;
@@ -87,7 +97,8 @@ export async function driveRun(options: DriveOptions): Promise<number> {
     if (!error && !stopSignal && !review && snapshot.tasks.length > 0) {
       error = new Error(`the graph stopped before finishing (next: ${snapshot.tasks.map((t) => t.name).join(", ")})`);
     }
-    const status = review ? "awaiting review" : stopSignal && !error ? "stopped" : error ? "failed" : (state.status ?? "failed");
+    const overBudget = error instanceof BudgetExceededError;
+    const status = review ? "awaiting review" : overBudget ? "stopped: budget" : stopSignal && !error ? "stopped" : error ? "failed" : (state.status ?? "failed");
     const report = await writeRunReport(outDir, state, {
       status,
       error: error ? errorMessage(error) : undefined,
@@ -103,6 +114,9 @@ export async function driveRun(options: DriveOptions): Promise<number> {
 
     const flag = options.checkpointerArg ? ` --checkpointer ${describeLocation(options.checkpointerArg)}` : "";
     const resumeHint = `paper2code resume ${threadId}${flag}`;
+    if (error instanceof BudgetExceededError) {
+      throw new UserError(`${error.message}\n  to continue with a larger budget: ${resumeHint} --budget <USD>`, ExitCode.budget);
+    }
     if (error) {
       if (error instanceof UserError) throw error;
       const reason = error instanceof AgentOutputError ? error.message : `${errorMessage(error).split("\n")[0]}`;

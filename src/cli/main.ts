@@ -61,6 +61,8 @@ export function buildCli(): Command {
       parseRefine,
     )
     .option("--review <stages>", `pause for a person to approve or edit after these stages (${REVIEWABLE_STAGES.join(", ")}, all)`)
+    .option("--budget <usd>", "most US dollars to spend; the run stops, resumable, before a call that would go over", number("--budget"))
+    .option("--prices <file>", "JSON prices per model in USD per million tokens, over the built-in ones: {\"provider:model\": {\"input\": 2, \"cachedInput\": 0.5, \"output\": 8}}")
     .option("--include-appendix", "send the paper's appendix to the agents too")
     .option("--paper-token-budget <n>", "most tokens of paper sent to the agents (default 120000; 24000 for local servers)", number("--paper-token-budget", { integer: true, min: 1000 }))
     .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
@@ -85,6 +87,8 @@ export function buildCli(): Command {
       .option("--max-retries <n>", "client retries on 429/5xx/connection errors", number("--max-retries", { integer: true }))
       .option("--timeout <seconds>", "per-request timeout", number("--timeout", { min: 1 }))
       .option("--password <password>", "password of an encrypted PDF")
+      .option("--budget <usd>", "a new spending limit for the whole run", number("--budget"))
+      .option("--prices <file>", "JSON prices per model (USD per million tokens)")
       .option("--json", "print a machine-readable summary on stdout")
       .option("-q, --quiet", "no progress lines");
   const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -8,6 +8,7 @@ import { ExitCode, UserError } from "../errors.js";
 import { createChatModel } from "../models/factory.js";
 import { describeModel } from "../models/settings.js";
 import { loadPaper } from "../paper/load.js";
+import { priceTable } from "../llm/prices.js";
 import { parseStageList, REVIEWABLE_STAGES } from "../stages.js";
 import type { RunSettings } from "../state.js";
 import { driveRun } from "./drive.js";
@@ -32,6 +33,8 @@ export interface RunOptions {
   password?: string;
   refine?: Partial<Record<RefineStage, number>>;
   review?: string;
+  budget?: number;
+  prices?: string;
   config?: string;
   checkpointer?: string;
   threadId?: string;
@@ -72,11 +75,14 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     includeAppendix: options.includeAppendix ?? file.includeAppendix,
     paperTokenBudget: options.paperTokenBudget ?? file.paperTokenBudget,
     review: reviewSetting(options.review ?? file.review),
+    budgetUsd: options.budget ?? file.budgetUsd,
     outputRoot: undefined,
     callJournal: undefined,
     rewind: undefined,
     ...refineSettings(file.refine, options.refine),
   } as Configuration;
+  if (options.prices) process.env.PAPER2CODE_PRICES = resolve(options.prices);
+  priceTable(); // a broken price file fails here, not after paid calls
   // Fail on configuration before any work: no model, a missing key, an unreadable paper.
   const settings = modelSettingsFrom({ configurable });
   createChatModel(settings);
@@ -109,6 +115,7 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
       configurable,
       input: { paperPath: resolvedPaths.length === 1 ? resolvedPaths[0] : resolvedPaths, outDir, runSettings },
       model: describeModel(settings),
+      modelSpec: settings.model,
       checkpointer: checkpointer.location,
       checkpointerArg,
       startedAt,

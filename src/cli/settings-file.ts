@@ -31,6 +31,7 @@ export const SettingsFileSchema = z
       }).partial().strict(),
     ]),
     review: z.union([z.string(), z.array(z.string())]),
+    budgetUsd: z.number().positive(),
     out: z.string(),
     checkpointer: z.string(),
   })

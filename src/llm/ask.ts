@@ -4,7 +4,9 @@ import { AgentOutputError } from "../errors.js";
 import type { ResolvedModel } from "../models/factory.js";
 import { extractJson, ReplyParseError } from "../parsing/json.js";
 import { prompt } from "../prompts.js";
+import { reserveBudget } from "./budget.js";
 import { CallJournal } from "./journal.js";
+import { costOf } from "./prices.js";
 import { usageFromMessage, type CallRecord } from "./usage.js";
 
 export interface AskMeta {
@@ -28,6 +30,21 @@ export function buildMessages(paperMarkdown: string, task: string): BaseMessage[
   return [new SystemMessage(`${prompt("system")}\n\n<paper>\n${paperMarkdown}\n</paper>`), new HumanMessage(task)];
 }
 
+/**
+ * Anthropic caches a prompt prefix only where it is told to: mark the system
+ * message (shared text and the paper) with cache_control, so every call after
+ * the first reads it at the cached price. OpenAI-compatible providers cache
+ * prefixes by themselves.
+ */
+export function withPromptCaching(provider: string, messages: BaseMessage[]): BaseMessage[] {
+  if (provider !== "anthropic") return messages;
+  return messages.map((message) =>
+    message.getType() === "system" && typeof message.content === "string"
+      ? new SystemMessage({ content: [{ type: "text", text: message.content, cache_control: { type: "ephemeral" } }] })
+      : message,
+  );
+}
+
 export function replyText(message: AIMessage): string {
   const content = message.content;
   if (typeof content === "string") return content;
@@ -45,13 +62,21 @@ async function invokeOnce(
 ): Promise<{ message: AIMessage; call: CallRecord; forget: () => void }> {
   const started = Date.now();
   const modelName = `${model.provider}:${model.name}`;
+  messages = withPromptCaching(model.provider, messages);
   const journal = CallJournal.current();
   const key = journal?.key(modelName, messages, options);
   let message = key ? journal!.get(key) : undefined;
   const replayed = message !== undefined;
   if (!message) {
-    message = (await model.chat.invoke(messages, options)) as AIMessage;
+    const settle = reserveBudget(modelName, messages);
+    try {
+      message = (await model.chat.invoke(messages, options)) as AIMessage;
+    } catch (error) {
+      settle?.(0);
+      throw error;
+    }
     if (key) journal!.put(key, message);
+    settle?.(costOf(modelName, { calls: 1, ...usageFromMessage(message) }));
   }
   const call: CallRecord = {
     agent: meta.agent,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { UsageTotals } from "./usage.js";
+import { ExitCode, UserError } from "../errors.js";
+import type { CallRecord, UsageTotals } from "./usage.js";
 
 /** USD per million tokens. */
 export const PriceSchema = z.object({ input: z.number().min(0), cachedInput: z.number().min(0).optional(), output: z.number().min(0) });
@@ -30,10 +31,18 @@ const BUILT_IN: Record<string, Price> = {
 
 const FREE = /^(ollama|vllm|lmstudio):/;
 
+/** The built-in prices, with those of the file named by PAPER2CODE_PRICES (or --prices) on top. */
 export function priceTable(env: NodeJS.ProcessEnv = process.env): Record<string, Price> {
   if (!env.PAPER2CODE_PRICES) return BUILT_IN;
-  const raw: unknown = JSON.parse(readFileSync(env.PAPER2CODE_PRICES, "utf8"));
-  return { ...BUILT_IN, ...z.record(z.string(), PriceSchema).parse(raw) };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(env.PAPER2CODE_PRICES, "utf8"));
+  } catch (error) {
+    throw new UserError(`price file ${env.PAPER2CODE_PRICES}: ${(error as Error).message}`, ExitCode.usage);
+  }
+  const parsed = z.record(z.string(), PriceSchema).safeParse(raw);
+  if (!parsed.success) throw new UserError(`price file ${env.PAPER2CODE_PRICES}: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`, ExitCode.usage);
+  return { ...BUILT_IN, ...parsed.data };
 }
 
 /** Cost in USD of `usage` on `model`, or undefined when the model's price is unknown. */
@@ -59,4 +68,20 @@ export function totalCost(byModel: Record<string, UsageTotals>, table = priceTab
     sum += cost;
   }
   return sum;
+}
+
+/** Cost in USD of one call, or undefined when its model's price is unknown. */
+export function callCost(call: CallRecord, table = priceTable()): number | undefined {
+  return costOf(call.model, { calls: 1, inputTokens: call.inputTokens, cachedInputTokens: call.cachedInputTokens, outputTokens: call.outputTokens, reasoningTokens: call.reasoningTokens }, table);
+}
+
+/** Cost of calls grouped by `key`; a group with a call of unknown price is null. */
+export function costsBy(calls: CallRecord[], key: (call: CallRecord) => string, table = priceTable()): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const call of calls) {
+    const k = key(call);
+    const cost = callCost(call, table);
+    out[k] = cost === undefined || out[k] === null ? null : (out[k] ?? 0) + cost;
+  }
+  return out;
 }

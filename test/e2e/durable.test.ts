@@ -223,3 +223,38 @@ describe("resuming a failed run", () => {
     }
   }, 120_000);
 });
+
+describe("--budget", () => {
+  it("stops before a call that would go over, within the budget, and resumes with a larger one without repeating a call", async () => {
+    const server = await startScriptedServer(tinyRules());
+    const dir = await mkdtemp(join(tmpdir(), "p2c-budget-"));
+    try {
+      const db = join(dir, "c.sqlite");
+      const env = { OPENAI_API_KEY: "sk-test-not-a-real-key" };
+      const out = join(dir, "out");
+      const stopped = await runCli(["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--base-url", server.baseUrl, "--out", out, "--checkpointer", db, "--budget", "0.012"], { env });
+      expect(stopped.code, stopped.stderr).toBe(8);
+      expect(stopped.stderr).toMatch(/budget of \$0\.01 reached: \$0\.0\d+ spent, the next call would cost about \$0\.0\d+/);
+      expect(stopped.stderr).toMatch(/to continue with a larger budget: paper2code resume [0-9a-f-]{36} --checkpointer .* --budget <USD>/);
+      const report = JSON.parse(readFileSync(join(out, "run.json"), "utf8"));
+      expect(report.status).toBe("stopped: budget");
+      expect(report.costUsd).toBeGreaterThan(0);
+      expect(report.costUsd).toBeLessThanOrEqual(0.012);
+      const made = server.requests.length;
+      expect(made).toBeGreaterThan(0);
+      expect(made).toBeLessThan(16);
+
+      const id = /paper2code resume ([0-9a-f-]{36})/.exec(stopped.stderr)![1]!;
+      const listed = JSON.parse((await runCli(["runs", "--json", "--checkpointer", db])).stdout) as { status: string }[];
+      expect(listed[0]!.status).toBe("stopped");
+      const resumed = await runCli(["resume", id, "--checkpointer", db, "--budget", "1"], { env });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const done = server.requests.filter((r) => r.completed).map((r) => r.key);
+      expect(new Set(done).size).toBe(done.length);
+      expect(done).toHaveLength(16);
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

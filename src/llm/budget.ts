@@ -1,0 +1,55 @@
+import type { BaseMessage } from "@langchain/core/messages";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { countTokens } from "../tokens.js";
+import { costOf, priceTable } from "./prices.js";
+
+/** The run would spend more than its --budget with the next call: it stops there, resumable. */
+export class BudgetExceededError extends Error {
+  constructor(
+    readonly limitUsd: number,
+    readonly spentUsd: number,
+    readonly nextUsd: number,
+  ) {
+    super(`budget of $${limitUsd.toFixed(2)} reached: $${spentUsd.toFixed(4)} spent, the next call would cost about $${nextUsd.toFixed(4)}`);
+    this.name = "BudgetExceededError";
+  }
+}
+
+/** Spent and reserved (calls in flight) per run, in this process. */
+const ledgers = new Map<string, { spent: number; reserved: number }>();
+
+/** What the run had spent before this process (its checkpointed calls), so the budget covers the whole run. */
+export function startBudget(threadId: string, spentUsd: number): void {
+  ledgers.set(threadId, { spent: spentUsd, reserved: 0 });
+}
+
+/** Output tokens assumed for a call not yet made: the cap when one is set, else a long reply. */
+const EXPECTED_OUTPUT = 4096;
+
+/**
+ * Before a model call: estimate its cost (the prompt's tokens, counted offline, and
+ * a long reply) and refuse it when spent + in flight + estimate exceeds the budget.
+ * Returns what to call with the actual cost once the reply is in. No budget, or a
+ * model without a known price: no check.
+ */
+export function reserveBudget(model: string, messages: BaseMessage[], config: RunnableConfig | undefined = AsyncLocalStorageProviderSingleton.getRunnableConfig()) {
+  const settings = (config?.configurable ?? {}) as { budgetUsd?: number; thread_id?: string; maxOutputTokens?: number };
+  if (settings.budgetUsd === undefined || !settings.thread_id) return undefined;
+  const table = priceTable();
+  if (costOf(model, { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 }, table) === undefined) return undefined;
+  const inputTokens = messages.reduce((sum, m) => sum + countTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)), 0);
+  const outputTokens = Math.min(settings.maxOutputTokens ?? EXPECTED_OUTPUT, EXPECTED_OUTPUT);
+  const estimate = costOf(model, { calls: 1, inputTokens, cachedInputTokens: 0, outputTokens, reasoningTokens: 0 }, table) ?? 0;
+  let ledger = ledgers.get(settings.thread_id);
+  if (!ledger) ledgers.set(settings.thread_id, (ledger = { spent: 0, reserved: 0 }));
+  if (ledger.spent + ledger.reserved + estimate > settings.budgetUsd) {
+    throw new BudgetExceededError(settings.budgetUsd, ledger.spent, estimate);
+  }
+  ledger.reserved += estimate;
+  const held = ledger;
+  return (actualUsd: number | undefined) => {
+    held.reserved -= estimate;
+    held.spent += actualUsd ?? estimate;
+  };
+}
