@@ -63,6 +63,7 @@ export function buildCli(): Command {
     .option("--review <stages>", `pause for a person to approve or edit after these stages (${REVIEWABLE_STAGES.join(", ")}, all)`)
     .option("--budget <usd>", "most US dollars to spend; the run stops, resumable, before a call that would go over", number("--budget"))
     .option("--prices <file>", "JSON prices per model in USD per million tokens, over the built-in ones: {\"provider:model\": {\"input\": 2, \"cachedInput\": 0.5, \"output\": 8}}")
+    .option("--dry-run [files]", "estimate tokens and cost from the paper (assuming 12 files, or this many) without calling any model")
     .option("--include-appendix", "send the paper's appendix to the agents too")
     .option("--paper-token-budget <n>", "most tokens of paper sent to the agents (default 120000; 24000 for local servers)", number("--paper-token-budget", { integer: true, min: 1000 }))
     .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")

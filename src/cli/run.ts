@@ -3,7 +3,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
 import { defaultCheckpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
-import { modelSettingsFrom, REFINE_STAGES, refineField, type Configuration, type RefineStage } from "../configuration.js";
+import { modelSettingsFrom, paperTokenBudgetFrom, REFINE_STAGES, refineField, refineRoundsFrom, type Configuration, type RefineStage } from "../configuration.js";
+import { estimateRun } from "../dry-run.js";
+import { fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
 import { createChatModel } from "../models/factory.js";
 import { describeModel } from "../models/settings.js";
@@ -35,6 +37,7 @@ export interface RunOptions {
   review?: string;
   budget?: number;
   prices?: string;
+  dryRun?: boolean | string;
   config?: string;
   checkpointer?: string;
   threadId?: string;
@@ -85,6 +88,7 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
   priceTable(); // a broken price file fails here, not after paid calls
   // Fail on configuration before any work: no model, a missing key, an unreadable paper.
   const settings = modelSettingsFrom({ configurable });
+  if (options.dryRun !== undefined) return dryRun(paperPaths, options, configurable, settings.model);
   createChatModel(settings);
   // The password stays in this process: it is not part of the checkpointed configuration.
   if (options.password) process.env.PAPER2CODE_PDF_PASSWORD = options.password;
@@ -125,6 +129,38 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
   } finally {
     await checkpointer.close();
   }
+}
+
+/** --dry-run [files]: what the run would cost, from the paper's length; no model is called, nothing is written. */
+async function dryRun(paperPaths: string[], options: RunOptions, configurable: Configuration, model: string): Promise<number> {
+  if (options.password) process.env.PAPER2CODE_PDF_PASSWORD = options.password;
+  const paper = await loadPaper(paperPaths, { password: options.password });
+  const config = { configurable };
+  const fitted = fitPaperToBudget(paper, paperTokenBudgetFrom(config), { includeAppendix: configurable.includeAppendix });
+  const files = typeof options.dryRun === "string" ? Number(options.dryRun) : 12;
+  if (!Number.isInteger(files) || files < 1) throw new UserError(`--dry-run ${options.dryRun}: the number of files must be a whole number >= 1`, ExitCode.usage);
+  const rounds = Object.fromEntries(REFINE_STAGES.map((stage) => [stage, refineRoundsFrom(config, stage)])) as Record<RefineStage, number>;
+  const rows = estimateRun({ model, paperTokens: fitted.tokens, files, rounds });
+  const total = rows.reduce(
+    (t, r) => ({ calls: t.calls + r.calls, inputTokens: t.inputTokens + r.inputTokens, cachedInputTokens: t.cachedInputTokens + r.cachedInputTokens, outputTokens: t.outputTokens + r.outputTokens, costUsd: t.costUsd === undefined || r.costUsd === undefined ? undefined : t.costUsd + r.costUsd }),
+    { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, costUsd: 0 as number | undefined },
+  );
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ model, paperTokens: fitted.tokens, files, stages: rows, total }, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  const usd = (v: number | undefined) => (v === undefined ? "unknown" : `$${v.toFixed(2)}`);
+  const n = (v: number) => v.toLocaleString("en");
+  const lines = [
+    `estimate for "${paper.title}" (${n(fitted.tokens)} tokens of paper) with ${model}, assuming ${files} files (--dry-run N to change):`,
+    "stage       calls  input tokens  of which cached  output tokens  cost",
+    ...[...rows, { stage: "total", ...total }].map(
+      (r) => `${r.stage.padEnd(10)}  ${String(r.calls).padStart(5)}  ${n(r.inputTokens).padStart(12)}  ${n(r.cachedInputTokens).padStart(15)}  ${n(r.outputTokens).padStart(13)}  ${usd(r.costUsd)}`,
+    ),
+    "No model was called. Repair rounds and re-asks are not included; replies' lengths are typical, not known.",
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return ExitCode.ok;
 }
 
 export function withoutUndefined<T extends object>(value: T): Record<string, unknown> {

@@ -122,3 +122,32 @@ describe("a run whose model never gives usable output", () => {
     }
   });
 });
+
+describe("--dry-run", () => {
+  it("estimates tokens and cost per stage from the paper, with no key, no model call and nothing written", async () => {
+    const home = join(dir, "dry-home");
+    const r = await runCli(["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--dry-run", "7", "--json", "--out", join(dir, "dry-out")], {
+      cwd: dir,
+      env: { PAPER2CODE_HOME: home },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const estimate = JSON.parse(r.stdout) as {
+      files: number;
+      stages: { stage: string; calls: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: number }[];
+      total: { calls: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: number };
+    };
+    expect(estimate.files).toBe(7);
+    expect(estimate.stages.map((s) => s.stage)).toEqual(["planning", "analysis", "coding"]);
+    // Default verification: 4 planning agents and 4 verifiers; one analyst and one coder per file.
+    expect(estimate.stages.map((s) => s.calls)).toEqual([8, 7, 7]);
+    for (const key of ["calls", "inputTokens", "cachedInputTokens", "outputTokens"] as const) {
+      expect(estimate.total[key]).toBe(estimate.stages.reduce((sum, s) => sum + s[key], 0));
+    }
+    const { inputTokens, cachedInputTokens, outputTokens } = estimate.total;
+    expect(cachedInputTokens).toBeGreaterThan(0);
+    // gpt-4.1-mini: $0.40 input, $0.10 cached input, $1.60 output per million tokens.
+    expect(estimate.total.costUsd).toBeCloseTo(((inputTokens - cachedInputTokens) * 0.4 + cachedInputTokens * 0.1 + outputTokens * 1.6) / 1e6, 10);
+    await expect(readFile(join(dir, "dry-out", "run.json"))).rejects.toThrow();
+    await expect(readFile(join(home, "checkpoints.sqlite"))).rejects.toThrow();
+  });
+});
