@@ -55,6 +55,10 @@ export const ConfigurationAnnotation = Annotation.Root({
   repairCode: Annotation<number | undefined>,
   /** Folder under which a run without an explicit outDir writes `<thread_id>/` (default ./runs). */
   outputRoot: Annotation<string | undefined>,
+  /** Requests per minute to the model, at most (a call waits for room; default: no limit). */
+  rpm: Annotation<number | undefined>,
+  /** Tokens per minute to the model, at most, prompts counted offline before the call (default: no limit). */
+  tpm: Annotation<number | undefined>,
   /** Most US dollars the run may spend (from the price table); it stops, resumable, before a call that would go over. */
   budgetUsd: Annotation<number | undefined>,
   /** Stages to pause after for a person to approve or edit, comma-separated: plan, architecture, logic, config, analysis, or all. */

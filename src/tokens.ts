@@ -9,3 +9,8 @@ export function countTokens(text: string): number {
   if (!text) return 0;
   return countO200k(text, { disallowedSpecial: new Set() });
 }
+
+/** Tokens of a prompt's messages, counted offline (before the call: for budgets and rate limits). */
+export function promptTokens(messages: { content: unknown }[]): number {
+  return messages.reduce((sum, m) => sum + countTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)), 0);
+}

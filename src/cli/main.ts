@@ -62,6 +62,8 @@ export function buildCli(): Command {
     )
     .option("--review <stages>", `pause for a person to approve or edit after these stages (${REVIEWABLE_STAGES.join(", ")}, all)`)
     .option("--budget <usd>", "most US dollars to spend; the run stops, resumable, before a call that would go over", number("--budget"))
+    .option("--rpm <n>", "requests per minute to the model, at most", number("--rpm", { integer: true, min: 1 }))
+    .option("--tpm <n>", "tokens per minute to the model, at most", number("--tpm", { integer: true, min: 1 }))
     .option("--prices <file>", "JSON prices per model in USD per million tokens, over the built-in ones: {\"provider:model\": {\"input\": 2, \"cachedInput\": 0.5, \"output\": 8}}")
     .option("--dry-run [files]", "estimate tokens and cost from the paper (assuming 12 files, or this many) without calling any model")
     .option("--include-appendix", "send the paper's appendix to the agents too")

@@ -36,6 +36,8 @@ export interface RunOptions {
   refine?: Partial<Record<RefineStage, number>>;
   review?: string;
   budget?: number;
+  rpm?: number;
+  tpm?: number;
   prices?: string;
   dryRun?: boolean | string;
   config?: string;
@@ -79,6 +81,8 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     paperTokenBudget: options.paperTokenBudget ?? file.paperTokenBudget,
     review: reviewSetting(options.review ?? file.review),
     budgetUsd: options.budget ?? file.budgetUsd,
+    rpm: options.rpm ?? file.rpm,
+    tpm: options.tpm ?? file.tpm,
     outputRoot: undefined,
     callJournal: undefined,
     rewind: undefined,

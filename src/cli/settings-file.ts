@@ -32,6 +32,8 @@ export const SettingsFileSchema = z
     ]),
     review: z.union([z.string(), z.array(z.string())]),
     budgetUsd: z.number().positive(),
+    rpm: z.number().int().positive(),
+    tpm: z.number().int().positive(),
     out: z.string(),
     checkpointer: z.string(),
   })

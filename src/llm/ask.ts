@@ -7,6 +7,8 @@ import { prompt } from "../prompts.js";
 import { reserveBudget } from "./budget.js";
 import { CallJournal } from "./journal.js";
 import { costOf } from "./prices.js";
+import { rateLimiterFor } from "./rate-limit.js";
+import { promptTokens } from "../tokens.js";
 import { usageFromMessage, type CallRecord } from "./usage.js";
 
 export interface AskMeta {
@@ -68,6 +70,7 @@ async function invokeOnce(
   let message = key ? journal!.get(key) : undefined;
   const replayed = message !== undefined;
   if (!message) {
+    await rateLimiterFor(modelName)?.acquire(promptTokens(messages));
     const settle = reserveBudget(modelName, messages);
     try {
       message = (await model.chat.invoke(messages, options)) as AIMessage;

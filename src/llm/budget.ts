@@ -1,7 +1,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { countTokens } from "../tokens.js";
+import { promptTokens } from "../tokens.js";
 import { costOf, priceTable } from "./prices.js";
 
 /** The run would spend more than its --budget with the next call: it stops there, resumable. */
@@ -38,7 +38,7 @@ export function reserveBudget(model: string, messages: BaseMessage[], config: Ru
   if (settings.budgetUsd === undefined || !settings.thread_id) return undefined;
   const table = priceTable();
   if (costOf(model, { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 }, table) === undefined) return undefined;
-  const inputTokens = messages.reduce((sum, m) => sum + countTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)), 0);
+  const inputTokens = promptTokens(messages);
   const outputTokens = Math.min(settings.maxOutputTokens ?? EXPECTED_OUTPUT, EXPECTED_OUTPUT);
   const estimate = costOf(model, { calls: 1, inputTokens, cachedInputTokens: 0, outputTokens, reasoningTokens: 0 }, table) ?? 0;
   let ledger = ledgers.get(settings.thread_id);

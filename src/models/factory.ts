@@ -1,6 +1,6 @@
 import { ChatAnthropic } from "@langchain/anthropic";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AsyncCaller } from "@langchain/core/utils/async_caller";
+import { AsyncCaller, classifyRateLimitError } from "@langchain/core/utils/async_caller";
 import { ChatOpenAI } from "@langchain/openai";
 import { ExitCode, UserError } from "../errors.js";
 import { isReasoningModel, OPENAI_COMPATIBLE, parseModelSpec, type ModelSettings } from "./settings.js";
@@ -16,13 +16,26 @@ export interface ResolvedModel {
 // The library's default handler is not exported; a fresh caller carries it.
 const defaultFailedAttempt = (new AsyncCaller({}) as unknown as { onFailedAttempt?: (error: unknown) => unknown }).onFailedAttempt;
 
+/** Longest Retry-After a call waits for before giving up on the provider. */
+const MAX_RETRY_AFTER_MS = 120_000;
+
 /**
- * Retry what the client retries by default (429, 5xx, connection errors) but not
- * a reply that JSON-schema mode could not parse: a re-ask with the reason
- * (or a switch to JSON in text) fixes that, another identical request does not.
+ * What to do after a failed attempt (the client then backs off exponentially and tries again):
+ * - a reply that JSON-schema mode could not parse: stop (a re-ask with the reason, or a switch to
+ *   JSON in text, fixes that; the same request again does not);
+ * - 429: wait as long as Retry-After says (up to two minutes), then retry; without the header,
+ *   retry with backoff (the library's default gives up at once); an exhausted quota stops;
+ * - anything else: the library's default (5xx and connection errors retried, other 4xx not).
  */
-function onFailedAttempt(error: unknown) {
+async function onFailedAttempt(error: unknown) {
   if (error instanceof SyntaxError) throw error;
+  const rateLimit = classifyRateLimitError(error);
+  if (rateLimit && rateLimit.action !== "stop") {
+    const wait = rateLimit.retryAfterMs;
+    if (wait !== undefined && wait > MAX_RETRY_AFTER_MS) throw error;
+    if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+    return;
+  }
   return defaultFailedAttempt?.(error);
 }
 

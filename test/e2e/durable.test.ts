@@ -258,3 +258,29 @@ describe("--budget", () => {
     }
   }, 120_000);
 });
+
+describe("rate limits from the provider", () => {
+  it("waits as long as Retry-After says on a 429, retries a 429 without it, and a 503", async () => {
+    const faults = new Map<string, { status: number; headers?: Record<string, string> }[]>([
+      ["planner", [{ status: 429, headers: { "retry-after": "2" } }]],
+      ["architect", [{ status: 429 }]],
+      ["config_writer", [{ status: 503 }]],
+    ]);
+    const server = await startScriptedServer(tinyRules(), {
+      beforeReply: (request) => faults.get(request.rule ?? "")?.shift() ?? "answer",
+    });
+    const dir = await mkdtemp(join(tmpdir(), "p2c-429-"));
+    try {
+      const result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q"]);
+      expect(result.code, result.stderr).toBe(0);
+      const planner = server.requests.filter((r) => r.rule === "planner");
+      expect(planner.map((r) => r.status)).toEqual([429, 200]);
+      expect(planner[1]!.startedAt! - planner[0]!.startedAt!).toBeGreaterThanOrEqual(2000);
+      expect(server.requests.filter((r) => r.rule === "architect").map((r) => r.status)).toEqual([429, 200]);
+      expect(server.requests.filter((r) => r.rule === "config_writer").map((r) => r.status)).toEqual([503, 200]);
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -32,8 +32,15 @@ export interface LoggedRequest {
   finishedAt?: number;
 }
 
-/** What to do with a request before answering it: answer, or drop it unanswered (the client was killed). */
-export type BeforeReply = (request: LoggedRequest, index: number) => Promise<"answer" | "drop"> | "answer" | "drop";
+/** An error response in place of the reply (a 429, a 503...). */
+export interface FaultReply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** What to do with a request before answering it: answer, drop it unanswered (the client was killed), or fail it. */
+export type BeforeReply = (request: LoggedRequest, index: number) => Promise<"answer" | "drop" | FaultReply> | "answer" | "drop" | FaultReply;
 
 export interface ScriptedServer {
   baseUrl: string;
@@ -118,9 +125,16 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       startedAt: Date.now(),
     };
     requests.push(logged);
-    if (options.beforeReply && (await options.beforeReply(logged, requests.length - 1)) === "drop") {
+    const decision = options.beforeReply ? await options.beforeReply(logged, requests.length - 1) : "answer";
+    if (decision === "drop") {
       logged.status = 0;
       res.destroy();
+      return;
+    }
+    if (decision !== "answer") {
+      logged.status = decision.status;
+      res.writeHead(decision.status, { "content-type": "application/json", ...decision.headers });
+      res.end(JSON.stringify(decision.body ?? { error: { message: `scripted fault ${decision.status}`, type: "server_error" } }));
       return;
     }
     if (options.latency) await new Promise((resolve) => setTimeout(resolve, options.latency!.firstTokenMs + completionTokens * options.latency!.perTokenMs));
