@@ -60,7 +60,7 @@ export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary
   const error = errors.find((e) => !aborted(e)) ?? (errors.length ? (reportedError(state.outDir) ?? errors[0]) : undefined);
   // `next` leaves out tasks whose results are saved but whose step has not ended: tasks has them all.
   const pending = snapshot.tasks.map((t) => t.name);
-  const stages = [...new Set(pending.map((n) => stageOfNode(n) ?? n))];
+  const stages = [...new Set(pending.map((n) => stageOfNode(n) ?? (n === "__start__" || n === "ingest" ? "paper" : n)))];
   let status: ThreadStatus;
   if (review) status = "awaiting review";
   else if (state.outDir && lockHolder(state.outDir)) status = "running";

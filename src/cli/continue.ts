@@ -52,7 +52,13 @@ async function openRun(id: string, options: ContinueOptions): Promise<OpenedRun>
     const threadId = resolveThreadId(id, await checkpointer.threads());
     const graph = compilePaperToCode(checkpointer.saver);
     const snapshot = await graph.getState({ configurable: { thread_id: threadId } });
-    const state = snapshot.values as PaperToCodeState;
+    let state = snapshot.values as PaperToCodeState;
+    if (!state.outDir) {
+      // Stopped right after it started: the run's input is saved but not yet in the state.
+      const tuple = await checkpointer.saver.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: "" } });
+      const input = tuple?.checkpoint.channel_values.__start__ as Partial<PaperToCodeState> | undefined;
+      state = { ...state, outDir: input?.outDir, runSettings: input?.runSettings };
+    }
     if (!state.outDir) throw new UserError(`run ${threadId} has no output folder yet; start it again with paper2code run`, ExitCode.usage);
     return { checkpointer, checkpointerArg, graph, threadId, snapshot, state, summary: summarizeThread(threadId, snapshot) };
   } catch (error) {
