@@ -51,3 +51,15 @@ describe("createChatModel", () => {
     expect(createChatModel({ model: "anthropic:claude-sonnet-4-5" }, { ANTHROPIC_API_KEY: "k" }).chat).toBeInstanceOf(ChatAnthropic);
   });
 });
+
+describe("prompt caching", () => {
+  it("marks the system message (shared text and paper) for Anthropic's cache, and leaves other providers' prompts as they are", async () => {
+    const { withPromptCaching } = await import("../../src/llm/ask.js");
+    const { HumanMessage, SystemMessage } = await import("@langchain/core/messages");
+    const messages = [new SystemMessage("shared text and the paper"), new HumanMessage("# Task: write `model.py`")];
+    const marked = withPromptCaching("anthropic", messages);
+    expect(marked[0]!.content).toEqual([{ type: "text", text: "shared text and the paper", cache_control: { type: "ephemeral" } }]);
+    expect(marked[1]).toBe(messages[1]);
+    expect(withPromptCaching("openai", messages)).toBe(messages);
+  });
+});
