@@ -17,6 +17,8 @@ import { tempDirOf, writeFileAtomic } from "../workspace/writer.js";
  * The files tell each other they are written through markers in the run folder
  * (`.paper2code/coding/<batch>/`), so a resumed process sees what an earlier one
  * finished; `batch` is fixed when the coders are sent, new for every fork.
+ * Waiting coders hold a LangGraph task each, so the graph must run without
+ * LangGraph's maxConcurrency (the model client's queue bounds the requests).
  */
 export function sendCoders(state: PaperToCodeState, config?: RunnableConfig): Send[] | "check_code" {
   const files = (state.files ?? []).filter((f) => !state.code[f.path]);
