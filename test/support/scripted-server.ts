@@ -26,6 +26,8 @@ export interface LoggedRequest {
   key: string;
   /** The whole response was handed to the socket. */
   completed: boolean;
+  /** The Authorization header the client sent. */
+  authorization?: string;
   /** Prompt tokens reported as cached (with `prefixCache`). */
   cachedTokens?: number;
   startedAt?: number;
@@ -121,6 +123,7 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       responseFormat: body.response_format,
       key,
       completed: false,
+      authorization: req.headers.authorization,
       cachedTokens,
       startedAt: Date.now(),
     };
