@@ -1,7 +1,8 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
-import { basename, dirname, join } from "node:path";
-import { resolveInside } from "./paths.js";
+import { existsSync, realpathSync } from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
+import { resolveInside, UnsafePathError } from "./paths.js";
 
 /**
  * Write atomically (temp file + rename) so a crash never leaves a half-written
@@ -22,9 +23,26 @@ export const tempDirOf = (outDir: string) => join(outDir, ".paper2code", "tmp");
 export const repoDir = (outDir: string) => join(outDir, "repo");
 export const artifactsDir = (outDir: string) => join(outDir, "artifacts");
 
+/**
+ * Refuse to write through a symbolic link that leads out of `root` (a folder
+ * in an existing output that links elsewhere): the deepest existing folder on
+ * the way to `target` must really be inside `root`.
+ */
+export function assertNoEscapingLink(root: string, target: string): void {
+  let dir = dirname(target);
+  while (!existsSync(dir) && dir !== dirname(dir)) dir = dirname(dir);
+  if (!existsSync(root)) return;
+  const realRoot = realpathSync(root);
+  const real = realpathSync(dir);
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+    throw new UnsafePathError(`${relative(root, target)} would be written through a link to ${real}, outside ${root}`);
+  }
+}
+
 /** Write a generated file into `<out>/repo/`, confined to that folder. */
 export async function writeRepoFile(outDir: string, path: string, content: string): Promise<string> {
   const target = resolveInside(repoDir(outDir), path);
+  assertNoEscapingLink(outDir, target);
   await writeFileAtomic(target, content, tempDirOf(outDir));
   return target;
 }
@@ -32,6 +50,7 @@ export async function writeRepoFile(outDir: string, path: string, content: strin
 /** Write an artifact into `<out>/artifacts/`, confined to that folder. */
 export async function writeArtifact(outDir: string, path: string, content: string): Promise<string> {
   const target = resolveInside(artifactsDir(outDir), path);
+  assertNoEscapingLink(outDir, target);
   await writeFileAtomic(target, content, tempDirOf(outDir));
   return target;
 }
