@@ -46,6 +46,13 @@ export const STOPPED_EXIT_CODE = 130;
 export async function driveRun(options: DriveOptions): Promise<number> {
   const { graph, threadId, outDir } = options;
   const progress = new Progress(!options.quiet);
+  // The budget covers the whole run: what earlier processes spent counts.
+  const before = await graph.getState({ configurable: { thread_id: threadId } });
+  startBudget(threadId, totalCost(summarizeCalls((before.values as Partial<PaperToCodeState>).calls ?? [], (c) => c.model).byKey) ?? 0);
+  const budget = options.configurable.budgetUsd as number | undefined;
+  if (budget !== undefined && costOf(options.modelSpec ?? "", summarizeCalls([]).total) === undefined) {
+    process.stderr.write(`warning: --budget is not enforced: no price is known for ${options.modelSpec} (add one with --prices)\n`);
+  }
   const unlock = lockRun(outDir);
   const configurable = { ...options.configurable, thread_id: threadId, ...(options.checkpointId ? { checkpoint_id: options.checkpointId } : {}) };
   // Concurrency is enforced by the model client's request queue, not LangGraph's maxConcurrency
@@ -61,12 +68,6 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  const before = await graph.getState({ configurable: { thread_id: threadId } });
-  startBudget(threadId, totalCost(summarizeCalls((before.values as Partial<PaperToCodeState>).calls ?? [], (c) => c.model).byKey) ?? 0);
-  const budget = options.configurable.budgetUsd as number | undefined;
-  if (budget !== undefined && costOf(options.modelSpec ?? "", summarizeCalls([]).total) === undefined) {
-    process.stderr.write(`warning: --budget is not enforced: no price is known for ${options.modelSpec} (add one with --prices)\n`);
-  }
   const started = Date.now();
   let nodes = 0;
   let error: unknown;
