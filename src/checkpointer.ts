@@ -15,6 +15,12 @@ export function defaultCheckpointerLocation(env: NodeJS.ProcessEnv = process.env
   return env.PAPER2CODE_CHECKPOINTER ?? join(paper2codeHome(env), "checkpoints.sqlite");
 }
 
+/** The database a command uses: its --checkpointer, else the settings file's, else the default. */
+export function checkpointerLocation(flag: string | undefined, file: { checkpointer?: string }) {
+  const given = flag ?? file.checkpointer;
+  return { location: given ?? defaultCheckpointerLocation(), given };
+}
+
 /** Expand a leading `~/` (settings files are not shell-expanded). */
 export function expandHome(path: string): string {
   return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;

@@ -54,8 +54,11 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
-const isAbort = (error: unknown) =>
-  error instanceof Error && (error.name === "AbortError" || /operation was aborted|aborted by/i.test(error.message));
+/** An abort, as an Error or as the plain object a checkpoint keeps of one. */
+export const isAbort = (error: unknown) => {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return name === "AbortError" || /operation was aborted|aborted by/i.test(String(message ?? ""));
+};
 
 /**
  * The error that matters when several tasks of a step failed together: when one

@@ -2,8 +2,8 @@ import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import type { StateSnapshot } from "@langchain/langgraph";
-import { ExitCode, UserError } from "./errors.js";
-import { totalCost } from "./llm/prices.js";
+import { ExitCode, isAbort, UserError } from "./errors.js";
+import { costOfCalls } from "./llm/prices.js";
 import { summarizeCalls } from "./llm/usage.js";
 import type { ReviewRequest } from "./review/human.js";
 import { stageOfNode } from "./stages.js";
@@ -56,8 +56,7 @@ export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary
   // When one parallel task fails, LangGraph aborts its siblings: report the failure, not the aborts.
   // A failure inside a task a node started (a coder) is not among the snapshot's tasks; run.json has it.
   const errors = snapshot.tasks.filter((t) => t.error).map((t) => t.error as { name?: string; message?: string });
-  const aborted = (e: { name?: string; message?: string }) => e.name === "AbortError" || /operation was aborted/i.test(String(e.message));
-  const error = errors.find((e) => !aborted(e)) ?? (errors.length ? (reportedError(state.outDir) ?? errors[0]) : undefined);
+  const error = errors.find((e) => !isAbort(e)) ?? (errors.length ? (reportedError(state.outDir) ?? errors[0]) : undefined);
   // `next` leaves out tasks whose results are saved but whose step has not ended: tasks has them all.
   const pending = snapshot.tasks.map((t) => t.name);
   const stages = [...new Set(pending.map((n) => stageOfNode(n) ?? (n === "__start__" || n === "ingest" ? "paper" : n)))];
@@ -79,7 +78,7 @@ export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary
     calls: usage.total.calls,
     inputTokens: usage.total.inputTokens,
     outputTokens: usage.total.outputTokens,
-    cost: totalCost(summarizeCalls(calls, (c) => c.model).byKey),
+    cost: costOfCalls(calls),
   };
 }
 

@@ -68,11 +68,11 @@ export const REWIND_POINTS: Record<PipelineStage, ForkPoint> = {
 
 /** An edited artifact replaces the gate's output; everything after the gate runs again. */
 export const EDIT_POINTS: Record<ReviewableStage, ForkPoint> = {
-  plan: { node: "architect", after: "plan_ready" },
-  architecture: { node: "logic_designer", after: "architecture_ready" },
-  logic: { node: "plan_files", after: "logic_ready" },
-  config: { node: "plan_files", after: "config_ready" },
-  analysis: { node: "coder", after: "analysis_ready" },
+  plan: REWIND_POINTS.architecture,
+  architecture: REWIND_POINTS.logic,
+  logic: { ...REWIND_POINTS.analysis, after: "logic_ready" },
+  config: REWIND_POINTS.analysis,
+  analysis: REWIND_POINTS.coding,
 };
 
 export function parseStageList<T extends string>(value: string | string[] | undefined, allowed: readonly T[], what: string): T[] {

@@ -5,7 +5,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { Command, type StateSnapshot } from "@langchain/langgraph";
 import { isCollection, parse as parseYaml, parseDocument } from "yaml";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
-import { defaultCheckpointerLocation, openCheckpointer, type Checkpointer } from "../checkpointer.js";
+import { checkpointerLocation, openCheckpointer, type Checkpointer } from "../checkpointer.js";
 import { modelSettingsFrom } from "../configuration.js";
 import { ExitCode, UserError } from "../errors.js";
 import { priceTable } from "../llm/prices.js";
@@ -46,8 +46,8 @@ interface OpenedRun {
 
 async function openRun(id: string, options: ContinueOptions): Promise<OpenedRun> {
   const file = readSettingsFile(options.config);
-  const checkpointerArg = options.checkpointer ?? file.checkpointer;
-  const checkpointer = await openCheckpointer(checkpointerArg ?? defaultCheckpointerLocation());
+  const { location, given: checkpointerArg } = checkpointerLocation(options.checkpointer, file);
+  const checkpointer = await openCheckpointer(location);
   try {
     const threadId = resolveThreadId(id, await checkpointer.threads());
     const graph = compilePaperToCode(checkpointer.saver);
@@ -309,7 +309,7 @@ export interface RunsOptions {
 /** Every run in the checkpoint database: id, paper, status, stage, tokens, cost. */
 export async function runsCommand(options: RunsOptions): Promise<number> {
   const file = readSettingsFile(options.config);
-  const checkpointer = await openCheckpointer(options.checkpointer ?? file.checkpointer ?? defaultCheckpointerLocation());
+  const checkpointer = await openCheckpointer(checkpointerLocation(options.checkpointer, file).location);
   try {
     const graph = compilePaperToCode(checkpointer.saver);
     const summaries: RunSummary[] = [];

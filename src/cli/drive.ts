@@ -4,7 +4,7 @@ import type { compilePaperToCode } from "../../graphs/paper2code.js";
 import { describeLocation } from "../checkpointer.js";
 import { AgentOutputError, ExitCode, UserError, errorMessage, rootCause } from "../errors.js";
 import { BudgetExceededError, startBudget } from "../llm/budget.js";
-import { costOf, totalCost } from "../llm/prices.js";
+import { costOfCalls, hasPrice } from "../llm/prices.js";
 import { summarizeCalls } from "../llm/usage.js";
 import { lockRun, pendingReview } from "../runs.js";
 import type { ReviewRequest } from "../review/human.js";
@@ -48,9 +48,9 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   const progress = new Progress(!options.quiet);
   // The budget covers the whole run: what earlier processes spent counts.
   const before = await graph.getState({ configurable: { thread_id: threadId } });
-  startBudget(threadId, totalCost(summarizeCalls((before.values as Partial<PaperToCodeState>).calls ?? [], (c) => c.model).byKey) ?? 0);
+  startBudget(threadId, costOfCalls((before.values as Partial<PaperToCodeState>).calls ?? []) ?? 0);
   const budget = options.configurable.budgetUsd as number | undefined;
-  if (budget !== undefined && costOf(options.modelSpec ?? "", summarizeCalls([]).total) === undefined) {
+  if (budget !== undefined && !hasPrice(options.modelSpec ?? "")) {
     process.stderr.write(`warning: --budget is not enforced: no price is known for ${options.modelSpec} (add one with --prices)\n`);
   }
   const unlock = lockRun(outDir);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
-import { defaultCheckpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
+import { checkpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
 import { modelSettingsFrom, paperTokenBudgetFrom, REFINE_STAGES, refineField, refineRoundsFrom, type Configuration, type RefineStage } from "../configuration.js";
 import { estimateRun } from "../dry-run.js";
 import { fitPaperToBudget } from "../paper/budget.js";
@@ -103,8 +103,8 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
   );
   checkOutDir(outDir, options.force ?? false);
   configurable.callJournal = join(outDir, ".paper2code", "calls");
-  const checkpointerArg = options.checkpointer ?? file.checkpointer;
-  const checkpointer = await openCheckpointer(checkpointerArg ?? defaultCheckpointerLocation());
+  const { location, given: checkpointerArg } = checkpointerLocation(options.checkpointer, file);
+  const checkpointer = await openCheckpointer(location);
   try {
     if ((await checkpointer.threads()).includes(threadId)) {
       throw new UserError(`run ${threadId} already exists; continue it with: paper2code resume ${threadId}`, ExitCode.usage);

@@ -6,7 +6,7 @@ import { extractJson, ReplyParseError } from "../parsing/json.js";
 import { prompt } from "../prompts.js";
 import { reserveBudget } from "./budget.js";
 import { CallJournal } from "./journal.js";
-import { costOf } from "./prices.js";
+import { callCost } from "./prices.js";
 import { rateLimiterFor } from "./rate-limit.js";
 import { promptTokens } from "../tokens.js";
 import { usageFromMessage, type CallRecord } from "./usage.js";
@@ -69,9 +69,13 @@ async function invokeOnce(
   const key = journal?.key(modelName, messages, options);
   let message = key ? journal!.get(key) : undefined;
   const replayed = message !== undefined;
+  let settle: ((costUsd: number | undefined) => void) | undefined;
   if (!message) {
-    await rateLimiterFor(modelName)?.acquire(promptTokens(messages));
-    const settle = reserveBudget(modelName, messages);
+    // Tokenizing a prompt with the paper in it is not free: once, and only for a rate limit or a budget.
+    let tokens: number | undefined;
+    const countPrompt = () => (tokens ??= promptTokens(messages));
+    await rateLimiterFor(modelName)?.acquire(countPrompt());
+    settle = reserveBudget(modelName, countPrompt);
     try {
       message = (await model.chat.invoke(messages, options)) as AIMessage;
     } catch (error) {
@@ -79,7 +83,6 @@ async function invokeOnce(
       throw error;
     }
     if (key) journal!.put(key, message);
-    settle?.(costOf(modelName, { calls: 1, ...usageFromMessage(message) }));
   }
   const call: CallRecord = {
     agent: meta.agent,
@@ -90,6 +93,7 @@ async function invokeOnce(
     ...(repairOf ? { repairOf } : {}),
     ...(replayed ? { replayed } : {}),
   };
+  settle?.(callCost(call));
   return { message, call, forget: () => (key ? journal!.forget([key]) : undefined) };
 }
 

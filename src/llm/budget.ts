@@ -1,8 +1,6 @@
-import type { BaseMessage } from "@langchain/core/messages";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { promptTokens } from "../tokens.js";
-import { costOf, priceTable } from "./prices.js";
+import { costOf, hasPrice, priceTable } from "./prices.js";
 
 /** The run would spend more than its --budget with the next call: it stops there, resumable. */
 export class BudgetExceededError extends Error {
@@ -28,17 +26,17 @@ export function startBudget(threadId: string, spentUsd: number): void {
 const EXPECTED_OUTPUT = 4096;
 
 /**
- * Before a model call: estimate its cost (the prompt's tokens, counted offline, and
+ * Before a model call: estimate its cost (the prompt's tokens, counted offline when needed, and
  * a long reply) and refuse it when spent + in flight + estimate exceeds the budget.
  * Returns what to call with the actual cost once the reply is in. No budget, or a
  * model without a known price: no check.
  */
-export function reserveBudget(model: string, messages: BaseMessage[], config: RunnableConfig | undefined = AsyncLocalStorageProviderSingleton.getRunnableConfig()) {
+export function reserveBudget(model: string, countPrompt: () => number, config: RunnableConfig | undefined = AsyncLocalStorageProviderSingleton.getRunnableConfig()) {
   const settings = (config?.configurable ?? {}) as { budgetUsd?: number; thread_id?: string; maxOutputTokens?: number };
   if (settings.budgetUsd === undefined || !settings.thread_id) return undefined;
   const table = priceTable();
-  if (costOf(model, { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 }, table) === undefined) return undefined;
-  const inputTokens = promptTokens(messages);
+  if (!hasPrice(model, table)) return undefined;
+  const inputTokens = countPrompt();
   const outputTokens = Math.min(settings.maxOutputTokens ?? EXPECTED_OUTPUT, EXPECTED_OUTPUT);
   const estimate = costOf(model, { calls: 1, inputTokens, cachedInputTokens: 0, outputTokens, reasoningTokens: 0 }, table) ?? 0;
   let ledger = ledgers.get(settings.thread_id);

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { stageOfNode } from "../stages.js";
+import { writeFileAtomicSync } from "../workspace/writer.js";
 
 /**
  * Every model reply, kept on disk the moment it arrives, keyed by the request.
@@ -76,10 +77,6 @@ export class CallJournal {
       usage_metadata: message.usage_metadata,
       finish_reason: message.response_metadata?.finish_reason as string | undefined,
     };
-    mkdirSync(this.dir, { recursive: true });
-    const target = join(this.dir, `${key}.json`);
-    const temporary = `${target}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(entry));
-    renameSync(temporary, target);
+    writeFileAtomicSync(join(this.dir, `${key}.json`), JSON.stringify(entry));
   }
 }

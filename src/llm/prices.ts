@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ExitCode, UserError } from "../errors.js";
-import type { CallRecord, UsageTotals } from "./usage.js";
+import { addCall, emptyTotals, summarizeCalls, type CallRecord, type UsageTotals } from "./usage.js";
 
 /** USD per million tokens. */
 export const PriceSchema = z.object({ input: z.number().min(0), cachedInput: z.number().min(0).optional(), output: z.number().min(0) });
@@ -59,6 +59,16 @@ export function costOf(model: string, usage: UsageTotals, table = priceTable()):
   );
 }
 
+/** Whether the price table knows `model` (local servers count as free). */
+export function hasPrice(model: string, table = priceTable()): boolean {
+  return costOf(model, emptyTotals(), table) !== undefined;
+}
+
+/** Cost of a run's calls; undefined when a model among them has no price. */
+export function costOfCalls(calls: CallRecord[], table = priceTable()): number | undefined {
+  return totalCost(summarizeCalls(calls, (c) => c.model).byKey, table);
+}
+
 /** Total cost over models; undefined when any model with usage has no price. */
 export function totalCost(byModel: Record<string, UsageTotals>, table = priceTable()): number | undefined {
   let sum = 0;
@@ -72,7 +82,7 @@ export function totalCost(byModel: Record<string, UsageTotals>, table = priceTab
 
 /** Cost in USD of one call, or undefined when its model's price is unknown. */
 export function callCost(call: CallRecord, table = priceTable()): number | undefined {
-  return costOf(call.model, { calls: 1, inputTokens: call.inputTokens, cachedInputTokens: call.cachedInputTokens, outputTokens: call.outputTokens, reasoningTokens: call.reasoningTokens }, table);
+  return costOf(call.model, addCall(emptyTotals(), call), table);
 }
 
 /** Cost of calls grouped by `key`; a group with a call of unknown price is null. */

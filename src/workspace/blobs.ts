@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic, writeFileAtomicSync } from "./writer.js";
 
 /**
  * Content-addressed text storage beside a run's output. Graph state holds only
@@ -18,12 +19,7 @@ export function hashText(text: string): string {
 
 export async function putBlob(outDir: string, text: string): Promise<string> {
   const sha = hashText(text);
-  const dir = blobDir(outDir);
-  await mkdir(dir, { recursive: true });
-  const target = join(dir, sha);
-  const temp = `${target}.${process.pid}.tmp`;
-  await writeFile(temp, text, "utf8");
-  await rename(temp, target);
+  await writeFileAtomic(join(blobDir(outDir), sha), text);
   return sha;
 }
 
@@ -31,12 +27,7 @@ export async function putBlob(outDir: string, text: string): Promise<string> {
 export function putBlobSync(outDir: string, text: string): string {
   const sha = hashText(text);
   const target = join(blobDir(outDir), sha);
-  if (!existsSync(target)) {
-    mkdirSync(blobDir(outDir), { recursive: true });
-    const temp = `${target}.${process.pid}.tmp`;
-    writeFileSync(temp, text, "utf8");
-    renameSync(temp, target);
-  }
+  if (!existsSync(target)) writeFileAtomicSync(target, text);
   return sha;
 }
 

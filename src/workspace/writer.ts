@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { resolveInside, UnsafePathError } from "./paths.js";
 
@@ -15,6 +15,14 @@ export async function writeFileAtomic(target: string, content: string, tempDir =
   const temp = join(tempDir, `${basename(target)}.${process.pid}.${randomUUID()}.tmp`);
   await writeFile(temp, content, "utf8");
   await rename(temp, target);
+}
+
+/** The same, synchronously: for what must be on disk before anything else can happen (a model reply, a blob a Send refers to). */
+export function writeFileAtomicSync(target: string, content: string): void {
+  mkdirSync(dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.${randomUUID()}.tmp`;
+  writeFileSync(temp, content, "utf8");
+  renameSync(temp, target);
 }
 
 /** Where a run's temp files go: inside its own folder (same file system, so rename stays atomic). */

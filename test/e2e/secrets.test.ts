@@ -1,27 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tinyRules } from "../fixtures/tiny-replies.js";
 import { runCli } from "../support/cli.js";
+import { filesUnder } from "../support/crash.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type FaultReply } from "../support/scripted-server.js";
-
-/** Every file under `root`, as bytes. */
-function filesUnder(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(path);
-    }
-  };
-  walk(root);
-  return out;
-}
 
 describe("API keys never reach what paper2code writes", () => {
   it("a planted key is in no byte of the output, artifacts, journal, checkpoint database or logs, through failures, a review and a resume", async () => {

@@ -3,18 +3,17 @@ import { join, relative } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import type { BeforeReply, LoggedRequest } from "./scripted-server.js";
 
+/** Every file under `root`, as paths. */
+export function filesUnder(root: string): string[] {
+  return readdirSync(root).flatMap((name) => {
+    const path = join(root, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
 /** Every file under `root` (relative path -> text), for comparing two runs' outputs. */
 export function treeContents(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out[relative(root, path)] = readFileSync(path, "utf8");
-    }
-  };
-  walk(root);
-  return out;
+  return Object.fromEntries(filesUnder(root).map((path) => [relative(root, path), readFileSync(path, "utf8")]));
 }
 
 /** A small seeded generator (mulberry32), so a failing trial can be replayed from its seed. */
