@@ -2,8 +2,8 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { contextFrom, modelFor, type ContextMode } from "../src/configuration.js";
 import { publicInterface } from "../src/checks/interface.js";
 import { markWritten, transitiveDependencies, waitForDependencies } from "../src/nodes/coding.js";
-import { askWithRepair, buildMessages } from "../src/llm/ask.js";
-import { extractCode } from "../src/parsing/code.js";
+import { askWithRepair, buildMessages, type AskOptions } from "../src/llm/ask.js";
+import { extractCode, type ExtractedCode } from "../src/parsing/code.js";
 import { prompt } from "../src/prompts.js";
 import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
 import { paperMarkdownOf, withDesign, type Design, type FileTask, type GeneratedFile } from "../src/state.js";
@@ -53,6 +53,9 @@ async function saveCode(input: FileTask, code: string, note: string | undefined)
   };
 }
 
+/** A file cut off at the output token limit is continued, never written truncated. */
+const codeReply: AskOptions<ExtractedCode> = { continueOnLength: true, toleratedOf: (v) => v.note };
+
 /** Coder: writes one file, given the paper, the plan, its analysis and the code it depends on. */
 export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
   const written = await waitForDependencies(fileTask, config?.signal);
@@ -74,9 +77,7 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
     interfaces: context.interfaces,
     packages: input.logic!.requiredPackages.join(", ") || "(none)",
   });
-  const asked = await askWithRepair(modelFor(config), buildMessages(paperMarkdown, task), { agent: "coder", file: path }, (text) =>
-    extractCode(text, path),
-  );
+  const asked = await askWithRepair(modelFor(config), buildMessages(paperMarkdown, task), { agent: "coder", file: path }, (text) => extractCode(text, path), codeReply);
   const { code, note } = asked.value;
   const generated = await saveCode(input, code, note);
   await markWritten(input, generated);
@@ -102,9 +103,8 @@ export async function repairCodeNode(fileTask: FileTask, config?: RunnableConfig
     dependencies: await fullCode(input, file.dependsOn),
     packages: input.logic!.requiredPackages.join(", ") || "(none)",
   });
-  const asked = await askWithRepair(modelFor(config), buildMessages(await paperMarkdownOf(input), task), { agent: "coder", file: path }, (text) =>
-    extractCode(text, path),
-  );
+  const messages = buildMessages(await paperMarkdownOf(input), task);
+  const asked = await askWithRepair(modelFor(config), messages, { agent: "coder", file: path }, (text) => extractCode(text, path), codeReply);
   const generated = await saveCode(input, asked.value.code, asked.value.note);
   return {
     code: { [path]: generated },

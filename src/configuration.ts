@@ -100,7 +100,7 @@ const models = new Map<string, ResolvedModel>();
  */
 export function modelFor(config?: RunnableConfig): ResolvedModel {
   const injected = (config?.configurable as { chatModel?: BaseChatModel } | undefined)?.chatModel;
-  if (injected) return { chat: injected, provider: "injected", name: injected._llmType(), nativeStructuredOutput: false };
+  if (injected) return { chat: injected, provider: "injected", name: injected._llmType(), nativeStructuredOutput: false, maxRetries: 0 };
   const settings = modelSettingsFrom(config);
   const key = JSON.stringify(settings);
   let model = models.get(key);

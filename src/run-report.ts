@@ -61,6 +61,7 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
     cost: { byStage: costsBy(calls, stageOf), byModel: costsBy(calls, (c) => c.model), byFile: costsBy(calls.filter((c) => c.file), (c) => c.file!) },
     timings: extra.timings,
     ...(extra.resources ? { resources: extra.resources } : {}),
+    repairs: summarizeRepairs(calls),
     reviews: summarizeReviews(state),
     checks: summarizeChecks(state),
     notes: state.notes ?? [],
@@ -72,6 +73,23 @@ export async function writeRunReport(outDir: string, state: Partial<PaperToCodeS
   const report = buildRunReport(state, extra);
   await writeFileAtomic(join(outDir, "run.json"), `${JSON.stringify(report, null, 2)}\n`, tempDirOf(outDir));
   return report;
+}
+
+type RepairKind = "reask" | "continuation" | "tolerated";
+
+/** Each time a reply needed repair: a re-ask with the reason, a continuation after the token limit, or tolerant parsing. */
+export function summarizeRepairs(calls: CallRecord[]) {
+  const items: { kind: RepairKind; agent: string; file?: string; reason: string }[] = [];
+  for (const c of calls) {
+    const at = { agent: c.agent, ...(c.file ? { file: c.file } : {}) };
+    if (c.repairOf) items.push({ kind: "reask", ...at, reason: c.repairOf });
+    if (c.continuation) items.push({ kind: "continuation", ...at, reason: "the reply reached the output token limit" });
+    if (c.tolerated) items.push({ kind: "tolerated", ...at, reason: c.tolerated });
+  }
+  const count = (kind: RepairKind) => items.filter((i) => i.kind === kind).length;
+  const byAgent: Record<string, Record<RepairKind, number>> = {};
+  for (const i of items) (byAgent[i.agent] ??= { reask: 0, continuation: 0, tolerated: 0 })[i.kind]++;
+  return { reasks: count("reask"), continuations: count("continuation"), tolerated: count("tolerated"), byAgent, items };
 }
 
 function summarizeReviews(state: Partial<PaperToCodeState>) {

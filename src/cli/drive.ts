@@ -139,6 +139,12 @@ export async function driveRun(options: DriveOptions): Promise<number> {
         (report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(2)}`) +
         (replayed ? ` (${replayed} answered from the call journal, not paid again)` : ""),
     );
+    const repairs = report.repairs;
+    if (repairs.items.length) {
+      progress.line(
+        `replies repaired: ${repairs.reasks} re-asked, ${repairs.continuations} continued past the token limit, ${repairs.tolerated} read tolerantly (run.json: repairs)`,
+      );
+    }
     const checks = report.checks;
     if (checks) {
       progress.line(

@@ -2,7 +2,7 @@ import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langc
 import { z } from "zod";
 import { AgentOutputError } from "../errors.js";
 import type { ResolvedModel } from "../models/factory.js";
-import { extractJson, ReplyParseError } from "../parsing/json.js";
+import { readJson, ReplyParseError } from "../parsing/json.js";
 import { prompt } from "../prompts.js";
 import { reserveBudget } from "./budget.js";
 import { CallJournal } from "./journal.js";
@@ -22,6 +22,18 @@ export interface Asked<T> {
   /** Problems that tolerant parsing could not absorb and a re-ask fixed. */
   repairs: string[];
 }
+
+export interface AskOptions<T> {
+  /** Extra request options (JSON-schema mode), computed per attempt. */
+  request?: () => Record<string, unknown>;
+  /** A reply cut off at the output token limit is continued (code) rather than re-asked (JSON). */
+  continueOnLength?: boolean;
+  /** What tolerant parsing had to absorb in an accepted reply (prose around the block, a missing fence...). */
+  toleratedOf?: (value: T) => string | undefined;
+}
+
+/** How many times a reply cut off at the output token limit is continued before it is re-asked. */
+const MAX_CONTINUATIONS = 3;
 
 /**
  * Every call opens with the same two parts, the shared system text and the
@@ -55,12 +67,32 @@ export function replyText(message: AIMessage): string {
     .join("");
 }
 
+/** A streamed reply whose connection was cut after the headers: the client's retries only cover the request itself. */
+export function isCutStream(error: unknown): boolean {
+  if (!(error instanceof TypeError)) return false;
+  const code = (error.cause as { code?: string } | undefined)?.code ?? "";
+  return /^(terminated|other side closed)$/i.test(error.message) || /ECONNRESET|UND_ERR_SOCKET/.test(code);
+}
+
+async function invokeWithStreamRetry(model: ResolvedModel, messages: BaseMessage[], options: Record<string, unknown>): Promise<AIMessage> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await model.chat.invoke(messages, options)) as AIMessage;
+    } catch (error) {
+      if (!isCutStream(error) || attempt >= model.maxRetries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+    }
+  }
+}
+
+type CallKind = { repairOf?: string; continuation?: boolean };
+
 async function invokeOnce(
   model: ResolvedModel,
   messages: BaseMessage[],
   meta: AskMeta,
   options: Record<string, unknown>,
-  repairOf?: string,
+  kind: CallKind = {},
 ): Promise<{ message: AIMessage; call: CallRecord; forget: () => void }> {
   const started = Date.now();
   const modelName = `${model.provider}:${model.name}`;
@@ -77,7 +109,7 @@ async function invokeOnce(
     await rateLimiterFor(modelName)?.acquire(countPrompt());
     settle = reserveBudget(modelName, countPrompt);
     try {
-      message = (await model.chat.invoke(messages, options)) as AIMessage;
+      message = await invokeWithStreamRetry(model, messages, options);
     } catch (error) {
       settle?.(0);
       throw error;
@@ -90,49 +122,85 @@ async function invokeOnce(
     model: modelName,
     ...usageFromMessage(message),
     durationMs: Date.now() - started,
-    ...(repairOf ? { repairOf } : {}),
+    ...(kind.repairOf ? { repairOf: kind.repairOf } : {}),
+    ...(kind.continuation ? { continuation: true } : {}),
     ...(replayed ? { replayed } : {}),
   };
   settle?.(callCost(call));
   return { message, call, forget: () => (key ? journal!.forget([key]) : undefined) };
 }
 
+/** Why a reply cannot be used as it stands, from how the provider ended it. */
+function stopProblem(message: AIMessage): string | undefined {
+  const meta = message.response_metadata ?? {};
+  const refusal = (message.additional_kwargs as { refusal?: string } | undefined)?.refusal;
+  if (meta.finish_reason === "content_filter" || meta.stop_reason === "refusal" || refusal) {
+    return `the provider's content filter stopped the reply${refusal ? ` (${refusal})` : ""}; answer the task as asked, about the paper's method only`;
+  }
+  if (meta.finish_reason === "length" || meta.stop_reason === "max_tokens") {
+    return "the reply was cut off at the output token limit; answer more concisely";
+  }
+  return undefined;
+}
+
+const endedByLength = (message: AIMessage) =>
+  message.response_metadata?.finish_reason === "length" || message.response_metadata?.stop_reason === "max_tokens";
+
+/** Join a continuation to the text so far; a model that reopens the code block it was in gets the fence dropped. */
+export function joinContinuation(sofar: string, piece: string): string {
+  const insideFence = (sofar.match(/^\s*(`{3,}|~{3,})/gm) ?? []).length % 2 === 1;
+  if (insideFence) piece = piece.replace(/^\s*(`{3,}|~{3,})[^\n]*\n/, "");
+  return sofar + piece;
+}
+
 /**
  * Ask, parse, and when the reply cannot be used, ask once more with the reason.
- * `parse` throws ReplyParseError or a ZodError for an unusable reply.
+ * `parse` throws ReplyParseError or a ZodError for an unusable reply. A reply
+ * cut off at the output token limit is continued (`continueOnLength`) or re-asked;
+ * one stopped by a content filter is re-asked; neither is ever used as it is.
  */
 export async function askWithRepair<T>(
   model: ResolvedModel,
   messages: BaseMessage[],
   meta: AskMeta,
   parse: (text: string) => T,
-  options: () => Record<string, unknown> = () => ({}),
+  options: AskOptions<T> = {},
 ): Promise<Asked<T>> {
   const calls: CallRecord[] = [];
   const repairs: string[] = [];
   const forgets: (() => void)[] = [];
-  let conversation = messages;
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const request = options.request ?? (() => ({}));
+  const ask = async (conversation: BaseMessage[], kind: CallKind) => {
     let invoked;
     try {
-      invoked = await invokeOnce(model, conversation, meta, options(), repairs.at(-1));
+      invoked = await invokeOnce(model, conversation, meta, request(), kind);
     } catch (error) {
       // The client parses JSON-schema replies itself; a server that ignored the schema makes that throw.
       if (!(error instanceof SyntaxError) || !model.nativeStructuredOutput) throw error;
       model.nativeStructuredOutput = false;
       repairs.push(`the server did not honour JSON-schema output (${error.message}); switched to JSON in text`);
-      invoked = await invokeOnce(model, conversation, meta, options(), repairs.at(-1));
+      invoked = await invokeOnce(model, conversation, meta, request(), { ...kind, repairOf: repairs.at(-1) });
     }
-    const { message, call, forget } = invoked;
-    calls.push(call);
-    forgets.push(forget);
-    const text = replyText(message);
+    calls.push(invoked.call);
+    forgets.push(invoked.forget);
+    return invoked.message;
+  };
+  let conversation = messages;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let message = await ask(conversation, { repairOf: repairs.at(-1) });
+    let text = replyText(message);
+    for (let n = 0; options.continueOnLength && endedByLength(message) && n < MAX_CONTINUATIONS; n++) {
+      message = await ask([...conversation, new AIMessage(text), new HumanMessage(prompt("continue"))], { continuation: true });
+      text = joinContinuation(text, replyText(message));
+    }
     let problem: string;
     try {
-      if (message.response_metadata?.finish_reason === "length") {
-        throw new ReplyParseError("the reply was cut off at the output token limit; answer more concisely");
-      }
-      return { value: parse(text), calls, repairs };
+      const stopped = stopProblem(message);
+      if (stopped) throw new ReplyParseError(stopped);
+      const value = parse(text);
+      const tolerated = options.toleratedOf?.(value);
+      if (tolerated) calls.at(-1)!.tolerated = tolerated;
+      return { value, calls, repairs };
     } catch (error) {
       if (!(error instanceof ReplyParseError) && !(error instanceof z.ZodError)) throw error;
       problem = error instanceof z.ZodError ? describeZodError(error) : error.message;
@@ -169,5 +237,10 @@ export async function askJson<S extends z.ZodType>(
     model.nativeStructuredOutput
       ? { response_format: { type: "json_schema", json_schema: { name: meta.schemaName, schema: jsonSchema, strict: false } }, strict: false }
       : {};
-  return askWithRepair(model, buildMessages(paperMarkdown, fullTask), meta, (text) => schema.parse(extractJson(text)), options);
+  const parse = (text: string) => {
+    const read = readJson(text);
+    return { value: schema.parse(read.value) as z.infer<S>, tolerated: read.tolerated };
+  };
+  const asked = await askWithRepair(model, buildMessages(paperMarkdown, fullTask), meta, parse, { request: options, toleratedOf: (v) => v.tolerated });
+  return { ...asked, value: asked.value.value };
 }

@@ -12,6 +12,10 @@ export interface CallRecord {
   durationMs: number;
   /** Why this call was a re-ask, when it was one. */
   repairOf?: string;
+  /** This call continued a reply cut off at the output token limit. */
+  continuation?: boolean;
+  /** What tolerant parsing absorbed in this call's reply (accepted without a re-ask). */
+  tolerated?: string;
   /** Answered from the run's call journal: the reply was received earlier (e.g. before a crash) and not paid again. */
   replayed?: boolean;
 }

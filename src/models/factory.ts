@@ -3,6 +3,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { AsyncCaller, classifyRateLimitError } from "@langchain/core/utils/async_caller";
 import { ChatOpenAI } from "@langchain/openai";
 import { ExitCode, UserError } from "../errors.js";
+import { guardedFetch } from "./guarded-fetch.js";
 import { isReasoningModel, OPENAI_COMPATIBLE, parseModelSpec, type ModelSettings } from "./settings.js";
 
 export interface ResolvedModel {
@@ -11,6 +12,8 @@ export interface ResolvedModel {
   name: string;
   /** Whether to ask the provider for JSON-schema constrained output. */
   nativeStructuredOutput: boolean;
+  /** Retries after a failed request (the client's own, and ours for a stream cut mid-reply). */
+  maxRetries: number;
 }
 
 // The library's default handler is not exported; a fresh caller carries it.
@@ -60,9 +63,9 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
       maxConcurrency: settings.maxConcurrency,
       onFailedAttempt,
       maxTokens: settings.maxOutputTokens ?? 16384,
-      clientOptions: { timeout },
+      clientOptions: { timeout, fetch: guardedFetch() },
     });
-    return { chat, provider, name, nativeStructuredOutput: false };
+    return { chat, provider, name, nativeStructuredOutput: false, maxRetries };
   }
 
   const defaults = OPENAI_COMPATIBLE[provider] ?? {};
@@ -82,7 +85,7 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
   const chat = new ChatOpenAI({
     model: name,
     apiKey,
-    configuration: baseUrl ? { baseURL: baseUrl } : undefined,
+    configuration: { ...(baseUrl ? { baseURL: baseUrl } : {}), fetch: guardedFetch() },
     maxRetries,
     timeout,
     maxConcurrency: settings.maxConcurrency,
@@ -94,5 +97,5 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
   });
   const mode = settings.structuredOutput ?? "auto";
   const native = mode === "native" || (mode === "auto" && provider === "openai" && !baseUrl);
-  return { chat, provider, name, nativeStructuredOutput: native };
+  return { chat, provider, name, nativeStructuredOutput: native, maxRetries };
 }

@@ -8,7 +8,13 @@ export class ReplyParseError extends Error {}
  * comments, trailing commas or single quotes (repaired with jsonrepair).
  */
 export function extractJson(reply: string): unknown {
+  return readJson(reply).value;
+}
+
+/** extractJson, also saying what had to be tolerated to read the reply (prose around it, a fence, repaired syntax). */
+export function readJson(reply: string): { value: unknown; tolerated?: string } {
   const text = stripReasoning(reply);
+  const bare = text.trim();
   const candidates: string[] = [];
   for (const fence of findFences(text)) {
     if (/^(json5?|jsonc)?$/i.test(fence.info.split(/\s/)[0] ?? "")) candidates.push(fence.body);
@@ -21,19 +27,23 @@ export function extractJson(reply: string): unknown {
   for (const candidate of candidates) {
     const trimmed = candidate.trim();
     if (!trimmed || !/^[[{]/.test(trimmed)) continue;
+    const around = trimmed === bare || trimmed === unfenced(bare) ? [] : ["text around the JSON"];
     try {
-      return JSON.parse(trimmed);
+      return { value: JSON.parse(trimmed), ...(around.length ? { tolerated: around.join("; ") } : {}) };
     } catch (error) {
       lastError = (error as Error).message;
     }
     try {
-      return JSON.parse(jsonrepair(trimmed));
+      return { value: JSON.parse(jsonrepair(trimmed)), tolerated: [...around, `invalid JSON repaired (${lastError})`].join("; ") };
     } catch (error) {
       lastError = (error as Error).message;
     }
   }
   throw new ReplyParseError(`could not read JSON: ${lastError}`);
 }
+
+/** A reply that is one fenced block and nothing else: the fence is the expected form, not something tolerated. */
+const unfenced = (text: string) => text.replace(/^(`{3,}|~{3,})[^\n]*\n/, "").replace(/\n(`{3,}|~{3,})\s*$/, "").trim();
 
 /** The text from the first `{` (or `[`) to its matching closer, skipping strings. */
 function outermostBlock(text: string): string | undefined {

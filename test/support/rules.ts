@@ -8,8 +8,10 @@ export interface ScriptedRequest {
   messages: ChatMessage[];
   /** The first user message: the agent's task. */
   task: string;
-  /** True when the client is re-asking after an unusable reply. */
+  /** True when the client is re-asking after an unusable reply (or asking for a cut-off reply's continuation). */
   isRepair: boolean;
+  /** True when the client asks for the rest of a reply cut off at the output token limit. */
+  isContinuation: boolean;
   body?: Record<string, unknown>;
 }
 
@@ -22,13 +24,23 @@ export interface Rule {
 
 export function scriptedRequest(messages: ChatMessage[], body?: Record<string, unknown>): ScriptedRequest {
   const users = messages.filter((m) => m.role === "user");
-  return { messages, task: users[0]?.content ?? "", isRepair: users.length > 1, body };
+  const last = messages.at(-1);
+  const isContinuation = last?.role === "user" && /continue exactly where it stopped/i.test(last.content);
+  return { messages, task: users[0]?.content ?? "", isRepair: users.length > 1, isContinuation, body };
 }
 
 export function selectReply(rules: Rule[], req: ScriptedRequest): { rule: Rule; content: string } | undefined {
   const rule = rules.find((r) => r.match(req));
   if (!rule) return undefined;
-  return { rule, content: typeof rule.reply === "function" ? rule.reply(req) : rule.reply };
+  const content = typeof rule.reply === "function" ? rule.reply(req) : rule.reply;
+  return { rule, content: continuationOf(req, content) ?? content };
+}
+
+/** Asked to continue a reply that was cut off (by an injected fault): the rest of the scripted reply. */
+function continuationOf(req: ScriptedRequest, content: string): string | undefined {
+  const partial = req.messages.at(-2);
+  if (!req.isContinuation || partial?.role !== "assistant") return undefined;
+  return content.startsWith(partial.content) ? content.slice(partial.content.length) : undefined;
 }
 
 /** Rule helpers: match an agent's task by its heading. */

@@ -21,6 +21,7 @@ export interface LoggedRequest {
   completionTokens: number;
   task: string;
   isRepair: boolean;
+  isContinuation?: boolean;
   responseFormat?: unknown;
   /** sha256 of the request body: identical requests have identical keys. */
   key: string;
@@ -32,6 +33,8 @@ export interface LoggedRequest {
   cachedTokens?: number;
   startedAt?: number;
   finishedAt?: number;
+  /** The fault injected into this request, if any (a status, or a misbehaviour's kind). */
+  fault?: string;
 }
 
 /** An error response in place of the reply (a 429, a 503...). */
@@ -41,8 +44,27 @@ export interface FaultReply {
   body?: unknown;
 }
 
+/**
+ * A provider misbehaving in a way other than an error status:
+ * - `html`: a proxy's HTML error page, sent with status 200;
+ * - `empty-choices`: a well-formed completion with no choices;
+ * - `finish`: the reply cut at `keep` (a share of its length) with finish_reason `length` or `content_filter`;
+ * - `reset`: the headers and part of the body, then the connection is cut;
+ * - `stall`: the reply held for `ms` (past the client's timeout);
+ * - `content`: the reply's text rewritten (malformed output).
+ */
+export type Misbehaviour =
+  | { kind: "html" }
+  | { kind: "empty-choices" }
+  | { kind: "finish"; reason: "length" | "content_filter"; keep?: number }
+  | { kind: "reset" }
+  | { kind: "stall"; ms: number }
+  | { kind: "content"; transform: (content: string) => string; label?: string };
+
+export type Fault = FaultReply | Misbehaviour;
+
 /** What to do with a request before answering it: answer, drop it unanswered (the client was killed), or fail it. */
-export type BeforeReply = (request: LoggedRequest, index: number) => Promise<"answer" | "drop" | FaultReply> | "answer" | "drop" | FaultReply;
+export type BeforeReply = (request: LoggedRequest, index: number) => Promise<"answer" | "drop" | Fault> | "answer" | "drop" | Fault;
 
 export interface ScriptedServer {
   baseUrl: string;
@@ -107,8 +129,8 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
     }
     const { rule } = selected;
     const wantsJson = (body.response_format as { type?: string } | undefined)?.type === "json_schema";
-    const content = wantsJson && honour ? JSON.stringify(extractJson(selected.content)) : selected.content;
-    const completionTokens = countTokens(content);
+    const contentOf = wantsJson && honour ? JSON.stringify(extractJson(selected.content)) : selected.content;
+    const completionTokens = countTokens(contentOf);
     const system = messages.find((m) => m.role === "system")?.content ?? "";
     const systemTokens = countTokens(system);
     const cachedTokens = options.prefixCache && seenPrefixes.has(system) && systemTokens >= 1024 ? Math.floor(systemTokens / 128) * 128 : 0;
@@ -120,6 +142,7 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       completionTokens,
       task: scripted.task,
       isRepair: scripted.isRepair,
+      isContinuation: scripted.isContinuation,
       responseFormat: body.response_format,
       key,
       completed: false,
@@ -134,11 +157,30 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       res.destroy();
       return;
     }
-    if (decision !== "answer") {
+    if (decision !== "answer" && "status" in decision) {
       logged.status = decision.status;
+      logged.fault = String(decision.status);
       res.writeHead(decision.status, { "content-type": "application/json", ...decision.headers });
       res.end(JSON.stringify(decision.body ?? { error: { message: `scripted fault ${decision.status}`, type: "server_error" } }));
       return;
+    }
+    const misbehaviour = decision === "answer" ? undefined : decision;
+    if (misbehaviour) logged.fault = misbehaviour.kind === "content" ? (misbehaviour.label ?? "content") : misbehaviour.kind;
+    if (misbehaviour?.kind === "html") {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>");
+      return;
+    }
+    if (misbehaviour?.kind === "stall") {
+      await new Promise((resolve) => setTimeout(resolve, misbehaviour.ms));
+      if (res.destroyed || req.socket.destroyed) return;
+    }
+    let content = contentOf;
+    let finishReason = rule.finishReason ?? "stop";
+    if (misbehaviour?.kind === "content") content = misbehaviour.transform(content);
+    if (misbehaviour?.kind === "finish") {
+      content = content.slice(0, Math.floor(content.length * (misbehaviour.keep ?? 0.5)));
+      finishReason = misbehaviour.reason;
     }
     if (options.latency) await new Promise((resolve) => setTimeout(resolve, options.latency!.firstTokenMs + completionTokens * options.latency!.perTokenMs));
     res.on("finish", () => {
@@ -153,15 +195,24 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       total_tokens: promptTokens + completionTokens,
       ...(options.prefixCache ? { prompt_tokens_details: { cached_tokens: cachedTokens } } : {}),
     };
-    const finishReason = rule.finishReason ?? "stop";
+    if (misbehaviour?.kind === "reset") {
+      // Headers and the first part of the body, then the connection is cut.
+      res.writeHead(200, { "content-type": body.stream ? "text/event-stream" : "application/json" });
+      res.write(body.stream ? `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta: { role: "assistant", content: content.slice(0, 40) }, finish_reason: null }] })}\n\n` : `{"id":"${id}","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(content.slice(0, 40))}`);
+      setTimeout(() => res.socket?.destroy(), 20);
+      return;
+    }
+    const choices = misbehaviour?.kind === "empty-choices" ? [] : undefined;
     if (body.stream) {
       // Server-sent events, as OpenAI streams: content in pieces, then the finish reason, then usage when asked for.
       res.writeHead(200, { "content-type": "text/event-stream" });
       const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
         res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
-      chunk({ role: "assistant", content: "" }, null);
-      for (let at = 0; at < content.length; at += 400) chunk({ content: content.slice(at, at + 400) }, null);
-      chunk({}, finishReason);
+      if (!choices) {
+        chunk({ role: "assistant", content: "" }, null);
+        for (let at = 0; at < content.length; at += 400) chunk({ content: content.slice(at, at + 400) }, null);
+        chunk({}, finishReason);
+      }
       if ((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) {
         res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage })}\n\n`);
       }
@@ -173,7 +224,7 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       object: "chat.completion",
       created,
       model: body.model,
-      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason }],
+      choices: choices ?? [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason }],
       usage,
     });
   });

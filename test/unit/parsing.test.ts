@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractCode } from "../../src/parsing/code.js";
-import { extractJson, ReplyParseError } from "../../src/parsing/json.js";
+import { extractJson, readJson, ReplyParseError } from "../../src/parsing/json.js";
+import { joinContinuation } from "../../src/llm/ask.js";
 import { extractYaml } from "../../src/parsing/yaml.js";
 
 const plan = { summary: "s", items: [1, 2], nested: { a: "x}y" } };
@@ -87,5 +88,27 @@ describe("extractYaml", () => {
   it("rejects duplicate keys and non-mappings", () => {
     expect(() => extractYaml("a: 1\na: 2\n")).toThrow(ReplyParseError);
     expect(() => extractYaml("- 1\n- 2\n")).toThrow(/mapping/);
+  });
+});
+
+describe("readJson says what it tolerated", () => {
+  it("a bare object or a lone fenced block is the expected form: nothing tolerated", () => {
+    expect(readJson('{"a": 1}')).toEqual({ value: { a: 1 } });
+    expect(readJson('```json\n{"a": 1}\n```')).toEqual({ value: { a: 1 } });
+  });
+  it("prose around the JSON and repaired syntax are reported", () => {
+    expect(readJson('Here it is:\n{"a": 1}\nDone.').tolerated).toBe("text around the JSON");
+    const repaired = readJson('{"a": 1,}');
+    expect(repaired.value).toEqual({ a: 1 });
+    expect(repaired.tolerated).toMatch(/^invalid JSON repaired/);
+  });
+});
+
+describe("joinContinuation", () => {
+  it("drops the fence a model reopens when it continues inside a code block", () => {
+    expect(joinContinuation("```python\ndef f():\n    re", "```python\nturn 1\n```")).toBe("```python\ndef f():\n    return 1\n```");
+  });
+  it("keeps a fence that opens a new block after a closed one", () => {
+    expect(joinContinuation("```python\nx = 1\n```\n", "```python\ny = 2\n```")).toBe("```python\nx = 1\n```\n```python\ny = 2\n```");
   });
 });
