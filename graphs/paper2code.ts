@@ -2,11 +2,13 @@ import { END, Send, START, StateGraph, type BaseCheckpointSaver } from "@langcha
 import { architectNode } from "../agents/architect.js";
 import { coderNode, repairCodeNode } from "../agents/coder.js";
 import { configWriterNode } from "../agents/config-writer.js";
+import { debuggerNode } from "../agents/debugger.js";
 import { logicDesignerNode } from "../agents/logic-designer.js";
 import { plannerNode } from "../agents/planner.js";
 import { ConfigurationAnnotation } from "../src/configuration.js";
 import { checkCodeNode, issuesFor } from "../src/nodes/check-code.js";
 import { sendCoders } from "../src/nodes/coding.js";
+import { afterSmokeRun, executionReportNode, smokeRunNode } from "../src/nodes/execute.js";
 import { finalizeNode } from "../src/nodes/finalize.js";
 import { ingestNode } from "../src/nodes/ingest.js";
 import { planFilesNode } from "../src/nodes/plan-files.js";
@@ -23,6 +25,7 @@ import { buildAnalysisGraph } from "./analysis.js";
  * plan_files -> analysis x N (Send; subgraph analyst -> verify <-> refine) -> analysis_ready
  *   -> coder x N (Send, all at once; each starts when the files it depends on are written)
  *   -> check_code (<-> repair_code x failing files) -> finalize
+ *   -> (only when the input asks for execution) smoke_run (<-> debugger, bounded) -> execution_report
  *
  * The `<stage>_ready` gates pause the run for a person when the stage is under review (configurable `review`).
  */
@@ -53,6 +56,9 @@ export function buildPaperToCodeGraph() {
     .addNode("check_code", checkCodeNode)
     .addNode("repair_code", repairCodeNode)
     .addNode("finalize", finalizeNode)
+    .addNode("smoke_run", smokeRunNode)
+    .addNode("debugger", debuggerNode)
+    .addNode("execution_report", executionReportNode)
     .addEdge(START, "ingest")
     .addEdge("ingest", "planner")
     .addEdge("planner", "verify_plan")
@@ -84,7 +90,10 @@ export function buildPaperToCodeGraph() {
       ["repair_code", "finalize"],
     )
     .addEdge("repair_code", "check_code")
-    .addEdge("finalize", END);
+    .addConditionalEdges("finalize", (state: PaperToCodeState) => (state.execute && state.status === "complete" ? "smoke_run" : END), ["smoke_run", END])
+    .addConditionalEdges("smoke_run", afterSmokeRun, ["debugger", "execution_report"])
+    .addEdge("debugger", "smoke_run")
+    .addEdge("execution_report", END);
 }
 
 export function compilePaperToCode(checkpointer?: BaseCheckpointSaver) {

@@ -11,6 +11,7 @@ const STAGE_OF_AGENT: Record<string, string> = {
   config_writer: "planning",
   analyst: "analysis",
   coder: "coding",
+  debugger: "execution",
 };
 
 /** Verifier and refiner calls count under the stage they review: a file's analysis, or planning. */

@@ -2,7 +2,7 @@
  * The pipeline's stages as users name them (`--review`, `rewind --to`, `edit`),
  * and where each sits in the graph.
  */
-export const PIPELINE_STAGES = ["plan", "architecture", "logic", "config", "analysis", "coding", "checks"] as const;
+export const PIPELINE_STAGES = ["plan", "architecture", "logic", "config", "analysis", "coding", "checks", "execution"] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /** Stages whose artifact a person can approve or edit: each ends at a gate node `<stage>_ready`. */
@@ -38,6 +38,9 @@ const NODE_STAGE: Record<string, PipelineStage> = {
   check_code: "checks",
   repair_code: "checks",
   finalize: "checks",
+  smoke_run: "execution",
+  debugger: "execution",
+  execution_report: "execution",
 };
 
 export function stageOfNode(node: string): PipelineStage | undefined {
@@ -64,6 +67,7 @@ export const REWIND_POINTS: Record<PipelineStage, ForkPoint> = {
   analysis: { node: "plan_files", after: "config_ready" },
   coding: { node: "coder", after: "analysis_ready" },
   checks: { node: "check_code", after: "coder", first: true },
+  execution: { node: "smoke_run", after: "finalize", first: true },
 };
 
 /** An edited artifact replaces the gate's output; everything after the gate runs again. */

@@ -1,3 +1,5 @@
+import type { DebugRound, ExecutionEnvironment, SmokeRun } from "./execution/record.js";
+import type { ExecutionRequest } from "./execution/runner.js";
 import { Annotation } from "@langchain/langgraph";
 import type { Analysis } from "../agents/analyst.js";
 import type { Architecture } from "../agents/architect.js";
@@ -95,6 +97,11 @@ export const PaperToCodeAnnotation = Annotation.Root({
   /** Requirements added by code repair (imports the logic design's package list missed). */
   extraRequirements: Annotation<string[]>({ reducer: concat, default: () => [] }),
   status: Annotation<RunStatus | undefined>,
+  /** Input: run the generated code's smoke test after coding, and debug it (opt-in: nothing runs without it). */
+  execute: Annotation<ExecutionRequest | undefined>,
+  execution: Annotation<ExecutionEnvironment | undefined>,
+  smokeRuns: Annotation<SmokeRun[]>({ reducer: concat, default: () => [] }),
+  debugRounds: Annotation<DebugRound[]>({ reducer: concat, default: () => [] }),
   /** Set by the CLI: the settings a resumed or rewound run continues with. */
   runSettings: Annotation<RunSettings | undefined>,
 });

@@ -74,10 +74,17 @@ export function isCutStream(error: unknown): boolean {
   return /^(terminated|other side closed)$/i.test(error.message) || /ECONNRESET|UND_ERR_SOCKET/.test(code);
 }
 
+/**
+ * A request once sent is paid for: when the run is cancelled (a sibling task
+ * failed, the budget stopped it) the reply is still awaited and journaled
+ * rather than dropped, so a resumed run need not buy it again.
+ */
+const NEVER_ABORTED = new AbortController().signal;
+
 async function invokeWithStreamRetry(model: ResolvedModel, messages: BaseMessage[], options: Record<string, unknown>): Promise<AIMessage> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await model.chat.invoke(messages, options)) as AIMessage;
+      return (await model.chat.invoke(messages, { ...options, signal: NEVER_ABORTED })) as AIMessage;
     } catch (error) {
       if (!isCutStream(error) || attempt >= model.maxRetries) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));

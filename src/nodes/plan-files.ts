@@ -6,6 +6,22 @@ import { writeArtifact } from "../workspace/writer.js";
 /** Files paper2code writes itself from the planning artifacts; the coder never writes them. */
 export const MANAGED_FILES = new Set(["config.yaml", "requirements.txt", "README.md"]);
 
+/** The script every repository gets: it sets up the environment and runs the experiments; `--smoke` runs them shrunk. */
+export const REPRODUCE_SCRIPT = "reproduce.sh";
+
+const REPRODUCE_LOGIC = [
+  "Bash script (`#!/usr/bin/env bash`, `set -euo pipefail`, run from the repository root).",
+  "`bash reproduce.sh`: create a virtual environment `.venv` with `python3 -m venv`, install requirements.txt into it, then run every experiment of the paper with config.yaml.",
+  "`bash reproduce.sh --smoke`: skip the environment set-up (the caller provides a Python with the requirements) and run the same entry points with `--smoke`, which applies config.yaml's `smoke` overrides so the whole pipeline finishes in seconds on a CPU.",
+  "Call Python as `${PYTHON:-python3}` (the environment's python after set-up).",
+].join(" ");
+
+/** reproduce.sh, depending on the entry point (or on the files nothing else depends on). */
+function reproduceScript(files: PlannedFile[], entrypoint: string): PlannedFile {
+  const entry = files.some((f) => f.path === entrypoint) ? [entrypoint] : files.filter((f) => !files.some((g) => g.dependsOn.includes(f.path))).map((f) => f.path);
+  return { path: REPRODUCE_SCRIPT, purpose: "Sets up the environment and runs the experiments; --smoke runs them shrunk", logic: REPRODUCE_LOGIC, dependsOn: entry };
+}
+
 /**
  * Merge the architect's file list and the logic design into the coding plan:
  * one entry per file, in a topological implementation order, with any cycle
@@ -43,6 +59,7 @@ export function planFiles(state: Pick<PaperToCodeState, "architecture" | "logic"
     const f = candidates.find((c) => c.path === path)!;
     return { ...f, dependsOn: dependsOn[path]!.filter((d) => known.has(d) && d !== path && !broken.has(`${path}\0${d}`)) };
   });
+  if (!known.has(REPRODUCE_SCRIPT)) files.push(reproduceScript(files, logic.entrypoint));
   if (!known.has(logic.entrypoint)) notes.push(`logic design: the entry point ${logic.entrypoint} is not a planned file`);
   return { files, notes, brokenDependencies: result.brokenDependencies };
 }

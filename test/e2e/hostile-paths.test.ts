@@ -56,7 +56,7 @@ describe("hostile file paths from the model", () => {
     expect(repair).toContain(reason);
     expect(existsSync(join(dir, "escaped.py"))).toBe(false);
     expect(existsSync("/tmp/p2c-absolute.py")).toBe(false);
-    expect(readdirSync(join(out, "repo")).sort()).toEqual(["README.md", "config.yaml", "data.py", "main.py", "model.py", "requirements.txt", "train.py"]);
+    expect(readdirSync(join(out, "repo")).sort()).toEqual(["README.md", "config.yaml", "data.py", "main.py", "model.py", "reproduce.sh", "requirements.txt", "train.py"]);
   }, 60_000);
 
   it("fails with a clear message, writing nothing outside, when the model insists", async () => {

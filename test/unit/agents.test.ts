@@ -101,8 +101,10 @@ describe("config writer node", () => {
 describe("logic designer and file planning", () => {
   it("orders the files topologically and leaves managed files to paper2code", async () => {
     const state = await plannedState();
-    expect(state.files!.map((f) => f.path)).toEqual(["data.py", "model.py", "train.py", "main.py"]);
+    expect(state.files!.map((f) => f.path)).toEqual(["data.py", "model.py", "train.py", "main.py", "reproduce.sh"]);
     expect(state.files!.find((f) => f.path === "train.py")!.dependsOn).toEqual(["model.py", "data.py"]);
+    // Every repository gets reproduce.sh, written last, from the entry point.
+    expect(state.files!.at(-1)!.dependsOn).toEqual(["main.py"]);
   });
 
   it("reports and breaks a dependency cycle", () => {
@@ -119,7 +121,7 @@ describe("logic designer and file planning", () => {
       sharedConventions: "",
     };
     const { files, notes, brokenDependencies } = planFiles({ architecture, logic });
-    expect(files.map((f) => f.path)).toEqual(["a.py", "b.py"]);
+    expect(files.map((f) => f.path)).toEqual(["a.py", "b.py", "reproduce.sh"]);
     expect(files[0]!.dependsOn).toEqual([]);
     expect(brokenDependencies).toEqual([{ file: "a.py", dependsOn: "b.py" }]);
     expect(notes.join("\n")).toContain("dependency cycle");

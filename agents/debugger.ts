@@ -1,0 +1,146 @@
+import { existsSync, readFileSync } from "node:fs";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { structuredPatch, createTwoFilesPatch } from "diff";
+import { modelFor } from "../src/configuration.js";
+import { AgentOutputError } from "../src/errors.js";
+import { applyEdits, parseEdits } from "../src/execution/edits.js";
+import type { DebugRound } from "../src/execution/record.js";
+import { askWithRepair, buildMessages } from "../src/llm/ask.js";
+import { ReplyParseError } from "../src/parsing/json.js";
+import { prompt } from "../src/prompts.js";
+import { renderFileTable } from "../src/render/artifacts.js";
+import { countTokens } from "../src/tokens.js";
+import { paperMarkdownOf, type GeneratedFile, type PaperToCodeState } from "../src/state.js";
+import { putBlob } from "../src/workspace/blobs.js";
+import { normalizeFileList, resolveInside, UnsafePathError } from "../src/workspace/paths.js";
+import { artifactsDir, repoDir, writeArtifact, writeRepoFile } from "../src/workspace/writer.js";
+
+/** Most tokens of source code shown to the debugger; the files in the traceback come first. */
+const SOURCE_TOKEN_BUDGET = 24_000;
+const OUTPUT_LINES = 120;
+
+const readRepoFile = (outDir: string, path: string) => {
+  const full = resolveInside(repoDir(outDir), path);
+  return existsSync(full) ? readFileSync(full, "utf8") : undefined;
+};
+
+/** The traceback's files (innermost first), then config.yaml and requirements.txt, then the other code, within the budget. */
+function sourcesFor(state: PaperToCodeState, involved: string[]): string {
+  const planned = (state.files ?? []).map((f) => f.path);
+  const order = [...new Set([...[...involved].reverse(), "config.yaml", "requirements.txt", ...planned])];
+  const parts: string[] = [];
+  let tokens = 0;
+  for (const path of order) {
+    const text = readRepoFile(state.outDir!, path);
+    if (text === undefined) continue;
+    const part = `### ${path}\n\`\`\`\n${text}\`\`\``;
+    const cost = countTokens(part);
+    if (tokens + cost > SOURCE_TOKEN_BUDGET && parts.length > 0) continue;
+    parts.push(part);
+    tokens += cost;
+  }
+  return parts.join("\n\n");
+}
+
+interface DebuggerReply {
+  diagnosis?: string;
+  contents: Map<string, string>;
+}
+
+function parseDebuggerReply(text: string, outDir: string): DebuggerReply {
+  const edits = parseEdits(text);
+  if (edits.length === 0) throw new ReplyParseError("the reply holds no SEARCH/REPLACE edit");
+  try {
+    const paths = normalizeFileList([...new Set(edits.map((e) => e.path))]);
+    const safe = new Map([...new Set(edits.map((e) => e.path))].map((p, i) => [p, paths[i]!]));
+    const normalized = edits.map((e) => ({ ...e, path: safe.get(e.path)! }));
+    return { diagnosis: /^\s*diagnosis:\s*(.+)$/im.exec(text)?.[1]?.trim(), contents: applyEdits(normalized, (path) => readRepoFile(outDir, path)) };
+  } catch (error) {
+    if (error instanceof UnsafePathError) throw new ReplyParseError(error.message);
+    throw error;
+  }
+}
+
+/** Lines changed between two texts, a changed line counted once (the larger of lines removed and added, per hunk). */
+export function modifiedLines(before: string, after: string): { added: number; removed: number; modified: number } {
+  let added = 0;
+  let removed = 0;
+  let modified = 0;
+  for (const hunk of structuredPatch("a", "b", before, after, "", "", { context: 0 }).hunks) {
+    const plus = hunk.lines.filter((l) => l.startsWith("+")).length;
+    const minus = hunk.lines.filter((l) => l.startsWith("-")).length;
+    added += plus;
+    removed += minus;
+    modified += Math.max(plus, minus);
+  }
+  return { added, removed, modified };
+}
+
+/**
+ * Debugger: given the failed smoke run (its class, output and the files in the
+ * traceback), answers with SEARCH/REPLACE edits; each must match exactly once or
+ * the reply is re-asked with the reason. Backups of the files before the round,
+ * the first original of every file edited and a unified diff go to artifacts/debug/.
+ */
+export async function debuggerNode(state: PaperToCodeState, config?: RunnableConfig) {
+  const outDir = state.outDir!;
+  const smoke = state.smokeRuns.at(-1)!;
+  const failure = smoke.failure!;
+  const round = state.debugRounds.length + 1;
+  const output = readFileSync(`${outDir}/${smoke.log}`, "utf8").split("\n").slice(-OUTPUT_LINES).join("\n");
+  const task = prompt("debugger", {
+    command: smoke.command.join(" "),
+    failureClass: failure.kind,
+    summary: failure.summary,
+    output,
+    files: renderFileTable(state.files ?? []),
+    sources: sourcesFor(state, failure.files),
+  });
+  let asked;
+  try {
+    asked = await askWithRepair(modelFor(config), buildMessages(await paperMarkdownOf(state), task), { agent: "debugger" }, (text) => parseDebuggerReply(text, outDir));
+  } catch (error) {
+    if (!(error instanceof AgentOutputError)) throw error;
+    const record: DebugRound = { round, edits: [], error: error.message };
+    return { debugRounds: [record], calls: error.calls ?? [], notes: [`debugger round ${round}: no edit applied (${error.message})`] };
+  }
+  const { diagnosis, contents } = asked.value;
+  const diffs: string[] = [];
+  const edits: DebugRound["edits"] = [];
+  const code: Record<string, GeneratedFile> = {};
+  const planned = new Set((state.files ?? []).map((f) => f.path));
+  for (const [path, after] of contents) {
+    const before = readRepoFile(outDir, path);
+    await writeArtifact(outDir, `debug/round-${round}/before/${path}`, before ?? "");
+    if (!existsSync(resolveInside(artifactsDir(outDir), `debug/original/${path}`))) await writeArtifact(outDir, `debug/original/${path}`, before ?? "");
+    await writeRepoFile(outDir, path, after);
+    diffs.push(createTwoFilesPatch(`a/${path}`, `b/${path}`, before ?? "", after));
+    const { added, removed } = modifiedLines(before ?? "", after);
+    edits.push({ path, added, removed });
+    if (planned.has(path)) {
+      code[path] = { path, sha: await putBlob(outDir, after), bytes: Buffer.byteLength(after), lines: after.split("\n").length - 1 };
+    }
+  }
+  await writeArtifact(outDir, `debug/round-${round}/changes.diff`, diffs.join("\n"));
+  const record: DebugRound = { round, ...(diagnosis ? { diagnosis } : {}), edits };
+  return {
+    code,
+    debugRounds: [record],
+    calls: asked.calls,
+    notes: [`debugger round ${round} (${failure.kind}): edited ${edits.map((e) => e.path).join(", ")}${diagnosis ? ` — ${diagnosis}` : ""}`],
+  };
+}
+
+/** The share of the repository's lines the debugger changed, as the PaperCoder paper measures hand fixes. */
+export function modifiedShare(state: PaperToCodeState): { modifiedLines: number; totalLines: number; share: number } | undefined {
+  if (!state.execution) return undefined;
+  const outDir = state.outDir!;
+  let modified = 0;
+  const edited = new Set(state.debugRounds.flatMap((r) => r.edits.map((e) => e.path)));
+  for (const path of edited) {
+    const original = readFileSync(resolveInside(artifactsDir(outDir), `debug/original/${path}`), "utf8");
+    modified += modifiedLines(original, readRepoFile(outDir, path) ?? "").modified;
+  }
+  const totalLines = state.execution.linesBefore;
+  return { modifiedLines: modified, totalLines, share: totalLines ? modified / totalLines : 0 };
+}

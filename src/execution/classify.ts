@@ -1,0 +1,53 @@
+/** What kind of failure a smoke run ended with, from its output: the class the debugger and the report name. */
+import { posix, relative, isAbsolute } from "node:path";
+
+export const FAILURE_CLASSES = ["missing-dependency", "import-error", "syntax", "type-value-error", "config-key", "data-path", "timeout", "other"] as const;
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
+
+export interface Failure {
+  kind: FailureClass;
+  /** The exception line (or why there is none). */
+  summary: string;
+  /** Repository files in the traceback, innermost last. */
+  files: string[];
+}
+
+const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)|KeyError|StopIteration)(?::\s*(.*))?$/;
+
+export function classifyFailure(output: string, options: { timedOut?: boolean; repoDir: string; repoFiles: Set<string>; configKeys: string[] }): Failure {
+  const lines = output.split("\n").map((l) => l.trimEnd());
+  const files: string[] = [];
+  for (const line of lines) {
+    const m = /^\s*File "([^"]+)", line \d+/.exec(line);
+    if (!m) continue;
+    const rel = isAbsolute(m[1]!) ? relative(options.repoDir, m[1]!) : m[1]!;
+    const path = rel.split("\\").join("/");
+    if (!path.startsWith("..") && options.repoFiles.has(path) && files.at(-1) !== path) files.push(path);
+  }
+  if (options.timedOut) return { kind: "timeout", summary: "the smoke run did not finish within its time limit", files };
+  const exception = [...lines].reverse().map((l) => l.trim()).find((l) => EXCEPTION_LINE.test(l));
+  if (!exception) {
+    const last = [...lines].reverse().find((l) => l.trim()) ?? "(no output)";
+    return { kind: "other", summary: last.trim(), files };
+  }
+  const [, name, message = ""] = EXCEPTION_LINE.exec(exception)!;
+  const type = name!.split(".").at(-1)!;
+  const kind = ((): FailureClass => {
+    if (type === "ModuleNotFoundError") {
+      const module = /No module named '([^']+)'/.exec(message)?.[1]?.split(".")[0] ?? "";
+      const local = options.repoFiles.has(`${module}.py`) || [...options.repoFiles].some((f) => f.startsWith(`${module}/`));
+      return local ? "import-error" : "missing-dependency";
+    }
+    if (type === "ImportError" || type === "NameError") return "import-error";
+    if (["SyntaxError", "IndentationError", "TabError"].includes(type)) return "syntax";
+    if (type === "KeyError") {
+      const key = /^['"]?([^'"]+)['"]?$/.exec(message.trim())?.[1] ?? "";
+      const segments = new Set(options.configKeys.flatMap((k) => k.split(".")));
+      return segments.has(key) || /config|cfg|smoke/i.test(output) ? "config-key" : "type-value-error";
+    }
+    if (["FileNotFoundError", "IsADirectoryError", "NotADirectoryError"].includes(type)) return "data-path";
+    if (["TypeError", "ValueError", "AttributeError", "IndexError", "ZeroDivisionError", "AssertionError", "RuntimeError", "UnboundLocalError"].includes(type)) return "type-value-error";
+    return "other";
+  })();
+  return { kind, summary: exception, files: files.map((f) => posix.normalize(f)) };
+}

@@ -1,0 +1,119 @@
+/** Running generated code: the Python environment, the install step and the smoke run, each in the sandbox with a time limit. */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoDir } from "../workspace/writer.js";
+import { bubblewrapWorks, pythonPrefix, sandboxed, type Isolation } from "./sandbox.js";
+
+export interface ExecutionRequest {
+  /** A Python to use as it is; by default a virtual environment is made in the run folder. */
+  python?: string;
+  /** Install requirements.txt (default true; false for offline machines). */
+  install?: boolean;
+  /** Time limit of one smoke run, in seconds (default 300). */
+  timeoutSeconds?: number;
+  /** Debugger rounds after a failed smoke run (default 3; 0 reports the failure). */
+  rounds?: number;
+  /** The smoke command (default `bash reproduce.sh --smoke`). */
+  command?: string[];
+  /** Run without bubblewrap even when it works here (tests of the fallback). */
+  isolation?: Isolation;
+}
+
+export const DEFAULT_SMOKE_COMMAND = ["bash", "reproduce.sh", "--smoke"];
+export const DEFAULT_SMOKE_TIMEOUT = 300;
+export const DEFAULT_DEBUG_ROUNDS = 3;
+const OUTPUT_LIMIT = 200_000;
+
+export interface ProcessResult {
+  exitCode: number | null;
+  timedOut: boolean;
+  output: string;
+  durationMs: number;
+}
+
+export const isolationFor = (request: ExecutionRequest): Isolation => request.isolation ?? (bubblewrapWorks() ? "bubblewrap" : "subprocess");
+
+export const venvDir = (outDir: string) => join(outDir, ".paper2code", "venv");
+
+/** The python the smoke run uses: the user's, or the run folder's virtual environment's. */
+export function pythonFor(outDir: string, request: ExecutionRequest): string {
+  return request.python ?? join(venvDir(outDir), "bin", "python");
+}
+
+/** What the code sees of the environment: a PATH to its python, a home inside the run folder, nothing secret. */
+export function codeEnvironment(outDir: string, python: string): Record<string, string> {
+  const home = join(outDir, ".paper2code", "home");
+  mkdirSync(home, { recursive: true });
+  const bin = python.includes("/") ? python.slice(0, python.lastIndexOf("/")) : "";
+  return {
+    PATH: [bin, "/usr/local/bin", "/usr/bin", "/bin"].filter(Boolean).join(":"),
+    HOME: home,
+    LANG: "C.UTF-8",
+    PYTHON: python,
+    PYTHONUNBUFFERED: "1",
+    PYTHONDONTWRITEBYTECODE: "1",
+    MPLBACKEND: "Agg",
+    TMPDIR: "/tmp",
+  };
+}
+
+/** Run one command in the sandbox, killed (its whole process group) at the time limit. */
+export function runSandboxed(
+  command: string[],
+  options: { outDir: string; cwd: string; python: string; isolation: Isolation; network: boolean; timeoutMs: number; signal?: AbortSignal },
+): Promise<ProcessResult> {
+  const started = Date.now();
+  const prefix = pythonPrefix(options.python);
+  const { file, args, env } = sandboxed({
+    command,
+    cwd: options.cwd,
+    writable: options.outDir,
+    env: codeEnvironment(options.outDir, options.python),
+    network: options.network,
+    isolation: options.isolation,
+    readOnly: prefix && !prefix.startsWith(options.outDir) ? [prefix] : [],
+    memoryMiB: 8192,
+  });
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: options.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const take = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (output.length > OUTPUT_LIMIT * 2) output = output.slice(-OUTPUT_LIMIT);
+    };
+    child.stdout!.on("data", take);
+    child.stderr!.on("data", take);
+    let timedOut = false;
+    const kill = () => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(() => ((timedOut = true), kill()), options.timeoutMs);
+    options.signal?.addEventListener("abort", kill, { once: true });
+    child.on("error", (error) => (clearTimeout(timer), reject(error)));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", kill);
+      resolve({ exitCode: code, timedOut, output: output.slice(-OUTPUT_LIMIT), durationMs: Date.now() - started });
+    });
+  });
+}
+
+export const requirementsHash = (outDir: string) => {
+  const path = join(repoDir(outDir), "requirements.txt");
+  return existsSync(path) ? createHash("sha256").update(readFileSync(path)).digest("hex").slice(0, 16) : "none";
+};
+
+/** Make the run folder's virtual environment (once), with the python given or python3. */
+export function ensureVenv(outDir: string, basePython = "python3"): void {
+  if (existsSync(join(venvDir(outDir), "bin", "python"))) return;
+  const made = spawnSync(basePython, ["-m", "venv", venvDir(outDir)], { encoding: "utf8", timeout: 120_000 });
+  if (made.status !== 0) {
+    throw new Error(`could not create a virtual environment with ${basePython} -m venv (${(made.stderr || made.error?.message || "").trim().split("\n").at(-1)}); install python3-venv, or name a Python with --python`);
+  }
+}
