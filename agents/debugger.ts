@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { structuredPatch, createTwoFilesPatch } from "diff";
+import { createTwoFilesPatch } from "diff";
+import { modifiedLines } from "../src/execution/diff-stats.js";
 import { modelFor } from "../src/configuration.js";
 import { AgentOutputError } from "../src/errors.js";
 import { applyEdits, parseEdits } from "../src/execution/edits.js";
@@ -61,21 +62,6 @@ function parseDebuggerReply(text: string, outDir: string): DebuggerReply {
   }
 }
 
-/** Lines changed between two texts, a changed line counted once (the larger of lines removed and added, per hunk). */
-export function modifiedLines(before: string, after: string): { added: number; removed: number; modified: number } {
-  let added = 0;
-  let removed = 0;
-  let modified = 0;
-  for (const hunk of structuredPatch("a", "b", before, after, "", "", { context: 0 }).hunks) {
-    const plus = hunk.lines.filter((l) => l.startsWith("+")).length;
-    const minus = hunk.lines.filter((l) => l.startsWith("-")).length;
-    added += plus;
-    removed += minus;
-    modified += Math.max(plus, minus);
-  }
-  return { added, removed, modified };
-}
-
 /**
  * Debugger: given the failed smoke run (its class, output and the files in the
  * traceback), answers with SEARCH/REPLACE edits; each must match exactly once or
@@ -129,18 +115,4 @@ export async function debuggerNode(state: PaperToCodeState, config?: RunnableCon
     calls: asked.calls,
     notes: [`debugger round ${round} (${failure.kind}): edited ${edits.map((e) => e.path).join(", ")}${diagnosis ? ` — ${diagnosis}` : ""}`],
   };
-}
-
-/** The share of the repository's lines the debugger changed, as the PaperCoder paper measures hand fixes. */
-export function modifiedShare(state: PaperToCodeState): { modifiedLines: number; totalLines: number; share: number } | undefined {
-  if (!state.execution) return undefined;
-  const outDir = state.outDir!;
-  let modified = 0;
-  const edited = new Set(state.debugRounds.flatMap((r) => r.edits.map((e) => e.path)));
-  for (const path of edited) {
-    const original = readFileSync(resolveInside(artifactsDir(outDir), `debug/original/${path}`), "utf8");
-    modified += modifiedLines(original, readRepoFile(outDir, path) ?? "").modified;
-  }
-  const totalLines = state.execution.linesBefore;
-  return { modifiedLines: modified, totalLines, share: totalLines ? modified / totalLines : 0 };
 }

@@ -14,6 +14,8 @@ export const ExitCode = {
   awaitingReview: 7,
   /** The run stopped before a call that would have gone over --budget; `resume --budget` continues it. */
   budget: 8,
+  /** The repository was written, but its smoke run (--execute, debug) still fails after the debugger's rounds. */
+  smokeFailed: 9,
   // Bad input, one code each so scripts can tell them apart.
   emptyFile: 10,
   notAPdf: 11,

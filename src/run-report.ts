@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { modifiedShare } from "./execution/diff-stats.js";
 import { costsBy, totalCost } from "./llm/prices.js";
 import { summarizeCalls, type CallRecord } from "./llm/usage.js";
 import type { PaperToCodeState } from "./state.js";
@@ -63,6 +64,7 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
     timings: extra.timings,
     ...(extra.resources ? { resources: extra.resources } : {}),
     repairs: summarizeRepairs(calls),
+    ...(state.execution ? { execution: summarizeExecution(state as PaperToCodeState) } : {}),
     reviews: summarizeReviews(state),
     checks: summarizeChecks(state),
     notes: state.notes ?? [],
@@ -74,6 +76,24 @@ export async function writeRunReport(outDir: string, state: Partial<PaperToCodeS
   const report = buildRunReport(state, extra);
   await writeFileAtomic(join(outDir, "run.json"), `${JSON.stringify(report, null, 2)}\n`, tempDirOf(outDir));
   return report;
+}
+
+/** The smoke run and its debugging: passed or not, in how many rounds, the failure's class, the share of lines changed. */
+export function summarizeExecution(state: PaperToCodeState) {
+  const runs = state.smokeRuns ?? [];
+  const last = runs.at(-1);
+  const share = modifiedShare(state);
+  return {
+    isolation: state.execution!.isolation,
+    python: state.execution!.python,
+    passed: last?.passed ?? false,
+    smokeRuns: runs.length,
+    debugRounds: (state.debugRounds ?? []).length,
+    ...(last?.failure ? { failure: last.failure } : {}),
+    ...(share ?? {}),
+    runs,
+    rounds: state.debugRounds ?? [],
+  };
 }
 
 type RepairKind = "reask" | "continuation" | "tolerated";

@@ -153,12 +153,21 @@ export async function driveRun(options: DriveOptions): Promise<number> {
           : `static checks: ${checks.issues.length} problem(s) remain, see ${join(outDir, "artifacts", "checks.json")}`,
       );
     }
+    const execution = report.execution;
+    if (execution) {
+      const share = execution.totalLines ? ` (${execution.modifiedLines} of ${execution.totalLines} lines, ${(100 * execution.share!).toFixed(2)}%, modified)` : "";
+      progress.line(
+        execution.passed
+          ? `smoke run: passed${execution.debugRounds ? ` after ${execution.debugRounds} debugger round(s)${share}` : " with no change"} [${execution.isolation}]`
+          : `smoke run: FAILED [${execution.failure?.kind}] ${execution.failure?.summary} after ${execution.debugRounds} debugger round(s)${share}; output in ${join(outDir, execution.runs.at(-1)!.log)}`,
+      );
+    }
     const unresolved = Object.entries(report.reviews).filter(([, r]) => !r.passed).map(([k]) => k);
     if (unresolved.length) progress.line(`reviews with problems left: ${unresolved.join(", ")} (see artifacts/reviews/)`);
     if (status !== "complete") {
       throw new UserError(`run incomplete: ${state.notes.at(-1) ?? "see run.json"}`, ExitCode.incomplete);
     }
-    return ExitCode.ok;
+    return execution && !execution.passed ? ExitCode.smokeFailed : ExitCode.ok;
   } finally {
     unlock();
   }

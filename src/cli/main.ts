@@ -17,6 +17,16 @@ const number = (name: string, { integer = false, min = 0 } = {}) => (value: stri
   return n;
 };
 
+/** How generated code is run: by `run --execute` and by `debug`. */
+function executionOptions(command: Command): Command {
+  return command
+    .option("--python <path>", "run with this Python as it is (default: a new virtual environment in the run folder)")
+    .option("--no-install", "do not pip install requirements.txt (offline machines; the Python must have them)")
+    .option("--debug-rounds <n>", "debugger rounds after a failed smoke run (default 3; 0 reports the failure)", number("--debug-rounds", { integer: true, min: 0 }))
+    .option("--smoke-timeout <seconds>", "time limit of one smoke run (default 300)", number("--smoke-timeout", { min: 1 }))
+    .option("--smoke-command <command>", "the smoke command (default: bash reproduce.sh --smoke)");
+}
+
 /** "plan=2,config=1", "all=1" or "0" -> rounds per stage. */
 export function parseRefine(value: string): Partial<Record<RefineStage, number>> {
   const rounds: Partial<Record<RefineStage, number>> = {};
@@ -38,7 +48,7 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
 
-  program
+  executionOptions(program
     .command("run")
     .description("generate a repository from a paper")
     .argument("<paper...>", "PDF, LaTeX (.tex, folder or .tar.gz), Markdown, text or PaperCoder JSON; given a PDF and its LaTeX, LaTeX is read")
@@ -72,6 +82,7 @@ export function buildCli(): Command {
     .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
     .option("--thread-id <id>", "thread id for the checkpointer (default: a new UUID)")
     .option("--force", "write into an output folder that holds other files")
+    .option("--execute", "after coding, run the smoke test (bash reproduce.sh --smoke) in a sandbox and debug it (off by default: nothing runs without it)"))
     .option("--json", "print a machine-readable summary on stdout")
     .option("-q, --quiet", "no progress lines")
     .action(async (papers: string[], options) => {
@@ -96,6 +107,17 @@ export function buildCli(): Command {
       .option("-q, --quiet", "no progress lines");
   const collect = (value: string, previous: string[] = []) => [...previous, value];
   const lazy = async () => import("./continue.js");
+
+  continuing(
+    executionOptions(
+      program
+        .command("debug")
+        .description("run a finished run's smoke test in a sandbox and let the debugger fix what fails (checkpointed: resumable)")
+        .argument("<id>", "run id, or its first characters"),
+    ),
+  ).action(async (id: string, options) => {
+    process.exitCode = await (await lazy()).debugCommand(id, options);
+  });
 
   continuing(
     program

@@ -1,3 +1,4 @@
+import { describeExecution, executionRequestFrom, type ExecutionOptions } from "../execution/runner.js";
 import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
@@ -17,7 +18,7 @@ import { driveRun } from "./drive.js";
 import { Progress } from "./progress.js";
 import { readSettingsFile } from "./settings-file.js";
 
-export interface RunOptions {
+export interface RunOptions extends ExecutionOptions {
   out?: string;
   model?: string;
   baseUrl?: string;
@@ -44,6 +45,7 @@ export interface RunOptions {
   checkpointer?: string;
   threadId?: string;
   force?: boolean;
+  execute?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -116,12 +118,14 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     progress.line(`run ${threadId} -> ${outDir}`);
     const resolvedPaths = paperPaths.map((p) => resolve(p));
     const runSettings: RunSettings = { configurable: withoutUndefined(configurable), paperPaths: resolvedPaths, startedAt };
+    const execute = options.execute ? executionRequestFrom(options) : undefined;
+    if (execute) progress.line(describeExecution(execute, outDir));
     return await driveRun({
       graph,
       threadId,
       outDir,
       configurable,
-      input: { paperPath: resolvedPaths.length === 1 ? resolvedPaths[0] : resolvedPaths, outDir, runSettings },
+      input: { paperPath: resolvedPaths.length === 1 ? resolvedPaths[0] : resolvedPaths, outDir, runSettings, ...(execute ? { execute } : {}) },
       model: describeModel(settings),
       modelSpec: settings.model,
       checkpointer: checkpointer.location,

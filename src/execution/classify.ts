@@ -1,7 +1,7 @@
 /** What kind of failure a smoke run ended with, from its output: the class the debugger and the report name. */
 import { posix, relative, isAbsolute } from "node:path";
 
-export const FAILURE_CLASSES = ["missing-dependency", "import-error", "syntax", "type-value-error", "config-key", "data-path", "timeout", "other"] as const;
+export const FAILURE_CLASSES = ["missing-dependency", "import-error", "syntax", "name-error", "type-value-error", "config-key", "data-path", "timeout", "other"] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 export interface Failure {
@@ -14,7 +14,15 @@ export interface Failure {
 
 const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)|KeyError|StopIteration)(?::\s*(.*))?$/;
 
-export function classifyFailure(output: string, options: { timedOut?: boolean; repoDir: string; repoFiles: Set<string>; configKeys: string[] }): Failure {
+/** Names that, undefined, mean a forgotten import. */
+const COMMON_MODULES = new Set(
+  "json os sys re math random time np numpy torch nn F optim pd pandas yaml argparse logging pathlib Path collections itertools functools typing copy pickle csv glob shutil subprocess datetime tqdm plt scipy sklearn jax jnp tf".split(" "),
+);
+
+export function classifyFailure(
+  output: string,
+  options: { timedOut?: boolean; repoDir: string; repoFiles: Set<string>; configKeys: string[]; importedNames?: Set<string> },
+): Failure {
   const lines = output.split("\n").map((l) => l.trimEnd());
   const files: string[] = [];
   for (const line of lines) {
@@ -38,7 +46,12 @@ export function classifyFailure(output: string, options: { timedOut?: boolean; r
       const local = options.repoFiles.has(`${module}.py`) || [...options.repoFiles].some((f) => f.startsWith(`${module}/`));
       return local ? "import-error" : "missing-dependency";
     }
-    if (type === "ImportError" || type === "NameError") return "import-error";
+    if (type === "ImportError") return "import-error";
+    if (type === "NameError") {
+      // A module's name used without its import is a missing import; any other name is a mistake in the code.
+      const name = /name '([^']+)' is not defined/.exec(message)?.[1] ?? "";
+      return COMMON_MODULES.has(name) || options.importedNames?.has(name) ? "import-error" : "name-error";
+    }
     if (["SyntaxError", "IndentationError", "TabError"].includes(type)) return "syntax";
     if (type === "KeyError") {
       const key = /^['"]?([^'"]+)['"]?$/.exec(message.trim())?.[1] ?? "";

@@ -19,6 +19,23 @@ export interface ExecutionRequest {
   command?: string[];
   /** Run without bubblewrap even when it works here (tests of the fallback). */
   isolation?: Isolation;
+  /** Debugger rounds already used before this request (a later `debug` gets its own rounds). */
+  roundsFrom?: number;
+}
+
+/** What an execution will run and where, printed before anything runs. */
+export function describeExecution(request: ExecutionRequest, outDir: string): string {
+  const isolation = isolationFor(request);
+  const repo = repoDir(outDir);
+  return [
+    `will run generated code in ${repo}`,
+    isolation === "bubblewrap"
+      ? `  sandbox: bubblewrap (writes only under ${outDir}; no network after the install; your home and environment are not visible)`
+      : `  WARNING: bubblewrap is not available, so isolation is weaker: a subprocess with a scrubbed environment and limits, which can still read your files and use the network (install the bubblewrap package for a sandbox)`,
+    `  python: ${request.python ?? `${venvDir(outDir)} (a new virtual environment, made with python3 -m venv)`}`,
+    `  install: ${request.install === false ? "skipped (--no-install)" : "pip install -r requirements.txt (with network)"}`,
+    `  smoke run: ${(request.command ?? DEFAULT_SMOKE_COMMAND).join(" ")}, time limit ${request.timeoutSeconds ?? DEFAULT_SMOKE_TIMEOUT} s, up to ${request.rounds ?? DEFAULT_DEBUG_ROUNDS} debugger round(s)`,
+  ].join("\n");
 }
 
 export const DEFAULT_SMOKE_COMMAND = ["bash", "reproduce.sh", "--smoke"];
@@ -33,7 +50,9 @@ export interface ProcessResult {
   durationMs: number;
 }
 
-export const isolationFor = (request: ExecutionRequest): Isolation => request.isolation ?? (bubblewrapWorks() ? "bubblewrap" : "subprocess");
+/** bubblewrap when it works here; PAPER2CODE_SANDBOX=subprocess (or the request) forces the weaker fallback. */
+export const isolationFor = (request: ExecutionRequest): Isolation =>
+  request.isolation ?? (process.env.PAPER2CODE_SANDBOX === "subprocess" || !bubblewrapWorks() ? "subprocess" : "bubblewrap");
 
 export const venvDir = (outDir: string) => join(outDir, ".paper2code", "venv");
 
@@ -116,4 +135,23 @@ export function ensureVenv(outDir: string, basePython = "python3"): void {
   if (made.status !== 0) {
     throw new Error(`could not create a virtual environment with ${basePython} -m venv (${(made.stderr || made.error?.message || "").trim().split("\n").at(-1)}); install python3-venv, or name a Python with --python`);
   }
+}
+
+export interface ExecutionOptions {
+  python?: string;
+  install?: boolean;
+  debugRounds?: number;
+  smokeTimeout?: number;
+  smokeCommand?: string;
+}
+
+/** The CLI's execution flags as the graph's request. */
+export function executionRequestFrom(options: ExecutionOptions): ExecutionRequest {
+  return {
+    ...(options.python ? { python: options.python } : {}),
+    install: options.install !== false,
+    ...(options.debugRounds !== undefined ? { rounds: options.debugRounds } : {}),
+    ...(options.smokeTimeout !== undefined ? { timeoutSeconds: options.smokeTimeout } : {}),
+    ...(options.smokeCommand ? { command: ["bash", "-c", options.smokeCommand] } : {}),
+  };
 }

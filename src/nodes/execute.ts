@@ -80,7 +80,8 @@ export async function smokeRunNode(state: PaperToCodeState, config?: RunnableCon
 export function afterSmokeRun(state: PaperToCodeState): "debugger" | "execution_report" {
   const last = state.smokeRuns.at(-1);
   const rounds = state.execute?.rounds ?? DEFAULT_DEBUG_ROUNDS;
-  if (!last || last.passed || state.debugRounds.length >= rounds || state.debugRounds.at(-1)?.error) return "execution_report";
+  const used = state.debugRounds.length - (state.execute?.roundsFrom ?? 0);
+  if (!last || last.passed || used >= rounds || (used > 0 && state.debugRounds.at(-1)?.error)) return "execution_report";
   return "debugger";
 }
 
