@@ -53,7 +53,7 @@ describe("coding schedule and coder context", () => {
     const requests = await run("sequential", "--schedule", "sequential");
     for (let i = 1; i < requests.length; i++) expect(requests[i]!.startedAt!).toBeGreaterThanOrEqual(requests[i - 1]!.finishedAt!);
     const coders = requests.filter((r) => r.rule?.startsWith("coder:")).map((r) => r.rule!.slice("coder:".length));
-    expect(coders).toEqual(manyFileRules(12).modules.map((m) => m.path));
+    expect(coders).toEqual([...manyFileRules(12).modules.map((m) => m.path), "reproduce.sh"]);
   }, 60_000);
 
   it("shows the coder its imports in full and their dependencies' interfaces only (scoped); every earlier file with --context full", async () => {
