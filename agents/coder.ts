@@ -6,9 +6,9 @@ import { askWithRepair, buildMessages, type AskOptions } from "../src/llm/ask.js
 import { extractCode, type ExtractedCode } from "../src/parsing/code.js";
 import { prompt } from "../src/prompts.js";
 import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, withDesign, type Design, type FileTask, type GeneratedFile } from "../src/state.js";
-import { getBlob, putBlob } from "../src/workspace/blobs.js";
-import { writeRepoFile } from "../src/workspace/writer.js";
+import { paperMarkdownOf, withDesign, type Design, type FileTask } from "../src/state.js";
+import { getBlob } from "../src/workspace/blobs.js";
+import { saveCodeFile } from "./shared.js";
 
 async function fullCode(input: FileTask, paths: string[]): Promise<string> {
   const parts: string[] = [];
@@ -41,17 +41,7 @@ export async function repositoryContext(input: FileTask & Design, mode: ContextM
   return { code: await fullCode(input, file.dependsOn), interfaces: interfaces.join("\n\n") || "(none)" };
 }
 
-async function saveCode(input: FileTask, code: string, note: string | undefined): Promise<GeneratedFile> {
-  const sha = await putBlob(input.outDir!, code);
-  await writeRepoFile(input.outDir!, input.target, code);
-  return {
-    path: input.target,
-    sha,
-    bytes: Buffer.byteLength(code),
-    lines: code.split("\n").length - 1,
-    ...(note ? { note } : {}),
-  };
-}
+const saveCode = (input: FileTask, code: string, note: string | undefined) => saveCodeFile(input.outDir!, input.target, code, note);
 
 /** A file cut off at the output token limit is continued, never written truncated. */
 const codeReply: AskOptions<ExtractedCode> = { continueOnLength: true, toleratedOf: (v) => v.note };

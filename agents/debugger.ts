@@ -12,18 +12,13 @@ import { prompt } from "../src/prompts.js";
 import { renderFileTable } from "../src/render/artifacts.js";
 import { countTokens } from "../src/tokens.js";
 import { paperMarkdownOf, type GeneratedFile, type PaperToCodeState } from "../src/state.js";
-import { putBlob } from "../src/workspace/blobs.js";
+import { saveCodeFile } from "./shared.js";
 import { normalizeFileList, resolveInside, UnsafePathError } from "../src/workspace/paths.js";
-import { artifactsDir, repoDir, writeArtifact, writeRepoFile } from "../src/workspace/writer.js";
+import { artifactsDir, readRepoFile, writeArtifact, writeRepoFile } from "../src/workspace/writer.js";
 
 /** Most tokens of source code shown to the debugger; the files in the traceback come first. */
 const SOURCE_TOKEN_BUDGET = 24_000;
 const OUTPUT_LINES = 120;
-
-const readRepoFile = (outDir: string, path: string) => {
-  const full = resolveInside(repoDir(outDir), path);
-  return existsSync(full) ? readFileSync(full, "utf8") : undefined;
-};
 
 /** The traceback's files (innermost first), then config.yaml and requirements.txt, then the other code, within the budget. */
 function sourcesFor(state: PaperToCodeState, involved: string[]): string {
@@ -99,13 +94,11 @@ export async function debuggerNode(state: PaperToCodeState, config?: RunnableCon
     const before = readRepoFile(outDir, path);
     await writeArtifact(outDir, `debug/round-${round}/before/${path}`, before ?? "");
     if (!existsSync(resolveInside(artifactsDir(outDir), `debug/original/${path}`))) await writeArtifact(outDir, `debug/original/${path}`, before ?? "");
-    await writeRepoFile(outDir, path, after);
+    if (planned.has(path)) code[path] = await saveCodeFile(outDir, path, after);
+    else await writeRepoFile(outDir, path, after);
     diffs.push(createTwoFilesPatch(`a/${path}`, `b/${path}`, before ?? "", after));
     const { added, removed } = modifiedLines(before ?? "", after);
     edits.push({ path, added, removed });
-    if (planned.has(path)) {
-      code[path] = { path, sha: await putBlob(outDir, after), bytes: Buffer.byteLength(after), lines: after.split("\n").length - 1 };
-    }
   }
   await writeArtifact(outDir, `debug/round-${round}/changes.diff`, diffs.join("\n"));
   const record: DebugRound = { round, ...(diagnosis ? { diagnosis } : {}), edits };

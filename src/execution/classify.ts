@@ -21,7 +21,7 @@ const COMMON_MODULES = new Set(
 
 export function classifyFailure(
   output: string,
-  options: { timedOut?: boolean; repoDir: string; repoFiles: Set<string>; configKeys: string[]; importedNames?: Set<string> },
+  options: { timedOut?: boolean; repoDir: string; repoFiles: Set<string>; configKeys: string[] },
 ): Failure {
   const lines = output.split("\n").map((l) => l.trimEnd());
   const files: string[] = [];
@@ -50,7 +50,7 @@ export function classifyFailure(
     if (type === "NameError") {
       // A module's name used without its import is a missing import; any other name is a mistake in the code.
       const name = /name '([^']+)' is not defined/.exec(message)?.[1] ?? "";
-      return COMMON_MODULES.has(name) || options.importedNames?.has(name) ? "import-error" : "name-error";
+      return COMMON_MODULES.has(name) ? "import-error" : "name-error";
     }
     if (["SyntaxError", "IndentationError", "TabError"].includes(type)) return "syntax";
     if (type === "KeyError") {

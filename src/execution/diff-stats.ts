@@ -1,9 +1,9 @@
 /** How much the debugger changed: the PaperCoder paper's measure of hand fixes, the share of lines modified. */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { structuredPatch } from "diff";
 import type { PaperToCodeState } from "../state.js";
 import { resolveInside } from "../workspace/paths.js";
-import { artifactsDir, repoDir } from "../workspace/writer.js";
+import { artifactsDir, readRepoFile } from "../workspace/writer.js";
 
 /** Lines changed between two texts, a changed line counted once (the larger of lines removed and added, per hunk). */
 export function modifiedLines(before: string, after: string): { added: number; removed: number; modified: number } {
@@ -28,10 +28,8 @@ export function modifiedShare(state: PaperToCodeState): { modifiedLines: number;
   const edited = new Set(state.debugRounds.flatMap((r) => r.edits.map((e) => e.path)));
   for (const path of edited) {
     const original = readFileSync(resolveInside(artifactsDir(outDir), `debug/original/${path}`), "utf8");
-    modified += modifiedLines(original, readIfThere(resolveInside(repoDir(outDir), path))).modified;
+    modified += modifiedLines(original, readRepoFile(outDir, path) ?? "").modified;
   }
   const totalLines = state.execution.linesBefore;
   return { modifiedLines: modified, totalLines, share: totalLines ? modified / totalLines : 0 };
 }
-
-const readIfThere = (path: string) => (existsSync(path) ? readFileSync(path, "utf8") : "");

@@ -1,9 +1,9 @@
 /** Running generated code: the Python environment, the install step and the smoke run, each in the sandbox with a time limit. */
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { repoDir } from "../workspace/writer.js";
+import { hashText } from "../workspace/blobs.js";
+import { readRepoFile, repoDir } from "../workspace/writer.js";
 import { bubblewrapWorks, pythonPrefix, sandboxed, type Isolation } from "./sandbox.js";
 
 export interface ExecutionRequest {
@@ -124,13 +124,13 @@ export function runSandboxed(
 }
 
 export const requirementsHash = (outDir: string) => {
-  const path = join(repoDir(outDir), "requirements.txt");
-  return existsSync(path) ? createHash("sha256").update(readFileSync(path)).digest("hex").slice(0, 16) : "none";
+  const text = readRepoFile(outDir, "requirements.txt");
+  return text === undefined ? "none" : hashText(text).slice(0, 16);
 };
 
 /** Make the run folder's virtual environment (once), with the python given or python3. */
 export function ensureVenv(outDir: string, basePython = "python3"): void {
-  if (existsSync(join(venvDir(outDir), "bin", "python"))) return;
+  if (existsSync(pythonFor(outDir, {}))) return;
   const made = spawnSync(basePython, ["-m", "venv", venvDir(outDir)], { encoding: "utf8", timeout: 120_000 });
   if (made.status !== 0) {
     throw new Error(`could not create a virtual environment with ${basePython} -m venv (${(made.stderr || made.error?.message || "").trim().split("\n").at(-1)}); install python3-venv, or name a Python with --python`);

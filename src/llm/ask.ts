@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AgentOutputError } from "../errors.js";
 import type { ResolvedModel } from "../models/factory.js";
 import { readJson, ReplyParseError } from "../parsing/json.js";
+import { findFences } from "../parsing/reply.js";
 import { prompt } from "../prompts.js";
 import { reserveBudget } from "./budget.js";
 import { CallJournal } from "./journal.js";
@@ -137,6 +138,9 @@ async function invokeOnce(
   return { message, call, forget: () => (key ? journal!.forget([key]) : undefined) };
 }
 
+const endedByLength = (message: AIMessage) =>
+  message.response_metadata?.finish_reason === "length" || message.response_metadata?.stop_reason === "max_tokens";
+
 /** Why a reply cannot be used as it stands, from how the provider ended it. */
 function stopProblem(message: AIMessage): string | undefined {
   const meta = message.response_metadata ?? {};
@@ -144,18 +148,15 @@ function stopProblem(message: AIMessage): string | undefined {
   if (meta.finish_reason === "content_filter" || meta.stop_reason === "refusal" || refusal) {
     return `the provider's content filter stopped the reply${refusal ? ` (${refusal})` : ""}; answer the task as asked, about the paper's method only`;
   }
-  if (meta.finish_reason === "length" || meta.stop_reason === "max_tokens") {
+  if (endedByLength(message)) {
     return "the reply was cut off at the output token limit; answer more concisely";
   }
   return undefined;
 }
 
-const endedByLength = (message: AIMessage) =>
-  message.response_metadata?.finish_reason === "length" || message.response_metadata?.stop_reason === "max_tokens";
-
 /** Join a continuation to the text so far; a model that reopens the code block it was in gets the fence dropped. */
 export function joinContinuation(sofar: string, piece: string): string {
-  const insideFence = (sofar.match(/^\s*(`{3,}|~{3,})/gm) ?? []).length % 2 === 1;
+  const insideFence = findFences(sofar).at(-1)?.closed === false;
   if (insideFence) piece = piece.replace(/^\s*(`{3,}|~{3,})[^\n]*\n/, "");
   return sofar + piece;
 }

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { classifyFailure } from "../execution/classify.js";
 import { DEFAULT_DEBUG_ROUNDS, DEFAULT_SMOKE_COMMAND, DEFAULT_SMOKE_TIMEOUT, ensureVenv, isolationFor, pythonFor, requirementsHash, runSandboxed } from "../execution/runner.js";
@@ -7,14 +5,10 @@ import type { ExecutionEnvironment, SmokeRun } from "../execution/record.js";
 import { writeRunReport } from "../run-report.js";
 import { readConfiguration } from "../configuration.js";
 import type { PaperToCodeState } from "../state.js";
-import { repoDir, writeArtifact } from "../workspace/writer.js";
+import { readRepoFile, repoDir, writeArtifact } from "../workspace/writer.js";
+import { repositoryFiles } from "./plan-files.js";
 
 const INSTALL_TIMEOUT_MS = 30 * 60_000;
-
-/** The files the run wrote (planned and managed): what the share of modified lines is measured against. */
-export function repositoryFiles(state: PaperToCodeState): string[] {
-  return [...(state.files ?? []).map((f) => f.path), "config.yaml", "requirements.txt", "README.md"];
-}
 
 const linesOf = (text: string) => (text === "" ? 0 : text.split("\n").length - (text.endsWith("\n") ? 1 : 0));
 
@@ -33,7 +27,8 @@ export async function smokeRunNode(state: PaperToCodeState, config?: RunnableCon
   let environment: ExecutionEnvironment = state.execution ?? {
     isolation: isolationFor(request),
     python,
-    linesBefore: repositoryFiles(state).reduce((n, path) => n + (existsSync(join(repo, path)) ? linesOf(readFileSync(join(repo, path), "utf8")) : 0), 0),
+    // The share of modified lines is measured against every file the run wrote.
+    linesBefore: repositoryFiles(state).reduce((n, path) => n + linesOf(readRepoFile(outDir, path) ?? ""), 0),
   };
   if (!request.python) ensureVenv(outDir);
   const run = (command: string[], network: boolean, timeoutMs: number) =>

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { readConfiguration } from "../configuration.js";
 import { requirementsOf } from "./check-code.js";
+import { repositoryFiles } from "./plan-files.js";
 import { renderRepoReadme, renderRequirements } from "../render/repo-files.js";
 import { writeRunReport } from "../run-report.js";
 import type { PaperToCodeState } from "../state.js";
@@ -24,8 +25,7 @@ export async function finalizeNode(state: PaperToCodeState, config?: RunnableCon
   await writeRepoFile(outDir, "config.yaml", state.config!.yaml);
   await writeRepoFile(outDir, "requirements.txt", renderRequirements(requirementsOf(state)));
   await writeRepoFile(outDir, "README.md", renderRepoReadme(state));
-  const planned = [...(state.files ?? []).map((f) => f.path), "config.yaml", "requirements.txt", "README.md"];
-  const missing = await missingFiles(outDir, planned);
+  const missing = await missingFiles(outDir, repositoryFiles(state));
   const status = missing.length === 0 ? ("complete" as const) : ("failed" as const);
   const notes = missing.length ? [`missing or empty files: ${missing.join(", ")}`] : [];
   await writeRunReport(outDir, { ...state, status, notes: [...state.notes, ...notes] }, {

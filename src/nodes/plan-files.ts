@@ -6,6 +6,9 @@ import { writeArtifact } from "../workspace/writer.js";
 /** Files paper2code writes itself from the planning artifacts; the coder never writes them. */
 export const MANAGED_FILES = new Set(["config.yaml", "requirements.txt", "README.md"]);
 
+/** Every file a run writes into repo/: the planned files, then the managed ones. */
+export const repositoryFiles = (state: Pick<PaperToCodeState, "files">) => [...(state.files ?? []).map((f) => f.path), ...MANAGED_FILES];
+
 /** The script every repository gets: it sets up the environment and runs the experiments; `--smoke` runs them shrunk. */
 export const REPRODUCE_SCRIPT = "reproduce.sh";
 

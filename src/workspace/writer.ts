@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { resolveInside, UnsafePathError } from "./paths.js";
 
@@ -56,6 +56,12 @@ export async function writeRepoFile(outDir: string, path: string, content: strin
 }
 
 /** Write an artifact into `<out>/artifacts/`, confined to that folder. */
+/** A repository file's text, or undefined when there is no such file. */
+export function readRepoFile(outDir: string, path: string): string | undefined {
+  const target = resolveInside(repoDir(outDir), path);
+  return existsSync(target) ? readFileSync(target, "utf8") : undefined;
+}
+
 export async function writeArtifact(outDir: string, path: string, content: string): Promise<string> {
   const target = resolveInside(artifactsDir(outDir), path);
   assertNoEscapingLink(outDir, target);
