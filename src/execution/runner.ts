@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { ExitCode, UserError } from "../errors.js";
 import { hashText } from "../workspace/blobs.js";
 import { readRepoFile, repoDir } from "../workspace/writer.js";
 import { bubblewrapWorks, pythonPrefix, sandboxed, type Isolation } from "./sandbox.js";
@@ -145,8 +146,14 @@ export interface ExecutionOptions {
   smokeCommand?: string;
 }
 
-/** The CLI's execution flags as the graph's request. */
+/** The CLI's execution flags as the graph's request; a --python that does not run is refused before anything starts. */
 export function executionRequestFrom(options: ExecutionOptions): ExecutionRequest {
+  if (options.python) {
+    const probe = spawnSync(options.python, ["-c", "import sys; print(sys.version_info[0])"], { encoding: "utf8", timeout: 30_000 });
+    if (probe.status !== 0 || probe.stdout.trim() !== "3") {
+      throw new UserError(`--python ${options.python} is not a working Python 3 (${probe.error?.message ?? (probe.stderr.trim() || probe.stdout.trim() || `exit ${probe.status}`)})`, ExitCode.usage);
+    }
+  }
   return {
     ...(options.python ? { python: options.python } : {}),
     install: options.install !== false,

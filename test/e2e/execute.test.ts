@@ -85,6 +85,13 @@ describe("the smoke run and the debugger", () => {
     }
   }, 120_000);
 
+  it("refuses a --python that does not run, before any model call", async () => {
+    const { result, server } = await run("bad-python", buggyRepoRules(), ["--execute", "--python", join(dir, "no-such-python")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--python .*no-such-python is not a working Python 3 \(spawnSync .* ENOENT\)/);
+    expect(server.requests).toEqual([]);
+  }, 60_000);
+
   it("runs nothing without --execute or debug: no python, shell or sandbox process is started", async () => {
     const shims = join(dir, "shims");
     const log = join(dir, "spawned.log");
