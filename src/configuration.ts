@@ -99,13 +99,18 @@ const models = new Map<string, ResolvedModel>();
  * `configurable.chatModel`; otherwise one is built (once per settings) from the configuration.
  */
 export function modelFor(config?: RunnableConfig): ResolvedModel {
+  return resolveModel(config, () => modelSettingsFrom(config));
+}
+
+/** The injected model, else the one built from `settings` (cached: one client, one request queue, per settings). */
+export function resolveModel(config: RunnableConfig | undefined, settings: () => ModelSettings): ResolvedModel {
   const injected = (config?.configurable as { chatModel?: BaseChatModel } | undefined)?.chatModel;
   if (injected) return { chat: injected, provider: "injected", name: injected._llmType(), nativeStructuredOutput: false, maxRetries: 0 };
-  const settings = modelSettingsFrom(config);
-  const key = JSON.stringify(settings);
+  const resolved = settings();
+  const key = JSON.stringify(resolved);
   let model = models.get(key);
   if (!model) {
-    model = createChatModel(settings);
+    model = createChatModel(resolved);
     models.set(key, model);
   }
   return model;

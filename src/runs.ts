@@ -82,8 +82,16 @@ export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary
   };
 }
 
-/** Find a thread by its id or an unambiguous prefix of it (the 8 characters in the run folder's name do). */
-export function resolveThreadId(idOrPrefix: string, threads: string[]): string {
+/** Evaluations share the checkpoint database with runs; their threads are named eval-<hash of the inputs>. */
+export const EVAL_THREAD_PREFIX = "eval-";
+export const isEvaluationThread = (id: string) => id.startsWith(EVAL_THREAD_PREFIX);
+
+/** Find a run's thread by its id or an unambiguous prefix of it (the 8 characters in the run folder's name do). */
+export function resolveThreadId(idOrPrefix: string, allThreads: string[]): string {
+  if (isEvaluationThread(idOrPrefix)) {
+    throw new UserError(`${idOrPrefix} is an evaluation, not a run: run the same \`paper2code eval\` command again to continue it`, ExitCode.usage);
+  }
+  const threads = allThreads.filter((t) => !isEvaluationThread(t));
   if (threads.includes(idOrPrefix)) return idOrPrefix;
   const matches = threads.filter((t) => t.startsWith(idOrPrefix));
   if (matches.length === 1) return matches[0]!;

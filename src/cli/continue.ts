@@ -13,7 +13,7 @@ import { priceTable } from "../llm/prices.js";
 import { createChatModel } from "../models/factory.js";
 import { describeModel } from "../models/settings.js";
 import { applyEdit, editableArtifact, type ReviewDecision } from "../review/human.js";
-import { resolveThreadId, summarizeThread, type RunSummary } from "../runs.js";
+import { isEvaluationThread, resolveThreadId, summarizeThread, type RunSummary } from "../runs.js";
 import { EDIT_POINTS, PIPELINE_STAGES, REVIEWABLE_STAGES, REWIND_POINTS, type ForkPoint, type PipelineStage, type ReviewableStage } from "../stages.js";
 import type { PaperToCodeState, PaperToCodeUpdate } from "../state.js";
 import { driveRun, type PaperToCodeGraph } from "./drive.js";
@@ -335,7 +335,7 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
   try {
     const graph = compilePaperToCode(checkpointer.saver);
     const summaries: RunSummary[] = [];
-    for (const threadId of (await checkpointer.threads()).slice(0, options.limit ?? 50)) {
+    for (const threadId of (await checkpointer.threads()).filter((t) => !isEvaluationThread(t)).slice(0, options.limit ?? 50)) {
       summaries.push(summarizeThread(threadId, await graph.getState({ configurable: { thread_id: threadId } })));
     }
     if (options.json) {

@@ -154,6 +154,45 @@ export function buildCli(): Command {
     process.exitCode = await (await lazy()).editCommand(id, artifact, options);
   });
 
+  const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+  program
+    .command("eval")
+    .description("judge a generated repository: against the paper (reference-free), the authors' code (--reference) or a PaperBench rubric (--rubric); checkpointed, the same command continues an interrupted evaluation")
+    .argument("<repo>", "the repository to judge (a folder, or a paper2code run folder: its repo/)")
+    .requiredOption("--paper <paper...>", "the paper: PDF, LaTeX, Markdown or text (several files of one paper allowed)")
+    .option("--judge-model <provider:name>", "the judge, chosen apart from the generator (default: judgeModel in paper2code.yaml, else $PAPER2CODE_JUDGE_MODEL)")
+    .option("--judge-base-url <url>", "an OpenAI-compatible server for the judge")
+    .option("--judge-temperature <t>", "the judge's temperature (default 1: samples are meant to differ)", number("--judge-temperature"))
+    .addOption(new Option("--judge-reasoning-effort <effort>", "effort for a reasoning judge").choices(["minimal", "low", "medium", "high"]))
+    .option("--samples <n>", "independent repository-level judgments averaged per mode (default 8)", number("--samples", { integer: true, min: 1 }))
+    .option("--reference <repo>", "the authors' repository: judge against it (reference-based)")
+    .option("--reference-files <paths>", "gold files to read, comma-separated (default: all when they fit, else the judge chooses)", list)
+    .option("--reference-free", "also judge reference-free when --reference or --rubric is given (the default when neither is)")
+    .option("--rubric <rubric.json>", "grade each leaf of a PaperBench rubric 0 or 1; parents score the weighted mean")
+    .option("--code-dev", "rubric: keep only the Code Development leaves (PaperBench Code-Dev)")
+    .option("--code-token-budget <n>", "most tokens of code in one repository-level judgment, for the repository and for the gold code each (default 60000)", number("--code-token-budget", { integer: true, min: 1000 }))
+    .option("--leaf-token-budget <n>", "most tokens of submission files shown for one rubric leaf (default 12000)", number("--leaf-token-budget", { integer: true, min: 500 }))
+    .option("--paper-token-budget <n>", "most tokens of paper sent to the judge (default 120000)", number("--paper-token-budget", { integer: true, min: 1000 }))
+    .option("--concurrency <n>", "judgments in flight at once (default 4)", number("--concurrency", { integer: true, min: 1 }))
+    .option("--max-retries <n>", "client retries on 429/5xx/connection errors", number("--max-retries", { integer: true }))
+    .option("--timeout <seconds>", "per-request timeout", number("--timeout", { min: 1 }))
+    .option("--max-output-tokens <n>", "cap on output tokens per judgment", number("--max-output-tokens", { integer: true, min: 1 }))
+    .addOption(new Option("--structured-output <mode>", "JSON-schema mode of the provider, or JSON in text").choices(["auto", "native", "text"]))
+    .option("--budget <usd>", "most US dollars to spend; stops, resumable, before a call that would go over", number("--budget"))
+    .option("--rpm <n>", "requests per minute to the judge, at most", number("--rpm", { integer: true, min: 1 }))
+    .option("--tpm <n>", "tokens per minute to the judge, at most", number("--tpm", { integer: true, min: 1 }))
+    .option("--prices <file>", "JSON prices per model (USD per million tokens), over the built-in ones")
+    .option("-o, --out <dir>", "folder for eval.json, eval.md and the judges' bookkeeping (default: evals/<repo>-<id>)")
+    .option("--fresh", "judge again from scratch instead of continuing an earlier evaluation of the same inputs")
+    .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
+    .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
+    .option("--json", "print the report (eval.json) on stdout")
+    .option("-q, --quiet", "no progress lines")
+    .action(async (repo: string, options) => {
+      const { evalCommand } = await import("./eval.js");
+      process.exitCode = await evalCommand(repo, options);
+    });
+
   program
     .command("runs")
     .description("list runs: id, status, stage, calls, tokens, cost")

@@ -7,6 +7,9 @@ import { ExitCode, UserError } from "../errors.js";
 export const SettingsFileSchema = z
   .object({
     model: z.string(),
+    /** The judge of `paper2code eval`, chosen apart from the generator. */
+    judgeModel: z.string(),
+    judgeBaseUrl: z.string().url(),
     baseUrl: z.string().url(),
     temperature: z.number().min(0).max(2),
     reasoningEffort: z.enum(["minimal", "low", "medium", "high"]),

@@ -41,8 +41,8 @@ const MAX_CONTINUATIONS = 3;
  * paper, so providers' prefix caches hit across agents; the agent's own task
  * comes last.
  */
-export function buildMessages(paperMarkdown: string, task: string): BaseMessage[] {
-  return [new SystemMessage(`${prompt("system")}\n\n<paper>\n${paperMarkdown}\n</paper>`), new HumanMessage(task)];
+export function buildMessages(paperMarkdown: string, task: string, system = "system"): BaseMessage[] {
+  return [new SystemMessage(`${prompt(system)}\n\n<paper>\n${paperMarkdown}\n</paper>`), new HumanMessage(task)];
 }
 
 /**
@@ -236,7 +236,7 @@ export async function askJson<S extends z.ZodType>(
   paperMarkdown: string,
   task: string,
   schema: S,
-  meta: AskMeta & { schemaName: string },
+  meta: AskMeta & { schemaName: string; /** The system prompt's file (default: the team's). */ system?: string },
 ): Promise<Asked<z.infer<S>>> {
   const jsonSchema = z.toJSONSchema(schema, { target: "draft-7", io: "input", unrepresentable: "any" });
   const fullTask = `${task}\n\n${prompt("json-reply", { schema: JSON.stringify(jsonSchema) })}`;
@@ -249,6 +249,6 @@ export async function askJson<S extends z.ZodType>(
     const read = readJson(text);
     return { value: schema.parse(read.value) as z.infer<S>, tolerated: read.tolerated };
   };
-  const asked = await askWithRepair(model, buildMessages(paperMarkdown, fullTask), meta, parse, { request: options, toleratedOf: (v) => v.tolerated });
+  const asked = await askWithRepair(model, buildMessages(paperMarkdown, fullTask, meta.system), meta, parse, { request: options, toleratedOf: (v) => v.tolerated });
   return { ...asked, value: asked.value.value };
 }

@@ -5,6 +5,7 @@ import { paperTokenBudgetFrom, readConfiguration } from "../configuration.js";
 import { fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper, parsePaperText } from "../paper/load.js";
+import type { Paper } from "../paper/types.js";
 import type { PaperToCodeState, PaperRecord } from "../state.js";
 import { putBlob } from "../workspace/blobs.js";
 import { writeArtifact } from "../workspace/writer.js";
@@ -22,17 +23,19 @@ export async function ingestNode(state: PaperToCodeState, config?: RunnableConfi
   else if (state.paperPath) paper = await loadPaper(state.paperPath, { password: process.env.PAPER2CODE_PDF_PASSWORD });
   else throw new UserError("no paper given: set paperPath (a file or folder) or paperText", ExitCode.usage);
 
-  const budget = paperTokenBudgetFrom(config);
-  const { markdown, tokens, dropped } = fitPaperToBudget(paper, budget, {
-    includeAppendix: readConfiguration(config).includeAppendix ?? false,
-  });
+  const { record, markdown } = await storePaper(outDir, paper, paperTokenBudgetFrom(config), readConfiguration(config).includeAppendix ?? false);
+  await writeArtifact(outDir, "paper.md", markdown);
+  await writeArtifact(outDir, "paper.json", `${JSON.stringify(paper, null, 2)}\n`);
+  return { outDir, paper: record, status: "running" as const, notes: record.warnings.map((w) => `paper: ${w}`) };
+}
+
+/** Fit the paper to the token budget and keep its Markdown in the blob store; state holds the record. */
+export async function storePaper(outDir: string, paper: Paper, budget: number, includeAppendix: boolean): Promise<{ record: PaperRecord; markdown: string }> {
+  const { markdown, tokens, dropped } = fitPaperToBudget(paper, budget, { includeAppendix });
   const warnings = [...paper.warnings];
   if (dropped.length) {
     warnings.push(`the paper (${paper.tokens.total} tokens) exceeds the budget of ${budget} tokens; left out: ${dropped.join(", ")}`);
   }
-  const markdownSha = await putBlob(outDir, markdown);
-  await writeArtifact(outDir, "paper.md", markdown);
-  await writeArtifact(outDir, "paper.json", `${JSON.stringify(paper, null, 2)}\n`);
   const record: PaperRecord = {
     title: paper.title,
     kind: paper.source.kind,
@@ -41,7 +44,7 @@ export async function ingestNode(state: PaperToCodeState, config?: RunnableConfi
     headings: paper.sections.map((s) => s.heading),
     warnings,
     dropped,
-    markdownSha,
+    markdownSha: await putBlob(outDir, markdown),
   };
-  return { outDir, paper: record, status: "running" as const, notes: warnings.map((w) => `paper: ${w}`) };
+  return { record, markdown };
 }

@@ -1,0 +1,238 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { compileEval } from "../../graphs/eval.js";
+import { checkpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
+import { AgentOutputError, ExitCode, UserError, errorMessage, rootCause } from "../errors.js";
+import { repositoryRoot } from "../eval/files.js";
+import { evaluationId } from "../eval/identity.js";
+import { judgeSettingsFrom } from "../eval/judge-model.js";
+import { modesOf, readRubric } from "../eval/nodes.js";
+import { writeEvalReport, type EvalReport, type EvalReportMeta } from "../eval/report.js";
+import { leavesOf } from "../eval/rubric.js";
+import type { EvalConfiguration, EvalState } from "../eval/state.js";
+import { BudgetExceededError, startBudget } from "../llm/budget.js";
+import { costOfCalls, hasPrice, priceTable } from "../llm/prices.js";
+import { createChatModel } from "../models/factory.js";
+import { describeModel } from "../models/settings.js";
+import { lockRun } from "../runs.js";
+import { STOPPED_EXIT_CODE } from "./drive.js";
+import { Progress } from "./progress.js";
+import { readSettingsFile } from "./settings-file.js";
+
+export interface EvalOptions {
+  paper: string[];
+  reference?: string;
+  referenceFiles?: string[];
+  rubric?: string;
+  codeDev?: boolean;
+  referenceFree?: boolean;
+  samples?: number;
+  judgeModel?: string;
+  judgeBaseUrl?: string;
+  judgeTemperature?: number;
+  judgeReasoningEffort?: EvalConfiguration["reasoningEffort"];
+  maxRetries?: number;
+  timeout?: number;
+  maxOutputTokens?: number;
+  structuredOutput?: EvalConfiguration["structuredOutput"];
+  concurrency?: number;
+  codeTokenBudget?: number;
+  leafTokenBudget?: number;
+  paperTokenBudget?: number;
+  budget?: number;
+  rpm?: number;
+  tpm?: number;
+  prices?: string;
+  out?: string;
+  checkpointer?: string;
+  config?: string;
+  fresh?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "repo";
+const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
+
+/**
+ * `paper2code eval`: judge a repository against its paper (reference-free),
+ * against the authors' code (reference-based) and/or on a PaperBench rubric.
+ * Checkpointed: the same command continues an interrupted evaluation.
+ */
+export async function evalCommand(repo: string, options: EvalOptions): Promise<number> {
+  const file = readSettingsFile(options.config);
+  const configurable: EvalConfiguration = {
+    judgeModel: options.judgeModel ?? file.judgeModel,
+    judgeBaseUrl: options.judgeBaseUrl ?? file.judgeBaseUrl,
+    temperature: options.judgeTemperature,
+    reasoningEffort: options.judgeReasoningEffort,
+    maxRetries: options.maxRetries ?? file.maxRetries,
+    timeoutSeconds: options.timeout ?? file.timeoutSeconds,
+    maxOutputTokens: options.maxOutputTokens,
+    structuredOutput: options.structuredOutput ?? file.structuredOutput,
+    concurrency: options.concurrency ?? file.concurrency,
+    samples: options.samples,
+    codeDev: options.codeDev,
+    codeTokenBudget: options.codeTokenBudget,
+    leafTokenBudget: options.leafTokenBudget,
+    paperTokenBudget: options.paperTokenBudget,
+    budgetUsd: options.budget,
+    rpm: options.rpm ?? file.rpm,
+    tpm: options.tpm ?? file.tpm,
+    callJournal: undefined,
+  };
+  if (options.prices) process.env.PAPER2CODE_PRICES = resolve(options.prices);
+  priceTable();
+  // Fail on bad input before any work: no judge, a missing key, a missing folder, a broken rubric.
+  const judge = judgeSettingsFrom({ configurable });
+  createChatModel(judge);
+  if (options.codeDev && !options.rubric) throw new UserError("--code-dev applies to --rubric grading; give --rubric <rubric.json>", ExitCode.usage);
+  if (options.referenceFiles?.length && !options.reference) throw new UserError("--reference-files needs --reference <the authors' repository>", ExitCode.usage);
+  const root = repositoryRoot(repo);
+  const referenceRoot = options.reference ? repositoryRoot(options.reference, "reference repository") : undefined;
+  for (const paper of options.paper) if (!existsSync(paper)) throw new UserError(`--paper ${paper}: no such file or folder`, ExitCode.notFound);
+  const rubric = options.rubric ? readRubric(options.rubric, options.codeDev ?? false) : undefined;
+  const input = {
+    repoPath: root,
+    outDir: "",
+    paperPath: options.paper.length === 1 ? resolve(options.paper[0]!) : options.paper.map((p) => resolve(p)),
+    referencePath: referenceRoot,
+    referenceFiles: options.referenceFiles,
+    rubricPath: options.rubric ? resolve(options.rubric) : undefined,
+    referenceFree: options.referenceFree,
+  };
+  const modes = modesOf(input);
+  const threadId = evaluationId({
+    paths: { repo: root, paper: input.paperPath, reference: referenceRoot, rubric: input.rubricPath },
+    settings: {
+      fresh: options.fresh ? randomUUID() : undefined,
+      modes,
+      referenceFiles: options.referenceFiles,
+      judge: judge.model,
+      judgeBaseUrl: judge.baseUrl,
+      temperature: configurable.temperature,
+      reasoningEffort: configurable.reasoningEffort,
+      samples: configurable.samples,
+      codeDev: configurable.codeDev,
+      codeTokenBudget: configurable.codeTokenBudget,
+      leafTokenBudget: configurable.leafTokenBudget,
+      paperTokenBudget: configurable.paperTokenBudget,
+    },
+  });
+  const outDir = resolve(expandHome(options.out ?? "") || join("evals", `${slug(basename(repo === "." ? process.cwd() : resolve(repo)))}-${threadId.slice(5, 13)}`));
+  input.outDir = outDir;
+  configurable.callJournal = join(outDir, ".paper2code", "calls");
+
+  const { location } = checkpointerLocation(options.checkpointer, file);
+  const checkpointer = await openCheckpointer(location);
+  const progress = new Progress(!options.quiet);
+  const unlock = lockRun(outDir);
+  try {
+    const graph = compileEval(checkpointer.saver);
+    const config: RunnableConfig = { configurable: { ...configurable, thread_id: threadId }, recursionLimit: 100 };
+    const before = await graph.getState(config);
+    const known = (before.values as Partial<EvalState>).modes !== undefined || before.tasks.length > 0;
+    const finished = known && before.tasks.length === 0;
+    const spent = costOfCalls((before.values as Partial<EvalState>).calls ?? []) ?? 0;
+    startBudget(threadId, spent);
+    if (configurable.budgetUsd !== undefined && !hasPrice(judge.model)) {
+      process.stderr.write(`warning: --budget is not enforced: no price is known for ${judge.model} (add one with --prices)\n`);
+    }
+    const leaves = rubric ? leavesOf(rubric).length : 0;
+    progress.line(`paper2code eval: ${root} with judge ${describeModel(judge)}; ${modes.join(", ")}${rubric ? ` (${leaves} leaves${options.codeDev ? ", Code-Dev" : ""})` : ""}`);
+    progress.line(`evaluation ${threadId} -> ${outDir}${finished ? " (already complete: the report is written again, no judge is called)" : known ? " (continuing: judgments already made are kept)" : ""}`);
+
+    let error: unknown;
+    let stopSignal: NodeJS.Signals | undefined;
+    if (!finished) {
+      const judged = { leaves: Object.keys((before.values as Partial<EvalState>).leaves ?? {}).length };
+      const abort = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stopSignal) process.exit(STOPPED_EXIT_CODE);
+        stopSignal = signal;
+        process.stderr.write(`\n${signal}: stopping; judgments already made are kept (send it again to stop at once)\n`);
+        abort.abort();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      try {
+        const stream = await graph.stream(known ? null : (input as never), { ...config, streamMode: "updates", signal: abort.signal });
+        for await (const chunk of stream as AsyncIterable<Record<string, Partial<EvalState>>>) {
+          for (const [node, update] of Object.entries(chunk)) reportProgress(progress, node, update, leaves, judged);
+        }
+      } catch (caught) {
+        error = stopSignal ? undefined : rootCause(caught);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    }
+
+    const snapshot = await graph.getState(config);
+    const state = snapshot.values as EvalState;
+    if (!error && !stopSignal && snapshot.tasks.length > 0) error = new Error(`the evaluation stopped before finishing (next: ${snapshot.tasks.map((t) => t.name).join(", ")})`);
+    if (error instanceof UserError && state.modes === undefined) throw error; // bad input found while preparing: nothing to report
+    const status: EvalReportMeta["status"] = stopSignal ? "stopped" : error ? (error instanceof BudgetExceededError ? "stopped" : "failed") : "complete";
+    const report = await writeEvalReport(outDir, state, {
+      status,
+      judge: describeModel(judge),
+      threadId,
+      ...(error ? { error: errorMessage(error).split("\n")[0] } : {}),
+      settings: Object.fromEntries(Object.entries(configurable).filter(([k, v]) => v !== undefined && k !== "callJournal")),
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    const again = `paper2code ${process.argv.slice(2).map(quote).join(" ")}`;
+    if (error instanceof BudgetExceededError) throw new UserError(`${error.message}\n  to continue with a larger budget: ${again} --budget <USD>`, ExitCode.budget);
+    if (error) {
+      if (error instanceof UserError) throw error;
+      const reason = error instanceof AgentOutputError ? error.message : errorMessage(error).split("\n")[0];
+      throw new UserError(`evaluation failed: ${reason}\n  details: ${join(outDir, "eval.json")}\n  to continue (judgments already made are kept): ${again}`, ExitCode.model);
+    }
+    if (stopSignal) {
+      process.stderr.write(`stopped by ${stopSignal}; to continue: ${again}\n`);
+      return STOPPED_EXIT_CODE;
+    }
+    printSummary(progress, report, outDir);
+    const empty = [report.referenceFree, report.referenceBased].filter((m) => m && m.mean === null);
+    if (empty.length) throw new UserError(`no valid judgment in ${empty.map((m) => m!.mode).join(", ")}: every sample's reply was unusable (see ${join(outDir, "eval.json")})`, ExitCode.incomplete);
+    return ExitCode.ok;
+  } finally {
+    unlock();
+    await checkpointer.close();
+  }
+}
+
+/** One line per judgment as it lands (leaves counted against the rubric's total). */
+function reportProgress(progress: Progress, node: string, update: Partial<EvalState>, leaves: number, judged: { leaves: number }) {
+  if (node === "judge_repository") {
+    for (const s of update.samples ?? []) progress.line(`  ${s.mode} #${s.sample}: ${s.valid ? `score ${s.judgment!.score}` : `INVALID (${s.problem})`}`);
+  } else if (node === "judge_leaf") {
+    for (const l of Object.values(update.leaves ?? {})) {
+      judged.leaves += 1;
+      progress.line(`  leaf ${l.id}: ${l.score}${l.valid ? "" : " (no valid judgment)"} [${judged.leaves}/${leaves}]`);
+    }
+  } else if (node === "reference_files" && update.referenceSelection) {
+    progress.line(`  authors' files read: ${update.referenceSelection.files.length} (${update.referenceSelection.by})`);
+  } else if (node === "prepare") {
+    progress.line(`  read the paper (${update.paper?.tokens.toLocaleString("en")} tokens) and ${update.submission?.files.length} repository file(s)`);
+  }
+}
+
+function printSummary(progress: Progress, report: EvalReport, outDir: string) {
+  for (const m of [report.referenceFree, report.referenceBased]) {
+    if (!m) continue;
+    progress.line(
+      `${m.mode}: ${m.mean === null ? "no valid judgment" : `${m.mean.toFixed(2)} / 5 (mean of ${m.valid} valid of ${m.samples} samples, sd ${m.stdev!.toFixed(2)})`}` +
+        (m.invalid || m.invalidReplies ? `; ${m.invalid} invalid sample(s), ${m.invalidReplies} unusable repl(ies)` : ""),
+    );
+  }
+  const r = report.rubric;
+  if (r) progress.line(`rubric: ${r.score.toFixed(1)}% (${r.passed} of ${r.leaves} leaves met${r.invalid ? `, ${r.invalid} without a valid judgment` : ""})`);
+  const t = report.usage.total;
+  progress.line(
+    `${t.calls} judge calls, ${t.inputTokens.toLocaleString("en")} input / ${t.outputTokens.toLocaleString("en")} output tokens, ` +
+      `${report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(4)}`}; report: ${join(outDir, "eval.md")} and eval.json`,
+  );
+}
