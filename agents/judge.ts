@@ -159,7 +159,7 @@ export type LeafTask = Pick<EvalState, "outDir" | "paper" | "submission"> & {
 /** One rubric leaf, judged 0 or 1 with the submission files that match it best. */
 export async function judgeLeafNode(task: LeafTask, config?: RunnableConfig) {
   const files = await loadFiles(task.outDir, task.submission!);
-  const ranked = rankFiles(files, [...task.context, task.leaf.requirements].join("\n"));
+  const ranked = rankFiles(files, [{ text: task.leaf.requirements, weight: 1 }, ...task.context.map((text) => ({ text, weight: 0.3 }))]);
   const packed = packFiles(ranked.map((r) => r.file), evalSetting(config, "leafTokenBudget"));
   const text = prompt("judge-leaf", {
     ancestry: task.context.map((requirement, depth) => `${"  ".repeat(depth)}- ${requirement}`).join("\n") || "(none)",

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
+import type { StateSnapshot } from "@langchain/langgraph";
 import { compileEval } from "../../graphs/eval.js";
 import { checkpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
 import { AgentOutputError, ExitCode, UserError, errorMessage, rootCause } from "../errors.js";
@@ -147,7 +148,9 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
     let error: unknown;
     let stopSignal: NodeJS.Signals | undefined;
     if (!finished) {
-      const judged = { leaves: Object.keys((before.values as Partial<EvalState>).leaves ?? {}).length };
+      const made = judgmentsMade(before);
+      if (made.size) progress.line(`  ${made.size} judgment(s) already made are kept`);
+      const judged = { leaves: [...made].filter((k) => k.startsWith("leaf:")).length, made };
       const abort = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => {
         if (stopSignal) process.exit(STOPPED_EXIT_CODE);
@@ -204,12 +207,25 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
   }
 }
 
-/** One line per judgment as it lands (leaves counted against the rubric's total). */
-function reportProgress(progress: Progress, node: string, update: Partial<EvalState>, leaves: number, judged: { leaves: number }) {
+/** Judgments already in the checkpoint: applied to the state, or saved by tasks of the step still under way. */
+function judgmentsMade(snapshot: StateSnapshot): Set<string> {
+  const updates = [snapshot.values as Partial<EvalState>, ...snapshot.tasks.map((t) => (t.result ?? {}) as Partial<EvalState>)];
+  return new Set(updates.flatMap((u) => [...(u.samples ?? []).map((s) => `${s.mode}#${s.sample}`), ...Object.keys(u.leaves ?? {}).map((id) => `leaf:${id}`)]));
+}
+
+/**
+ * One line per judgment as it lands (leaves counted against the rubric's total).
+ * On resume LangGraph streams the saved results of finished tasks again: those are not news.
+ */
+function reportProgress(progress: Progress, node: string, update: Partial<EvalState>, leaves: number, judged: { leaves: number; made: Set<string> }) {
   if (node === "judge_repository") {
-    for (const s of update.samples ?? []) progress.line(`  ${s.mode} #${s.sample}: ${s.valid ? `score ${s.judgment!.score}` : `INVALID (${s.problem})`}`);
+    for (const s of update.samples ?? []) {
+      if (judged.made.has(`${s.mode}#${s.sample}`)) continue;
+      progress.line(`  ${s.mode} #${s.sample}: ${s.valid ? `score ${s.judgment!.score}` : `INVALID (${s.problem})`}`);
+    }
   } else if (node === "judge_leaf") {
     for (const l of Object.values(update.leaves ?? {})) {
+      if (judged.made.has(`leaf:${l.id}`)) continue;
       judged.leaves += 1;
       progress.line(`  leaf ${l.id}: ${l.score}${l.valid ? "" : " (no valid judgment)"} [${judged.leaves}/${leaves}]`);
     }

@@ -90,13 +90,23 @@ const STOP_WORDS = new Set(
   "the and for with that this from are was were has have had not but its into per via all any can each such than then there these those which while will would should could been being use used using code implementation implemented implements paper".split(" "),
 );
 
+/** Part of a ranking question; a leaf's own requirement weighs more than its ancestors'. */
+export interface QueryPart {
+  text: string;
+  weight: number;
+}
+
 /**
  * Rank files by how well they match a question (Okapi BM25 over the file's
- * path and text; a path match counts three times). Deterministic and free:
- * no model call per leaf just to choose files.
+ * path and text; a path match counts three times; each query term weighs as
+ * the heaviest part it occurs in). Deterministic and free: no model call per
+ * leaf just to choose files.
  */
-export function rankFiles(files: readonly RepoFile[], question: string): { file: RepoFile; score: number }[] {
-  const query = [...new Set(terms(question))];
+export function rankFiles(files: readonly RepoFile[], question: string | QueryPart[]): { file: RepoFile; score: number }[] {
+  const parts = typeof question === "string" ? [{ text: question, weight: 1 }] : question;
+  const weights = new Map<string, number>();
+  for (const part of parts) for (const t of terms(part.text)) weights.set(t, Math.max(weights.get(t) ?? 0, part.weight));
+  const query = [...weights.keys()];
   const docs = files.map((file) => {
     const counts = new Map<string, number>();
     const add = (t: string, n: number) => counts.set(t, (counts.get(t) ?? 0) + n);
@@ -116,7 +126,7 @@ export function rankFiles(files: readonly RepoFile[], question: string): { file:
     let score = 0;
     for (const t of query) {
       const tf = counts.get(t) ?? 0;
-      if (tf) score += idf.get(t)! * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / avg)));
+      if (tf) score += weights.get(t)! * idf.get(t)! * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / avg)));
     }
     return { file, score };
   });

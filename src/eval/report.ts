@@ -64,6 +64,8 @@ export function buildEvalReport(state: EvalState, meta: EvalReportMeta) {
     usage: { total: usage.total, byAgent },
     costUsd: costOfCalls(state.calls) ?? null,
     notes: state.notes,
+    /** Every judge call: what it judged (file: the mode and sample, or the leaf), its tokens, whether it was a re-ask or answered from the journal. */
+    calls: state.calls,
   };
 }
 
