@@ -75,7 +75,8 @@ const describeShown = (packed: PackedFiles) =>
   `${packed.shown.length} file(s), ${packed.tokens.toLocaleString("en")} tokens` +
   (packed.omitted.length ? `; not shown for lack of room: ${packed.omitted.join(", ")}` : "");
 
-export type RepositoryTask = Pick<EvalState, "outDir" | "paper" | "submission" | "reference" | "referenceSelection"> & {
+export type RepositoryTask = Pick<EvalState, "outDir" | "paper" | "submission"> &
+  Partial<Pick<EvalState, "reference" | "referenceSelection">> & {
   mode: RepositorySample["mode"];
   sample: number;
   samples: number;

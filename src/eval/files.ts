@@ -142,7 +142,10 @@ export interface PackedFiles {
   omitted: string[];
 }
 
-/** Lines of a file that fit in `budget` tokens, and whether it was cut. */
+const CUT_NOTE = "# ... (cut here: the rest of the file did not fit the judge's token budget)";
+const CUT_NOTE_TOKENS = countTokens(CUT_NOTE) + 1;
+
+/** Lines of a file that fit in `budget` tokens (the note saying it was cut included), and whether it was cut. */
 function headOf(file: RepoFile, budget: number): { text: string; truncated: boolean } {
   if (file.tokens <= budget) return { text: file.text, truncated: false };
   const lines = file.text.split("\n");
@@ -150,10 +153,10 @@ function headOf(file: RepoFile, budget: number): { text: string; truncated: bool
   let high = lines.length;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (countTokens(lines.slice(0, mid).join("\n")) <= budget) low = mid;
+    if (countTokens(lines.slice(0, mid).join("\n")) <= budget - CUT_NOTE_TOKENS) low = mid;
     else high = mid - 1;
   }
-  return { text: `${lines.slice(0, low).join("\n")}\n# ... (cut here: the rest of the file did not fit the judge's token budget)`, truncated: true };
+  return { text: `${lines.slice(0, low).join("\n")}\n${CUT_NOTE}`, truncated: true };
 }
 
 /** Overhead of a file's heading and fence, in tokens. */

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { judgeRules, SUBMISSION, TINY_RUBRIC, writeTree } from "../fixtures/judge-replies.js";
 import { tinyRules, TINY_FILES } from "../fixtures/tiny-replies.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type ScriptedServer } from "../support/scripted-server.js";
@@ -34,7 +35,7 @@ describe("LangGraph dev server (Studio's API)", () => {
   let log = "";
 
   beforeAll(async () => {
-    server = await startScriptedServer(tinyRules());
+    server = await startScriptedServer([...tinyRules(), ...judgeRules()]);
     dir = await mkdtemp(join(tmpdir(), "p2c-studio-"));
     const port = await freePort();
     dev = spawn("npm", ["run", "studio", "--silent"], {
@@ -109,5 +110,29 @@ describe("LangGraph dev server (Studio's API)", () => {
     expect(final.calls).toHaveLength(server.requests.length);
     expect(sum(final.calls!.map((c) => c.inputTokens))).toBe(sum(server.requests.map((r) => r.promptTokens)));
     expect(sum(final.calls!.map((c) => c.outputTokens))).toBe(sum(server.requests.map((r) => r.completionTokens)));
+  }, 120_000);
+
+  it("serves the evaluation graph too, and runs a rubric evaluation through the API", async () => {
+    const [assistant] = await client.assistants.search({ graphId: "eval" });
+    expect(assistant, log).toBeDefined();
+    const schemas = await client.assistants.getSchemas(assistant!.assistant_id);
+    expect(Object.keys((schemas.input_schema as { properties: object }).properties)).toEqual(expect.arrayContaining(["repoPath", "paperPath", "rubricPath", "referencePath", "outDir"]));
+    const config = schemas.config_schema as { properties: Record<string, { description?: string }> };
+    expect(Object.keys(config.properties)).toEqual(expect.arrayContaining(["judgeModel", "judgeBaseUrl", "samples", "codeDev", "leafTokenBudget"]));
+    expect(config.properties.judgeModel!.description).toContain("judge");
+
+    const repo = writeTree(join(dir, "eval-repo"), SUBMISSION);
+    const rubricPath = join(dir, "rubric.json");
+    await writeFile(rubricPath, JSON.stringify(TINY_RUBRIC));
+    const outDir = join(dir, "studio-eval");
+    const thread = await client.threads.create();
+    const final = (await client.runs.wait(thread.thread_id, assistant!.assistant_id, {
+      input: { repoPath: repo, paperPath: TINY_PAPER, rubricPath, outDir },
+      config: { configurable: { judgeModel: "compat:judge", judgeBaseUrl: server.baseUrl, codeDev: true } },
+    })) as { leaves?: Record<string, { score: number }>; reportPath?: string };
+    expect(Object.keys(final.leaves ?? {}).sort(), log).toEqual(["a1", "a2", "b1", "b2"]);
+    expect(final.reportPath).toBe(join(outDir, "eval.md"));
+    const report = JSON.parse(await readFile(join(outDir, "eval.json"), "utf8"));
+    expect(report.rubric.score).toBeCloseTo(56.25, 10);
   }, 120_000);
 });

@@ -48,14 +48,23 @@ describe.skipIf(!existsSync(shared))("the PaperBench rubrics in ../shared/paperb
     expect(leaves).toHaveLength(expected);
     expect(scoreRubric(codeDev, new Map(leaves.map((l) => [l.id, 1]))).score).toBeCloseTo(1, 12);
     expect(scoreRubric(codeDev, new Map(leaves.map((l) => [l.id, 0]))).score).toBe(0);
-    // One leaf passed: its share is the product, along its ancestry, of each node's weight over its siblings' total.
-    const chosen = leaves[0]!;
-    const path = ancestry(codeDev, chosen.id)!;
-    let share = 1;
-    for (let i = 1; i < path.length; i++) {
-      const siblings = path[i - 1]!.sub_tasks;
-      share *= path[i]!.weight / siblings.reduce((s, c) => s + c.weight, 0);
-    }
-    expect(scoreRubric(codeDev, new Map([[chosen.id, 1]])).score).toBeCloseTo(share, 12);
+    // A leaf's share is the product, along its ancestry, of each node's weight over its siblings' total
+    // (1 / siblings when they all weigh 0). A set of passed leaves scores the sum of their shares.
+    const shareOf = (id: string) => {
+      const path = ancestry(codeDev, id)!;
+      let share = 1;
+      for (let i = 1; i < path.length; i++) {
+        const siblings = path[i - 1]!.sub_tasks;
+        const total = siblings.reduce((s, c) => s + c.weight, 0);
+        share *= total > 0 ? path[i]!.weight / total : 1 / siblings.length;
+      }
+      return share;
+    };
+    expect(scoreRubric(codeDev, new Map([[leaves[0]!.id, 1]])).score).toBeCloseTo(shareOf(leaves[0]!.id), 12);
+    const subset = leaves.filter((_, i) => i % 3 === 0).map((l) => l.id);
+    const expectedScore = subset.reduce((sum, id) => sum + shareOf(id), 0);
+    expect(expectedScore).toBeGreaterThan(0);
+    expect(expectedScore).toBeLessThan(1);
+    expect(scoreRubric(codeDev, new Map(subset.map((id) => [id, 1]))).score).toBeCloseTo(expectedScore, 12);
   });
 });
