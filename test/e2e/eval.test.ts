@@ -225,4 +225,16 @@ describe("paper2code eval", () => {
     expect(codeDevAlone.code).toBe(2);
     expect(server.requests.length).toBe(first);
   }, 60_000);
+
+  it("evaluations share the checkpoint database with runs but are not listed or resumed as runs", async () => {
+    const db = ["--checkpointer", join(dir, "checkpoints.sqlite")];
+    const runs = await runCli(["runs", ...db, "--json"]);
+    expect(runs.code, runs.stderr).toBe(0);
+    expect(JSON.parse(runs.stdout)).toEqual([]);
+    const id = (await reportOf("free")).evaluation as string;
+    expect(id).toMatch(/^eval-/);
+    const resume = await runCli(["resume", id, ...db]);
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toContain("is an evaluation, not a run");
+  }, 30_000);
 });
