@@ -27,6 +27,19 @@ function executionOptions(command: Command): Command {
     .option("--smoke-command <command>", "the smoke command (default: bash reproduce.sh --smoke)");
 }
 
+/** How the model client is driven and what it may spend: by `run` and `eval`. */
+function clientOptions(command: Command): Command {
+  return command
+    .option("--max-retries <n>", "client retries on 429/5xx/connection errors", number("--max-retries", { integer: true }))
+    .option("--timeout <seconds>", "per-request timeout", number("--timeout", { min: 1 }))
+    .option("--max-output-tokens <n>", "cap on output tokens per call", number("--max-output-tokens", { integer: true, min: 1 }))
+    .addOption(new Option("--structured-output <mode>", "JSON-schema mode of the provider, or JSON in text").choices(["auto", "native", "text"]))
+    .option("--budget <usd>", "most US dollars to spend; it stops, resumable, before a call that would go over", number("--budget"))
+    .option("--rpm <n>", "requests per minute to the model, at most", number("--rpm", { integer: true, min: 1 }))
+    .option("--tpm <n>", "tokens per minute to the model, at most", number("--tpm", { integer: true, min: 1 }))
+    .option("--prices <file>", "JSON prices per model in USD per million tokens, over the built-in ones: {\"provider:model\": {\"input\": 2, \"cachedInput\": 0.5, \"output\": 8}}");
+}
+
 /** "plan=2,config=1", "all=1" or "0" -> rounds per stage. */
 export function parseRefine(value: string): Partial<Record<RefineStage, number>> {
   const rounds: Partial<Record<RefineStage, number>> = {};
@@ -48,7 +61,7 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
 
-  executionOptions(program
+  clientOptions(executionOptions(program
     .command("run")
     .description("generate a repository from a paper")
     .argument("<paper...>", "PDF, LaTeX (.tex, folder or .tar.gz), Markdown, text or PaperCoder JSON; given a PDF and its LaTeX, LaTeX is read")
@@ -57,10 +70,6 @@ export function buildCli(): Command {
     .option("--base-url <url>", "an OpenAI-compatible server (vLLM, Ollama, OpenRouter, LM Studio)")
     .option("--temperature <t>", "temperature for non-reasoning models", number("--temperature"))
     .addOption(new Option("--reasoning-effort <effort>", "effort for reasoning models").choices(["minimal", "low", "medium", "high"]))
-    .option("--max-retries <n>", "client retries on 429/5xx/connection errors", number("--max-retries", { integer: true }))
-    .option("--timeout <seconds>", "per-request timeout", number("--timeout", { min: 1 }))
-    .option("--max-output-tokens <n>", "cap on output tokens per call", number("--max-output-tokens", { integer: true, min: 1 }))
-    .addOption(new Option("--structured-output <mode>", "JSON-schema mode of the provider, or JSON in text").choices(["auto", "native", "text"]))
     .option("--concurrency <n>", "model requests in flight at once (default 4)", number("--concurrency", { integer: true, min: 1 }))
     .addOption(new Option("--schedule <order>", "parallel: each file as soon as its dependencies are written; sequential: the reference order, one call at a time").choices(["parallel", "sequential"]))
     .addOption(new Option("--context <mode>", "what the coder sees of other files: scoped (its imports in full, their dependencies' interfaces) or full (every earlier file)").choices(["scoped", "full"]))
@@ -71,10 +80,6 @@ export function buildCli(): Command {
       parseRefine,
     )
     .option("--review <stages>", `pause for a person to approve or edit after these stages (${REVIEWABLE_STAGES.join(", ")}, all)`)
-    .option("--budget <usd>", "most US dollars to spend; the run stops, resumable, before a call that would go over", number("--budget"))
-    .option("--rpm <n>", "requests per minute to the model, at most", number("--rpm", { integer: true, min: 1 }))
-    .option("--tpm <n>", "tokens per minute to the model, at most", number("--tpm", { integer: true, min: 1 }))
-    .option("--prices <file>", "JSON prices per model in USD per million tokens, over the built-in ones: {\"provider:model\": {\"input\": 2, \"cachedInput\": 0.5, \"output\": 8}}")
     .option("--dry-run [files]", "estimate tokens and cost from the paper (assuming 12 files, or this many) without calling any model")
     .option("--include-appendix", "send the paper's appendix to the agents too")
     .option("--paper-token-budget <n>", "most tokens of paper sent to the agents (default 120000; 24000 for local servers)", number("--paper-token-budget", { integer: true, min: 1000 }))
@@ -82,7 +87,7 @@ export function buildCli(): Command {
     .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
     .option("--thread-id <id>", "thread id for the checkpointer (default: a new UUID)")
     .option("--force", "write into an output folder that holds other files")
-    .option("--execute", "after coding, run the smoke test (bash reproduce.sh --smoke) in a sandbox and debug it (off by default: nothing runs without it)"))
+    .option("--execute", "after coding, run the smoke test (bash reproduce.sh --smoke) in a sandbox and debug it (off by default: nothing runs without it)")))
     .option("--json", "print a machine-readable summary on stdout")
     .option("-q, --quiet", "no progress lines")
     .action(async (papers: string[], options) => {
@@ -155,7 +160,7 @@ export function buildCli(): Command {
   });
 
   const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
-  program
+  clientOptions(program
     .command("eval")
     .description("judge a generated repository: against the paper (reference-free), the authors' code (--reference) or a PaperBench rubric (--rubric); checkpointed, the same command continues an interrupted evaluation")
     .argument("<repo>", "the repository to judge (a folder, or a paper2code run folder: its repo/)")
@@ -173,15 +178,7 @@ export function buildCli(): Command {
     .option("--code-token-budget <n>", "most tokens of code in one repository-level judgment, for the repository and for the gold code each (default 60000)", number("--code-token-budget", { integer: true, min: 1000 }))
     .option("--leaf-token-budget <n>", "most tokens of submission files shown for one rubric leaf (default 12000)", number("--leaf-token-budget", { integer: true, min: 500 }))
     .option("--paper-token-budget <n>", "most tokens of paper sent to the judge (default 120000)", number("--paper-token-budget", { integer: true, min: 1000 }))
-    .option("--concurrency <n>", "judgments in flight at once (default 4)", number("--concurrency", { integer: true, min: 1 }))
-    .option("--max-retries <n>", "client retries on 429/5xx/connection errors", number("--max-retries", { integer: true }))
-    .option("--timeout <seconds>", "per-request timeout", number("--timeout", { min: 1 }))
-    .option("--max-output-tokens <n>", "cap on output tokens per judgment", number("--max-output-tokens", { integer: true, min: 1 }))
-    .addOption(new Option("--structured-output <mode>", "JSON-schema mode of the provider, or JSON in text").choices(["auto", "native", "text"]))
-    .option("--budget <usd>", "most US dollars to spend; stops, resumable, before a call that would go over", number("--budget"))
-    .option("--rpm <n>", "requests per minute to the judge, at most", number("--rpm", { integer: true, min: 1 }))
-    .option("--tpm <n>", "tokens per minute to the judge, at most", number("--tpm", { integer: true, min: 1 }))
-    .option("--prices <file>", "JSON prices per model (USD per million tokens), over the built-in ones")
+    .option("--concurrency <n>", "judgments in flight at once (default 4)", number("--concurrency", { integer: true, min: 1 })))
     .option("-o, --out <dir>", "folder for eval.json, eval.md and the judges' bookkeeping (default: evals/<repo>-<id>)")
     .option("--fresh", "judge again from scratch instead of continuing an earlier evaluation of the same inputs")
     .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
