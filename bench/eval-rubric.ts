@@ -2,7 +2,8 @@
  * What a PaperBench Code-Dev grading costs in judge tokens, and how long the
  * eval graph's own work takes, on the shared PaperBench papers (../shared/paperbench):
  * the built CLI against the scripted judge (real client, real sockets, OpenAI-style
- * prefix caching simulated), with simulated latency. The replies are prepared: this
+ * prefix caching simulated; the judge is served as openai:gpt-4.1, whose system
+ * message the simulation sees, and the tokens are priced for o3-mini too), with simulated latency. The replies are prepared: this
  * measures tokens, calls and overhead, never a judge's quality.
  *   npm run build && npx tsx bench/eval-rubric.ts [--submission <folder>] [--concurrency 4] [--first-token-ms 400] [--per-token-ms 2]
  * The default submission is this repository's src/ (about 100 files of code): a stand-in
@@ -47,7 +48,7 @@ try {
     const started = Date.now();
     const result = await runCli([
       "eval", values.submission!, "--paper", join(shared, name, "paper.md"), "--rubric", join(shared, name, "rubric.json"), "--code-dev",
-      "--judge-model", "openai:o3-mini", "--judge-base-url", server.baseUrl, "--concurrency", values.concurrency!,
+      "--judge-model", "openai:gpt-4.1", "--judge-base-url", server.baseUrl, "--concurrency", values.concurrency!,
       "--checkpointer", join(dir, "cp.sqlite"), "--out", join(dir, name), "-q",
     ], { env: { OPENAI_API_KEY: "sk-bench" } });
     const wallMs = Date.now() - started;
@@ -60,7 +61,7 @@ try {
     const shown = report.rubric.judgments.map((j: { files: { tokens: number }[] }) => j.files.reduce((s, f) => s + f.tokens, 0));
     const usage = (model: string, withCache: boolean) =>
       costOf(model, { calls: requests.length, inputTokens: input, cachedInputTokens: withCache ? cached : 0, outputTokens: output, reasoningTokens: 0 })!;
-    const modelLatency = requests.length * Number(values["first-token-ms"]);
+    const modelLatency = requests.reduce((sum, r) => sum + Number(values["first-token-ms"]) + r.completionTokens * Number(values["per-token-ms"]), 0);
     rows.push(
       [
         name.padEnd(26),
@@ -86,4 +87,4 @@ console.log(`submission: ${values.submission}; concurrency ${values.concurrency}
 console.log("paper                       leaves  calls  paper tk  code/leaf  input tokens  cached  o3-mini cached/not  gpt-4.1  wall     latency/c  score");
 for (const row of rows) console.log(row);
 console.log("cost: input and cached tokens as measured, priced with the built-in table; a real judge writes longer explanations (and o3-mini reasoning tokens), so output cost is a floor.");
-console.log("latency/c: the simulated first-token latency of all calls divided by the concurrency, the floor for wall time; wall minus that is paper2code's own overhead plus the start-up of the CLI.");
+console.log("latency/c: the simulated latency of all calls (first token and output) divided by the concurrency, the floor for wall time; wall minus that is paper2code's own overhead plus the start-up of the CLI.");
