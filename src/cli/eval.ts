@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StateSnapshot } from "@langchain/langgraph";
@@ -8,7 +7,7 @@ import { checkpointerLocation, expandHome, openCheckpointer } from "../checkpoin
 import { AgentOutputError, ExitCode, UserError, errorMessage, rootCause } from "../errors.js";
 import { repositoryRoot } from "../eval/files.js";
 import { evaluationId } from "../eval/identity.js";
-import { judgeSettingsFrom } from "../eval/judge-model.js";
+import { evalSetting, judgeSettingsFrom } from "../eval/judge-model.js";
 import { modesOf, readRubric } from "../eval/nodes.js";
 import { writeEvalReport, type EvalReport, type EvalReportMeta } from "../eval/report.js";
 import { leavesOf } from "../eval/rubric.js";
@@ -108,32 +107,38 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
   const threadId = evaluationId({
     paths: { repo: root, paper: input.paperPath, reference: referenceRoot, rubric: input.rubricPath },
     settings: {
-      fresh: options.fresh ? randomUUID() : undefined,
       modes,
       referenceFiles: options.referenceFiles,
       judge: judge.model,
       judgeBaseUrl: judge.baseUrl,
-      temperature: configurable.temperature,
-      reasoningEffort: configurable.reasoningEffort,
-      samples: configurable.samples,
-      codeDev: configurable.codeDev,
-      codeTokenBudget: configurable.codeTokenBudget,
-      leafTokenBudget: configurable.leafTokenBudget,
-      paperTokenBudget: configurable.paperTokenBudget,
+      // Resolved values: a default given explicitly is the same evaluation.
+      temperature: judge.temperature,
+      reasoningEffort: judge.reasoningEffort,
+      ...Object.fromEntries((["samples", "codeTokenBudget", "leafTokenBudget", "paperTokenBudget"] as const).map((k) => [k, evalSetting({ configurable }, k)])),
+      codeDev: configurable.codeDev ?? false,
     },
   });
-  const outDir = resolve(expandHome(options.out ?? "") || join("evals", `${slug(basename(repo === "." ? process.cwd() : resolve(repo)))}-${threadId.slice(5, 13)}`));
-  input.outDir = outDir;
-  configurable.callJournal = join(outDir, ".paper2code", "calls");
-
   const { location } = checkpointerLocation(options.checkpointer, file);
   const checkpointer = await openCheckpointer(location);
+  const graph = compileEval(checkpointer.saver);
+  const config: RunnableConfig = { configurable: { ...configurable, thread_id: threadId }, recursionLimit: 100 };
+  let before = await graph.getState(config);
+  // Continuing: where the evaluation began (its blobs and journal are there), unless --out says otherwise.
+  const earlierOut = (before.values as Partial<EvalState>).outDir;
+  const outDir = resolve(expandHome(options.out ?? "") || earlierOut || join("evals", `${slug(basename(resolve(repo)))}-${threadId.slice(5, 13)}`));
+  input.outDir = outDir;
+  const journal = join(outDir, ".paper2code", "calls");
+  (config.configurable as EvalConfiguration).callJournal = journal;
   const progress = new Progress(!options.quiet);
-  const unlock = lockRun(outDir);
+  let unlock: (() => void) | undefined;
   try {
-    const graph = compileEval(checkpointer.saver);
-    const config: RunnableConfig = { configurable: { ...configurable, thread_id: threadId }, recursionLimit: 100 };
-    const before = await graph.getState(config);
+    unlock = lockRun(outDir);
+    if (options.fresh) {
+      // From scratch: the checkpointed judgments and the journal's replies would otherwise answer again.
+      await checkpointer.saver.deleteThread(threadId);
+      rmSync(journal, { recursive: true, force: true });
+      before = await graph.getState(config);
+    }
     const known = (before.values as Partial<EvalState>).modes !== undefined || before.tasks.length > 0;
     const finished = known && before.tasks.length === 0;
     const spent = costOfCalls((before.values as Partial<EvalState>).calls ?? []) ?? 0;
@@ -186,7 +191,7 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
       settings: Object.fromEntries(Object.entries(configurable).filter(([k, v]) => v !== undefined && k !== "callJournal")),
     });
     if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    const again = `paper2code ${process.argv.slice(2).map(quote).join(" ")}`;
+    const again = `paper2code ${process.argv.slice(2).filter((a) => a !== "--fresh").map(quote).join(" ")}`;
     if (error instanceof BudgetExceededError) throw new UserError(`${error.message}\n  to continue with a larger budget: ${again} --budget <USD>`, ExitCode.budget);
     if (error) {
       if (error instanceof UserError) throw error;
@@ -202,7 +207,7 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
     if (empty.length) throw new UserError(`no valid judgment in ${empty.map((m) => m!.mode).join(", ")}: every sample's reply was unusable (see ${join(outDir, "eval.json")})`, ExitCode.incomplete);
     return ExitCode.ok;
   } finally {
-    unlock();
+    unlock?.();
     await checkpointer.close();
   }
 }

@@ -93,6 +93,14 @@ describe("paper2code eval", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr + again.stdout).toContain("already complete");
     expect(server.requests.length).toBe(first + 10);
+
+    // --fresh judges again: neither the checkpoint nor the journal answers.
+    const id = (await reportOf("free")).evaluation;
+    const fresh = await runCli(evalArgs("free", "--fresh", "--samples", "8")); // the default, given: the same evaluation
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stderr + fresh.stdout).toContain(`evaluation ${id} `);
+    expect(server.requests.length).toBe(first + 20);
+    expect((await reportOf("free")).calls.filter((c: { replayed?: boolean }) => c.replayed)).toEqual([]);
   }, 60_000);
 
   it("reference-based: a gold repository over the budget is narrowed by the judge (a made-up path re-asked), or by the user's list with no selection call", async () => {
