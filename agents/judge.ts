@@ -90,9 +90,10 @@ export async function judgeRepositoryNode(task: RepositoryTask, config?: Runnabl
   let reference = "";
   if (task.mode === "reference-based") {
     const gold = await loadFiles(task.outDir, task.reference!, task.referenceSelection?.files);
-    // The user's or the judge's order (most important first); all files: code first.
-    const order = task.referenceSelection?.by === "all" ? codeFirst(gold).map((f) => f.path) : (task.referenceSelection?.files ?? []);
-    const goldPacked = packFiles([...gold].sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path)), budget);
+    // All files: code first; else the user's or the judge's order, most important first.
+    const chosen = task.referenceSelection?.by === "all" ? undefined : task.referenceSelection?.files;
+    const ordered = chosen ? [...gold].sort((a, b) => chosen.indexOf(a.path) - chosen.indexOf(b.path)) : codeFirst(gold);
+    const goldPacked = packFiles(ordered, budget);
     standard =
       "The authors' official code is given below as the standard: a component counts as correct when it does what the authors' code does (names and structure may differ). Where the authors' code and the paper disagree, say so and follow the authors' code.";
     reference = `## The authors' code, the standard (${describeShown(goldPacked)})\n\n${goldPacked.text}`;
@@ -146,7 +147,7 @@ export async function chooseReferenceFilesNode(state: EvalState, config?: Runnab
   });
   const selection: ReferenceSelection = asked.value
     ? { by: "judge", files: [...new Set(asked.value.files as string[])], reason: asked.value.reason, invalidReplies: asked.invalidReplies }
-    : { by: "fallback", files: codeFirst(await loadFiles(state.outDir, reference)).map((f) => f.path), reason: `the judge gave no usable choice (${asked.problem}); code files first`, invalidReplies: asked.invalidReplies };
+    : { by: "fallback", files: codeFirst(reference.files).map((f) => f.path), reason: `the judge gave no usable choice (${asked.problem}); code files first`, invalidReplies: asked.invalidReplies };
   const notes = asked.value ? [] : [`reference files: ${selection.reason}`];
   return { referenceSelection: selection, calls: asked.calls, notes };
 }

@@ -69,8 +69,8 @@ const CODE = new Set([".py", ".pyx", ".ipynb", ".sh", ".c", ".cc", ".cpp", ".cu"
 const SETTINGS = new Set([".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".txt"]);
 
 /** Code first, then settings, documentation last; path order within each: what to show when not everything fits. */
-export function codeFirst(files: readonly RepoFile[]): RepoFile[] {
-  const rank = (f: RepoFile) => {
+export function codeFirst<T extends { path: string }>(files: readonly T[]): T[] {
+  const rank = (f: T) => {
     const ext = extname(f.path).toLowerCase();
     return CODE.has(ext) ? 0 : SETTINGS.has(ext) ? 1 : 2;
   };

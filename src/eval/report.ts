@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { costOfCalls, costsBy } from "../llm/prices.js";
 import { summarizeCalls } from "../llm/usage.js";
 import { writeFileAtomic } from "../workspace/writer.js";
-import { summarizeRubric, summarizeSamples, type RubricSummary, type SampleSummary } from "./aggregate.js";
+import { summarizeRubric, summarizeSamples, type SampleSummary } from "./aggregate.js";
+import { leavesOf } from "./rubric.js";
 import type { EvalState } from "./state.js";
 
 export interface EvalReportMeta {
@@ -22,7 +23,7 @@ export function buildEvalReport(state: EvalState, meta: EvalReportMeta) {
   const costs = costsBy(state.calls, (c) => c.agent);
   const byAgent = Object.fromEntries(Object.entries(usage.byKey).map(([agent, totals]) => [agent, { ...totals, costUsd: costs[agent] ?? null }]));
   const rubric = state.rubric && modes.includes("rubric") ? summarizeRubric(state.rubric, state.leaves) : undefined;
-  const leafRequirements = new Map((rubric ? flatten(rubric.tree) : []).map((n) => [n.id, n.requirements]));
+  const leafRequirements = new Map((rubric ? leavesOf(state.rubric!) : []).map((n) => [n.id, n.requirements]));
   return {
     version: 1,
     status: meta.status,
@@ -70,10 +71,6 @@ export function buildEvalReport(state: EvalState, meta: EvalReportMeta) {
 }
 
 const samplesOf = (state: EvalState, mode: string) => state.samples.filter((s) => s.mode === mode).sort((a, b) => a.sample - b.sample);
-
-function flatten(node: RubricSummary["tree"]): RubricSummary["tree"][] {
-  return [node, ...node.children.flatMap(flatten)];
-}
 
 const pct = (x: number) => `${x.toFixed(1)}%`;
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
