@@ -37,7 +37,7 @@ export const ConfigurationAnnotation = Annotation.Root({
   schedule: Annotation<"parallel" | "sequential" | undefined>,
   /** What the coder sees of other files: `scoped` (the code of its imports, the interfaces of theirs) or `full` (every earlier file, as the reference implementation). */
   context: Annotation<ContextMode | undefined>,
-  /** Send the paper's appendix to the agents too (default false: appendix kept apart). */
+  /** Send the paper's appendix to the agents (default true; it is dropped part by part only when the paper exceeds paperTokenBudget). */
   includeAppendix: Annotation<boolean | undefined>,
   /** Most tokens of paper text sent to the agents; a longer paper is reduced deterministically, with a warning (default 120000, 24000 for local servers). */
   paperTokenBudget: Annotation<number | undefined>,

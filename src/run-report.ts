@@ -46,7 +46,15 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
     startedAt: extra.startedAt,
     finishedAt: extra.finishedAt,
     paper: state.paper
-      ? { title: state.paper.title, source: state.paper.source, kind: state.paper.kind, tokens: state.paper.tokens }
+      ? {
+          title: state.paper.title,
+          source: state.paper.source,
+          kind: state.paper.kind,
+          tokens: state.paper.tokens,
+          ...(state.paper.sent ? { sent: state.paper.sent } : {}),
+          dropped: state.paper.dropped,
+          warnings: state.paper.warnings,
+        }
       : undefined,
     outDir: state.outDir,
     order: (state.files ?? []).map((f) => f.path),

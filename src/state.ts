@@ -19,11 +19,16 @@ export interface PaperRecord {
   source: string;
   /** Tokens of the Markdown the agents read (after any reduction to the budget). */
   tokens: number;
+  /** Of those, main text and appendix (absent in runs made before the appendix was sent by default). */
+  sent?: { main: number; appendix: number; appendixSections: number };
   headings: string[];
+  appendixHeadings?: string[];
   warnings: string[];
   /** What was left out to fit the token budget. */
   dropped: string[];
   markdownSha: string;
+  /** The whole ingested paper (sections, appendix, captions) as JSON: what provenance checks read. */
+  structureSha?: string;
 }
 
 /** A file the coder writes, with what the planning stage decided about it. */

@@ -4,7 +4,7 @@ import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper } from "../paper/load.js";
 import { REFINE_DEFAULTS, REFINE_STAGES, type RefineStage } from "../refine-settings.js";
-import { fitPaperToBudget } from "../paper/budget.js";
+import { describeFit, fitPaperToBudget } from "../paper/budget.js";
 import { PIPELINE_STAGES, REVIEWABLE_STAGES } from "../stages.js";
 
 const CHECKPOINTER_HELP = "checkpoint database: a SQLite file or a postgres:// URL (default: $PAPER2CODE_CHECKPOINTER, else $PAPER2CODE_HOME/checkpoints.sqlite)";
@@ -81,7 +81,7 @@ export function buildCli(): Command {
     )
     .option("--review <stages>", `pause for a person to approve or edit after these stages (${REVIEWABLE_STAGES.join(", ")}, all)`)
     .option("--dry-run [files]", "estimate tokens and cost from the paper (assuming 12 files, or this many) without calling any model")
-    .option("--include-appendix", "send the paper's appendix to the agents too")
+    .option("--no-appendix", "leave the paper's appendix out (by default it is sent whenever the paper fits the token budget)")
     .option("--paper-token-budget <n>", "most tokens of paper sent to the agents (default 120000; 24000 for local servers)", number("--paper-token-budget", { integer: true, min: 1000 }))
     .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
     .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
@@ -205,15 +205,18 @@ export function buildCli(): Command {
     .command("ingest")
     .description("print the paper as the agents read it (Markdown), or its structure (--json)")
     .argument("<paper...>", "PDF, LaTeX (.tex, folder or .tar.gz), Markdown, text or PaperCoder JSON")
-    .option("--json", "print the structure as JSON: title, abstract, sections, captions, references, appendix, tokens, warnings")
+    .option("--json", "print the structure as JSON: title, abstract, sections, captions, references, appendix, boilerplate, tokens, sent, warnings")
     .option("--password <password>", "password of an encrypted PDF")
-    .option("--include-appendix", "include the appendix in the Markdown")
+    .option("--no-appendix", "leave the appendix out of the Markdown")
     .option("--token-budget <n>", "reduce the Markdown to this many tokens, as a run would", number("--token-budget", { integer: true, min: 1000 }))
-    .action(async (paths: string[], options: { json?: boolean; password?: string; includeAppendix?: boolean; tokenBudget?: number }) => {
+    .action(async (paths: string[], options: { json?: boolean; password?: string; appendix: boolean; tokenBudget?: number }) => {
       const paper = await loadPaper(paths, { password: options.password });
-      const fitted = fitPaperToBudget(paper, options.tokenBudget ?? Number.MAX_SAFE_INTEGER, { includeAppendix: options.includeAppendix });
-      if (fitted.dropped.length) paper.warnings.push(`reduced to ${fitted.tokens} tokens; left out: ${fitted.dropped.join(", ")}`);
-      process.stdout.write(options.json ? `${JSON.stringify(paper, null, 2)}\n` : fitted.markdown);
+      const budget = options.tokenBudget ?? Number.MAX_SAFE_INTEGER;
+      const fitted = fitPaperToBudget(paper, budget, { includeAppendix: options.appendix });
+      paper.warnings.push(...describeFit(paper, fitted, budget));
+      process.stdout.write(options.json ? `${JSON.stringify({ ...paper, sent: { tokens: fitted.tokens, ...fitted.sent, dropped: fitted.dropped } }, null, 2)}\n` : fitted.markdown);
+      const n = (v: number) => v.toLocaleString("en");
+      process.stderr.write(`sent to the agents: ${n(fitted.tokens)} tokens (main text ${n(fitted.sent.main)}, appendix ${n(fitted.sent.appendix)} in ${fitted.sent.appendixSections} sections)\n`);
       for (const warning of paper.warnings) process.stderr.write(`warning: ${warning}\n`);
     });
   return program;

@@ -1,4 +1,11 @@
 import type { CallRecord } from "../llm/usage.js";
+import type { PaperRecord } from "../state.js";
+
+function paperDetail(paper: PaperRecord | undefined): string {
+  if (!paper) return "";
+  const n = (v: number) => v.toLocaleString("en");
+  return paper.sent ? `${n(paper.tokens)} tokens (main text ${n(paper.sent.main)}, appendix ${n(paper.sent.appendix)})` : `${n(paper.tokens)} tokens`;
+}
 
 /** Progress lines on stderr: one per finished stage or file, with the tokens it used. */
 export class Progress {
@@ -21,7 +28,7 @@ export class Progress {
       node === "plan_files"
         ? `${(update.files as unknown[] | undefined)?.length ?? 0} files to write`
         : node === "ingest"
-          ? `${(update.paper as { tokens?: number } | undefined)?.tokens?.toLocaleString("en") ?? "?"} tokens`
+          ? paperDetail(update.paper as PaperRecord | undefined)
           : node === "finalize"
             ? String(update.status ?? "")
             : node.startsWith("verify_")
@@ -34,6 +41,7 @@ export class Progress {
                 : file;
     const mark = node === "finalize" && update.status !== "complete" ? "✗" : "✓";
     this.line(`[${seconds}s] ${mark} ${label.padEnd(15)} ${detail.padEnd(file ? 24 : 0)}${usage}`);
+    if (node === "ingest") for (const warning of (update.paper as PaperRecord | undefined)?.warnings ?? []) this.line(`          warning: ${warning}`);
   }
 }
 

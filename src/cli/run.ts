@@ -31,7 +31,8 @@ export interface RunOptions extends ExecutionOptions {
   concurrency?: number;
   schedule?: Configuration["schedule"];
   context?: Configuration["context"];
-  includeAppendix?: boolean;
+  /** false with --no-appendix (commander's default is true, so only false counts as given). */
+  appendix?: boolean;
   paperTokenBudget?: number;
   password?: string;
   refine?: Partial<Record<RefineStage, number>>;
@@ -79,7 +80,7 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     concurrency: options.concurrency ?? file.concurrency,
     schedule: options.schedule ?? file.schedule,
     context: options.context ?? file.context,
-    includeAppendix: options.includeAppendix ?? file.includeAppendix,
+    includeAppendix: options.appendix === false ? false : file.includeAppendix,
     paperTokenBudget: options.paperTokenBudget ?? file.paperTokenBudget,
     review: reviewSetting(options.review ?? file.review),
     budgetUsd: options.budget ?? file.budgetUsd,

@@ -68,7 +68,7 @@ export async function prepareEvalNode(state: EvalState, config?: RunnableConfig)
     throw new UserError("--reference-files needs --reference <the authors' repository>", ExitCode.usage);
   }
   const paper = await loadPaper(state.paperPath, { password: process.env.PAPER2CODE_PDF_PASSWORD });
-  const { record } = await storePaper(outDir, paper, evalSetting(config, "paperTokenBudget"), false);
+  const { record } = await storePaper(outDir, paper, evalSetting(config, "paperTokenBudget"), true);
   const notes = [
     ...record.warnings.map((w) => `paper: ${w}`),
     ...(submission.skipped.length ? [`not read from the repository (binary, hidden or over 512 KiB): ${submission.skipped.join(", ")}`] : []),

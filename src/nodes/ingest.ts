@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { paperTokenBudgetFrom, readConfiguration } from "../configuration.js";
-import { fitPaperToBudget } from "../paper/budget.js";
+import { describeFit, fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper, parsePaperText } from "../paper/load.js";
 import type { Paper } from "../paper/types.js";
@@ -23,28 +23,27 @@ export async function ingestNode(state: PaperToCodeState, config?: RunnableConfi
   else if (state.paperPath) paper = await loadPaper(state.paperPath, { password: process.env.PAPER2CODE_PDF_PASSWORD });
   else throw new UserError("no paper given: set paperPath (a file or folder) or paperText", ExitCode.usage);
 
-  const { record, markdown } = await storePaper(outDir, paper, paperTokenBudgetFrom(config), readConfiguration(config).includeAppendix ?? false);
+  const { record, markdown } = await storePaper(outDir, paper, paperTokenBudgetFrom(config), readConfiguration(config).includeAppendix ?? true);
   await writeArtifact(outDir, "paper.md", markdown);
   await writeArtifact(outDir, "paper.json", `${JSON.stringify(paper, null, 2)}\n`);
   return { outDir, paper: record, status: "running" as const, notes: record.warnings.map((w) => `paper: ${w}`) };
 }
 
-/** Fit the paper to the token budget and keep its Markdown in the blob store; state holds the record. */
+/** Fit the paper to the token budget and keep its Markdown and its structure in the blob store; state holds the record. */
 export async function storePaper(outDir: string, paper: Paper, budget: number, includeAppendix: boolean): Promise<{ record: PaperRecord; markdown: string }> {
-  const { markdown, tokens, dropped } = fitPaperToBudget(paper, budget, { includeAppendix });
-  const warnings = [...paper.warnings];
-  if (dropped.length) {
-    warnings.push(`the paper (${paper.tokens.total} tokens) exceeds the budget of ${budget} tokens; left out: ${dropped.join(", ")}`);
-  }
+  const fitted = fitPaperToBudget(paper, budget, { includeAppendix });
   const record: PaperRecord = {
     title: paper.title,
     kind: paper.source.kind,
     source: paper.source.path,
-    tokens,
+    tokens: fitted.tokens,
+    sent: fitted.sent,
     headings: paper.sections.map((s) => s.heading),
-    warnings,
-    dropped,
-    markdownSha: await putBlob(outDir, markdown),
+    appendixHeadings: includeAppendix ? paper.appendix.map((s) => s.heading) : [],
+    warnings: [...paper.warnings, ...describeFit(paper, fitted, budget)],
+    dropped: fitted.dropped,
+    markdownSha: await putBlob(outDir, fitted.markdown),
+    structureSha: await putBlob(outDir, JSON.stringify(paper)),
   };
-  return { record, markdown };
+  return { record, markdown: fitted.markdown };
 }

@@ -11,7 +11,8 @@ import { layoutPdf } from "./pdf/layout.js";
 import { readPdf, type PdfLimits } from "./pdf/read.js";
 import { repairTruncatedPdf } from "./pdf/repair.js";
 import { parsePlainText } from "./text.js";
-import type { Paper, PaperDraft, PaperKind } from "./types.js";
+import { separateBoilerplate } from "./structure.js";
+import type { Paper, PaperDraft, PaperKind, PaperPart, PaperSection } from "./types.js";
 
 export type DetectedKind = PaperKind | "html" | "gzip" | "tar" | "binary" | "empty";
 
@@ -34,11 +35,29 @@ export function detectKind(bytes: Uint8Array, name = ""): DetectedKind {
   return "text";
 }
 
+/** Set boilerplate apart and count tokens: what every loader's draft goes through last. */
 export function finishPaper(draft: PaperDraft): Paper {
-  const perSection = draft.sections.map((s) => ({ heading: s.heading, tokens: countTokens(`${s.heading}\n${s.text}`) }));
-  const total =
-    countTokens(draft.title) + countTokens(draft.abstract) + perSection.reduce((sum, s) => sum + s.tokens, 0);
-  return { ...draft, tokens: { total, perSection } };
+  const main = separateBoilerplate(draft.sections);
+  const appendix = separateBoilerplate(draft.appendix);
+  const boilerplate = [...main.boilerplate, ...appendix.boilerplate];
+  const count = (s: PaperSection) => countTokens(`${s.heading}\n${s.text}`);
+  const perSection = [
+    ...main.content.map((s) => ({ heading: s.heading, tokens: count(s), part: "main" as const })),
+    ...appendix.content.map((s) => ({ heading: s.heading, tokens: count(s), part: "appendix" as const })),
+  ];
+  const sum = (part: PaperPart) => perSection.filter((s) => s.part === part).reduce((n, s) => n + s.tokens, 0);
+  const mainTokens = countTokens(draft.title) + countTokens(draft.abstract) + sum("main");
+  const appendixTokens = sum("appendix");
+  const warnings = [...draft.warnings];
+  if (boilerplate.length) warnings.push(`set apart, not sent to the agents: ${boilerplate[0]!.heading} (${boilerplate.length} section(s) of forms, not content)`);
+  return {
+    ...draft,
+    sections: main.content,
+    appendix: appendix.content,
+    boilerplate,
+    warnings,
+    tokens: { total: mainTokens + appendixTokens, main: mainTokens, appendix: appendixTokens, perSection },
+  };
 }
 
 /** Parse paper text already in memory (used by Studio runs where the user pastes a paper). */

@@ -7,6 +7,9 @@ export interface PaperSection {
 
 export type PaperKind = "markdown" | "text" | "papercoder-json" | "latex" | "pdf";
 
+/** Which part of the paper a section belongs to: what the agents get, and in what order. */
+export type PaperPart = "main" | "appendix";
+
 export interface Paper {
   title: string;
   abstract: string;
@@ -14,10 +17,18 @@ export interface Paper {
   captions: string[];
   references: string[];
   appendix: PaperSection[];
-  tokens: { total: number; perSection: { heading: string; tokens: number }[] };
+  /** Forms that are not the paper's content (a NeurIPS checklist and the like): kept, never sent to the agents. */
+  boilerplate: PaperSection[];
+  tokens: {
+    /** Main text (title, abstract, sections) and appendix together. */
+    total: number;
+    main: number;
+    appendix: number;
+    perSection: { heading: string; tokens: number; part: PaperPart }[];
+  };
   warnings: string[];
   source: { kind: PaperKind; path: string };
 }
 
-/** What a loader returns before token counts are added. */
-export type PaperDraft = Omit<Paper, "tokens">;
+/** What a loader returns before token counts are added and boilerplate is set apart. */
+export type PaperDraft = Omit<Paper, "tokens" | "boilerplate">;

@@ -65,15 +65,16 @@ describe("Markdown papers", () => {
     expect(paper.references).toHaveLength(2);
     expect(paper.appendix.map((s) => s.heading)).toEqual(["A Appendix: more results"]);
     expect(paper.tokens.total).toBeGreaterThan(10);
-    expect(paper.tokens.perSection).toHaveLength(2);
+    expect(paper.tokens.perSection.map((s) => s.part)).toEqual(["main", "main", "appendix"]);
   });
 
-  it("renders clean Markdown for the agents without references or appendix", () => {
+  it("renders clean Markdown for the agents without references, the appendix last under its marker", () => {
     const rendered = renderPaperMarkdown(parsePaperText(md, "paper.md"));
     expect(rendered).toContain("# Attention Is All You Need\n\n## Abstract");
     expect(rendered).toContain("### 1 Introduction");
     expect(rendered).not.toContain("Layer normalization");
-    expect(rendered).not.toContain("Extra tables");
+    expect(rendered).toMatch(/# Appendix \(supplementary material\)\n\n[^\n]+\n\n### A Appendix: more results\n\nExtra tables/);
+    expect(renderPaperMarkdown(parsePaperText(md, "paper.md"), { includeAppendix: false })).not.toContain("Extra tables");
   });
 });
 
@@ -134,5 +135,86 @@ describe("bad input fails with a clear UserError", () => {
     const error = await loadPaper("/nonexistent/paper.md").catch((e) => e);
     expect(error.message).toBe("/nonexistent/paper.md: no such file");
     expect(error.exitCode).toBe(ExitCode.notFound);
+  });
+});
+
+describe("Markdown conversions with one heading level (MinerU)", () => {
+  const mineru = [
+    "# A Study of Outliers",
+    "# Abstract",
+    "We study outliers.",
+    "# 1. Introduction",
+    "Intro.",
+    "# 2. Method",
+    "Method.",
+    "# 2.1. Scoring",
+    "Scores.",
+    "# 2.1.1. Isolation forest",
+    "Trees.",
+    "# Algorithm 1 Training",
+    "Steps.",
+    "# 3. Experiments",
+    "Runs.",
+    "# Acknowledgements",
+    "Thanks.",
+    "# References",
+    "Smith, J. A paper. 2020.",
+    "",
+    "Doe, J. Another paper. 2021.",
+    "# A. Prompts",
+    "Prompt text.",
+    "# B. Hyperparameters",
+    "top-p 0.9",
+    "# B.2. Per-dataset settings",
+    "max new tokens 64",
+    "# I.2.1 Responses",
+    "7-10 responses",
+    "# NeurIPS Paper Checklist",
+    "The checklist is designed to encourage best practices.",
+    "# 1. Claims",
+    "Question: Do the main claims...? Answer: [Yes]",
+    "# 2. Limitations",
+    "Answer: [Yes]",
+  ].join("\n");
+
+  it("takes heading levels from the numbering, appendix parts after the references, the checklist apart", () => {
+    const paper = parsePaperText(mineru, "paper.md");
+    expect(paper.title).toBe("A Study of Outliers");
+    expect(paper.abstract).toBe("We study outliers.");
+    expect(paper.sections.map((s) => [s.level, s.heading])).toEqual([
+      [1, "1. Introduction"],
+      [1, "2. Method"],
+      [2, "2.1. Scoring"],
+      [3, "2.1.1. Isolation forest"],
+      [4, "Algorithm 1 Training"],
+      [1, "3. Experiments"],
+      [1, "Acknowledgements"],
+    ]);
+    expect(paper.references).toHaveLength(2);
+    expect(paper.appendix.map((s) => [s.level, s.heading])).toEqual([
+      [1, "A. Prompts"],
+      [1, "B. Hyperparameters"],
+      [2, "B.2. Per-dataset settings"],
+      [3, "I.2.1 Responses"],
+    ]);
+    expect(paper.boilerplate.map((s) => s.heading)).toEqual(["NeurIPS Paper Checklist", "1. Claims", "2. Limitations"]);
+    expect(paper.warnings.join(" ")).toMatch(/set apart, not sent to the agents: NeurIPS Paper Checklist \(3 section/);
+    expect(paper.tokens.appendix).toBeGreaterThan(0);
+    expect(paper.tokens.total).toBe(paper.tokens.main + paper.tokens.appendix);
+    const markdown = renderPaperMarkdown(paper);
+    expect(markdown).toContain("#### 2.1.1. Isolation forest");
+    expect(markdown).toContain("## B. Hyperparameters\n\ntop-p 0.9");
+    expect(markdown).not.toContain("Question: Do the main claims");
+  });
+
+  it("leaves headings with their own levels alone", () => {
+    const paper = parsePaperText("# T\n\n## 1 Intro\n\nA.\n\n## 2 Method\n\nB.\n\n### Details\n\nC.\n", "p.md");
+    expect(paper.sections.map((s) => [s.level, s.heading])).toEqual([[2, "1 Intro"], [2, "2 Method"], [3, "Details"]]);
+  });
+
+  it("keeps a checklist apart when the appendix follows it", () => {
+    const paper = parsePaperText("# T\n\n## 1 Intro\n\nA.\n\n## References\n\n[1] X.\n\n## Checklist\n\n1. For all authors...\n\n## A Details\n\nlr 0.1\n", "p.md");
+    expect(paper.boilerplate.map((s) => s.heading)).toEqual(["Checklist"]);
+    expect(paper.appendix.map((s) => s.heading)).toEqual(["A Details"]);
   });
 });
