@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { readTarSources } from "../../src/paper/archive.js";
 import { findMainFile, flatten } from "../../src/paper/latex.js";
 import { loadPaper } from "../../src/paper/load.js";
+import { composeAccents } from "../../src/paper/pdf/glyphs.js";
 import { headingKey } from "../../src/paper/pdf/layout.js";
 import { readPdf } from "../../src/paper/pdf/read.js";
 import { renderPaperMarkdown } from "../../src/paper/render.js";
@@ -80,4 +81,43 @@ describe.skipIf(!existsSync(TRANSFORMER_TAR))("the Transformer's LaTeX source", 
     const keys = (p: Paper) => p.sections.filter((s) => s.level <= 3).map((s) => headingKey(s.heading));
     expect(keys(fromLatex)).toEqual(keys(fromPdf));
   });
+});
+
+/** The rows of the Markdown table that follows `label (rows and columns rebuilt ...)`, as header -> cell maps. */
+function markdownTable(markdown: string, label: string): Record<string, string>[] {
+  const start = markdown.indexOf(`${label} (rows and columns rebuilt from the PDF layout):`);
+  if (start < 0) return [];
+  const lines = markdown.slice(start).split("\n").slice(2);
+  const rows: string[][] = [];
+  for (const line of lines) {
+    if (!line.startsWith("|")) break;
+    rows.push(line.replace(/^\|\s?|\s?\|$/g, "").split(" | ").map((c) => c.trim()));
+  }
+  const [header, , ...body] = rows;
+  return body.map((cells) => Object.fromEntries(header!.map((h, i) => [h, cells[i] ?? ""])));
+}
+
+describe.skipIf(!present)("tables, accents and feet in the real PDFs", () => {
+  it("the Transformer's Table 3: the base model's values each in one row under their column headers", async () => {
+    const paper = await loadPaper(join(PAPERS, "attention_1706.03762.pdf"));
+    const markdown = renderPaperMarkdown(paper);
+    const rows = markdownTable(markdown, "Table 3");
+    const base = rows.find((r) => r[""] === "base");
+    expect(base, markdown.slice(markdown.indexOf("Table 3 ("), markdown.indexOf("Table 3 (") + 600)).toBeDefined();
+    expect(base).toMatchObject({ N: "6", d_model: "512", d_ff: "2048", h: "8", d_k: "64", d_v: "64", P_drop: "0.1", ϵ_ls: "0.1", "train steps": "100K" });
+    const big = rows.find((r) => r[""] === "big");
+    expect(big).toMatchObject({ N: "6", d_model: "1024", d_ff: "4096", h: "16", P_drop: "0.3", "train steps": "300K" });
+    // The text around it: ϵ_ls from the math font, and the footnote out of the paragraph.
+    expect(markdown).toContain("ϵ_ls = 0.1");
+    expect(markdown).not.toMatch(/respectively\. Table 3:|perplexities\. 5We used/);
+  });
+
+  for (const { file } of manifest) {
+    it(`${file}: no accent left beside its letter, text in NFC`, async () => {
+      const paper = await loadPaper(join(PAPERS, file));
+      const markdown = renderPaperMarkdown(paper);
+      expect(markdown).toBe(markdown.normalize("NFC"));
+      expect(composeAccents(markdown), "an accent that composes with the letter after it").toBe(markdown);
+    });
+  }
 });

@@ -8,6 +8,18 @@ interface TextItemLike {
   fontName: string;
 }
 
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+/** Codes below 0x20 of TeX's math fonts whose glyph names pdf.js cannot map (OML: cmmi; OMS: cmsy; cmex: big delimiters). */
+const OML_LOW = "ΓΔΘΛΞΠΣΥΦΨΩαβγδϵζηθικλμνξπρστυϕχ";
+const OMS_LOW = "−·×∗÷⋄±∓⊕⊖⊗⊘⊙◯∘•≍≡⊆⊇≤≥⪯⪰∼≈⊂⊃≪≫≺≻";
+const CMEX_LOW = "()[]⌊⌋⌈⌉{}⟨⟩|‖/\\()()[]⌊⌋⌈⌉{}⟨⟩/\\";
+
+export function decodeTexCodes(text: string, fontName: string): string {
+  const table = /cmmi|lmmi|txmi|pxmi|mathit/i.test(fontName) ? OML_LOW : /cmsy|lmsy|txsy|pxsy|mathsy/i.test(fontName) ? OMS_LOW : /cmex|lmex|txex|pxex|mathex/i.test(fontName) ? CMEX_LOW : undefined;
+  if (!table) return text;
+  return text.replace(new RegExp(CONTROL.source, "g"), (c) => [...table][c.charCodeAt(0)] ?? c);
+}
+
 const BOLD_FONT = /(bold|black|heavy|semibold|demi|medi(um)?\b|-medi|cmbx|\.b\b|-b$)/i;
 
 /** Positioned text of every page with pdf.js. Runs inside the worker (see worker.ts). */
@@ -58,7 +70,10 @@ export async function extractPdf(bytes: Uint8Array, password?: string): Promise<
       const page = await doc.getPage(n);
       const viewport = page.getViewport({ scale: 1 });
       const content = await page.getTextContent();
-      if (needFonts) await page.getOperatorList();
+      // TeX's math fonts leave some glyphs as raw control codes (ϵ, big delimiters): their font tells what they are.
+      const rawCodes = (content.items as TextItemLike[]).some((i) => "str" in i && CONTROL.test(i.str));
+      const loadFonts = needFonts || rawCodes;
+      if (loadFonts) await page.getOperatorList();
       const fontNames = new Map<string, string>();
       const items: PdfItem[] = [];
       let rotatedDropped = 0;
@@ -72,7 +87,7 @@ export async function extractPdf(bytes: Uint8Array, password?: string): Promise<
         let fontName = fontNames.get(raw.fontName);
         if (fontName === undefined) {
           fontName = "";
-          if (needFonts) {
+          if (loadFonts) {
             try {
               fontName = String((page.commonObjs.get(raw.fontName) as { name?: string } | null)?.name ?? "");
             } catch {
@@ -81,7 +96,8 @@ export async function extractPdf(bytes: Uint8Array, password?: string): Promise<
           }
           fontNames.set(raw.fontName, fontName);
         }
-        items.push({ text: raw.str, x: e, y: f, width: raw.width, size: Math.abs(d), bold: BOLD_FONT.test(fontName) });
+        const text = CONTROL.test(raw.str) ? decodeTexCodes(raw.str, fontName) : raw.str;
+        items.push({ text, x: e, y: f, width: raw.width, size: Math.abs(d), bold: BOLD_FONT.test(fontName) });
       }
       pages.push({ width: viewport.width, height: viewport.height, items, rotatedDropped });
       page.cleanup();
