@@ -73,6 +73,7 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
     ...(extra.resources ? { resources: extra.resources } : {}),
     repairs: summarizeRepairs(calls),
     ...(state.execution ? { execution: summarizeExecution(state as PaperToCodeState) } : {}),
+    ...(state.provenance ? { provenance: state.provenance } : {}),
     reviews: summarizeReviews(state),
     checks: summarizeChecks(state),
     notes: state.notes ?? [],

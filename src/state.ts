@@ -8,8 +8,9 @@ import type { LogicDesign } from "../agents/logic-designer.js";
 import type { Plan } from "../agents/planner.js";
 import type { CodeCheckReport, CodeIssue } from "./checks/repo.js";
 import type { CallRecord } from "./llm/usage.js";
+import type { ProvenanceSummary } from "./provenance/check.js";
 import type { ReviewRecord } from "./review/types.js";
-import type { PaperKind } from "./paper/types.js";
+import type { Paper, PaperKind } from "./paper/types.js";
 import { getBlob, putBlobSync } from "./workspace/blobs.js";
 
 /** What the graph keeps of the paper: its Markdown lives in the blob store, state holds its hash. */
@@ -107,6 +108,8 @@ export const PaperToCodeAnnotation = Annotation.Root({
   execution: Annotation<ExecutionEnvironment | undefined>,
   smokeRuns: Annotation<SmokeRun[]>({ reducer: concat, default: () => [] }),
   debugRounds: Annotation<DebugRound[]>({ reducer: concat, default: () => [] }),
+  /** Where the paper states each config.yaml value, summarised at finalize (artifacts/provenance.json has every value). */
+  provenance: Annotation<ProvenanceSummary | undefined>,
   /** Set by the CLI: the settings a resumed or rewound run continues with. */
   runSettings: Annotation<RunSettings | undefined>,
 });
@@ -129,6 +132,12 @@ export type PaperToCodeUpdate = typeof PaperToCodeAnnotation.Update;
 export async function paperMarkdownOf(state: { outDir?: string; paper?: PaperRecord }): Promise<string> {
   if (!state.outDir || !state.paper) throw new Error("the paper has not been loaded yet");
   return getBlob(state.outDir, state.paper.markdownSha);
+}
+
+/** The whole ingested paper (all its sections, appendix and captions); undefined for runs made before it was kept. */
+export async function paperStructureOf(state: { outDir?: string; paper?: PaperRecord }): Promise<Paper | undefined> {
+  if (!state.outDir || !state.paper?.structureSha) return undefined;
+  return JSON.parse(await getBlob(state.outDir, state.paper.structureSha)) as Paper;
 }
 
 /** The planning stage's decisions, which every per-file worker reads. */

@@ -7,7 +7,9 @@ import { renderRepoReadme, renderRequirements } from "../render/repo-files.js";
 import { writeRunReport } from "../run-report.js";
 import type { PaperToCodeState } from "../state.js";
 import { resolveInside } from "../workspace/paths.js";
-import { repoDir, writeRepoFile } from "../workspace/writer.js";
+import { summarizeProvenance } from "../provenance/check.js";
+import { provenanceOfRun } from "../provenance/of-run.js";
+import { repoDir, writeArtifact, writeRepoFile } from "../workspace/writer.js";
 
 /** Files that were planned but are missing or empty on disk. */
 export async function missingFiles(outDir: string, paths: string[]): Promise<string[]> {
@@ -24,12 +26,16 @@ export async function finalizeNode(state: PaperToCodeState, config?: RunnableCon
   const outDir = state.outDir!;
   await writeRepoFile(outDir, "config.yaml", state.config!.yaml);
   await writeRepoFile(outDir, "requirements.txt", renderRequirements(requirementsOf(state)));
-  await writeRepoFile(outDir, "README.md", renderRepoReadme(state));
+  const provenance = await provenanceOfRun(state, state.config);
+  if (provenance) await writeArtifact(outDir, "provenance.json", `${JSON.stringify(provenance, null, 2)}\n`);
+  await writeRepoFile(outDir, "README.md", renderRepoReadme(state, provenance));
   const missing = await missingFiles(outDir, repositoryFiles(state));
   const status = missing.length === 0 ? ("complete" as const) : ("failed" as const);
   const notes = missing.length ? [`missing or empty files: ${missing.join(", ")}`] : [];
-  await writeRunReport(outDir, { ...state, status, notes: [...state.notes, ...notes] }, {
+  const summary = provenance ? summarizeProvenance(provenance) : undefined;
+  if (summary?.unsupported.length) notes.push(`provenance: ${summary.unsupported.length} config value(s) the paper states nowhere: ${summary.unsupported.join(", ")}`);
+  await writeRunReport(outDir, { ...state, status, notes: [...state.notes, ...notes], provenance: summary }, {
     threadId: readConfiguration(config).thread_id,
   });
-  return { status, notes };
+  return { status, notes, provenance: summary };
 }

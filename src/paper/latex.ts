@@ -228,6 +228,33 @@ function bibEntries(tex: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * The label LaTeX gives each \caption in document order ("Table 3", "Figure 2"),
+ * counted per float kind as LaTeX numbers them, so a value cited as "Table 3" can
+ * be found; a caption outside a float gets none. Numbering restarts in no
+ * appendix: an appendix's "Table 7" follows the main text's tables, as LaTeX counts by default.
+ */
+export function captionLabels(body: string): (string | undefined)[] {
+  const token = /\\(begin|end)\{(table|figure|algorithm)\*?\}|\\caption\*?\s*(?:\[[^\]]*\])?\s*(?=\{)/g;
+  const stack: string[] = [];
+  const counts: Record<string, number> = {};
+  const labels: (string | undefined)[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = token.exec(body))) {
+    if (m[1] === "begin") stack.push(m[2]!);
+    else if (m[1] === "end") stack.pop();
+    else {
+      const kind = stack.at(-1);
+      if (!kind) labels.push(undefined);
+      else {
+        counts[kind] = (counts[kind] ?? 0) + 1;
+        labels.push(`${kind[0]!.toUpperCase()}${kind.slice(1)} ${counts[kind]}`);
+      }
+    }
+  }
+  return labels;
+}
+
 /** Parse a LaTeX tree (one file or many) into a paper. */
 export function parseLatex(files: TexFiles, label: string, mainFile?: string): PaperDraft {
   const warnings: string[] = [];
@@ -257,8 +284,11 @@ export function parseLatex(files: TexFiles, label: string, mainFile?: string): P
   });
 
   const captions: string[] = [];
+  const labels = captionLabels(body);
+  let captionIndex = 0;
   body = replaceCommand(body, "caption", (arg) => {
-    const caption = texToText(arg).replace(/\s+/g, " ");
+    const label = labels[captionIndex++];
+    const caption = `${label ? `${label}: ` : ""}${texToText(arg).replace(/\s+/g, " ")}`;
     captions.push(caption);
     return `\nCaption: ${caption}\n`;
   });

@@ -1,3 +1,4 @@
+import { renderProvenanceTable, type ProvenanceReport } from "../provenance/check.js";
 import type { PaperToCodeState } from "../state.js";
 
 /** requirements.txt from the logic design's packages: one per line, de-duplicated by distribution name. */
@@ -16,7 +17,7 @@ export function renderRequirements(packages: string[]): string {
 }
 
 /** The generated repository's README: what it implements and how to run it. */
-export function renderRepoReadme(state: PaperToCodeState): string {
+export function renderRepoReadme(state: PaperToCodeState, provenance?: ProvenanceReport): string {
   const plan = state.plan!;
   const logic = state.logic!;
   const files = state.files ?? [];
@@ -28,6 +29,7 @@ export function renderRepoReadme(state: PaperToCodeState): string {
     `## Run\n\n\`\`\`bash\n${logic.runCommand}\n\`\`\`\n\nAll settings are in \`config.yaml\`; each value comes from the paper, and the comments say where.`,
     `## Files\n\n${files.map((f) => `- \`${f.path}\`: ${f.purpose}`).join("\n")}\n- \`config.yaml\`: the paper's settings\n- \`requirements.txt\`: Python packages`,
     plan.unclear.length ? `## What the paper leaves open\n\n${plan.unclear.map((u) => `- ${u}`).join("\n")}` : "",
+    provenance ? `## Provenance\n\n${renderProvenanceTable(provenance)}` : "",
   ]
     .filter(Boolean)
     .join("\n\n")

@@ -13,7 +13,8 @@ import { prompt } from "../prompts.js";
 import { renderAnalysis, renderArchitecture, renderLogic, renderPlan } from "../render/artifacts.js";
 import { paperMarkdownOf, withDesign, type Design, type FileAnalysisState, type PaperToCodeState } from "../state.js";
 import { writeArtifact } from "../workspace/writer.js";
-import { checkAnalysis, checkArchitecture, checkConfig, checkLogic, checkPlan } from "./stage-checks.js";
+import { provenanceOfRun } from "../provenance/of-run.js";
+import { checkAnalysis, checkArchitecture, checkConfig, checkLogic, checkPlan, provenanceIssues } from "./stage-checks.js";
 import type { ReviewIssue, ReviewRecord, ReviewStage } from "./types.js";
 
 /** What the verify and refine nodes need to know about one kind of artifact. */
@@ -29,7 +30,7 @@ interface StageSpec<S, T> {
   current(value: T): string;
   extension: string;
   context(state: S): string;
-  checks(state: S, value: T): ReviewIssue[];
+  checks(state: S, value: T): ReviewIssue[] | Promise<ReviewIssue[]>;
   instructions(state: S): string;
   refine(model: ResolvedModel, paper: string, task: string, state: S): Promise<Asked<T>>;
   update(value: T, state: S): Partial<PaperToCodeState>;
@@ -92,7 +93,10 @@ const config: StageSpec<PlanningState, ConfigArtifact> = {
   current: (v) => `\`\`\`yaml\n${v.yaml}\`\`\``,
   extension: "yaml",
   context: (s) => renderPlan(s.plan!),
-  checks: (s, v) => checkConfig(v, s.plan!),
+  checks: async (s, v) => {
+    const provenance = await provenanceOfRun(s, v);
+    return [...checkConfig(v, s.plan!), ...(provenance ? provenanceIssues(provenance) : [])];
+  },
   instructions: configWriterTask,
   refine: (m, paper, task) => askConfig(m, paper, task, "refiner"),
   update: (v) => ({ config: v }),
@@ -129,7 +133,7 @@ export function verifyNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
   return async (input: S, runConfig?: RunnableConfig) => {
     const state = spec.load ? await spec.load(input as never) : input;
     const value = spec.get(state);
-    const checks = spec.checks(state, value);
+    const checks = await spec.checks(state, value);
     const max = refineRoundsFrom(runConfig, spec.rounds);
     const prior = reviewsOf(state, spec.stage);
     const refinesDone = prior.filter((r) => r.action === "refine").length;

@@ -6,6 +6,8 @@ import type { Plan } from "../../agents/planner.js";
 import { parse } from "yaml";
 import { MANAGED_FILES } from "../nodes/plan-files.js";
 import { implementationOrder } from "../planning/order.js";
+import { asNumber, mentionStates, numbersIn, sameNumber } from "../provenance/numbers.js";
+import type { ProvenanceReport } from "../provenance/check.js";
 import type { ReviewIssue } from "./types.js";
 
 /** Deterministic checks beside the verifier's critique: cheap, exact, and never skipped. */
@@ -52,28 +54,65 @@ export function checkLogic(logic: LogicDesign, architecture: Architecture): Revi
 
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 
-/** Leaf values of a parsed YAML document, as strings, for matching the plan's values. */
-function leafValues(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => leafValues(v, out));
-  else if (value && typeof value === "object") Object.values(value).forEach((v) => leafValues(v, out));
-  else if (value !== null && value !== undefined) out.push(String(value));
+/** Leaf values of a parsed YAML document (list elements one by one), the smoke overrides left out. */
+function leafValues(value: unknown, out: unknown[] = [], top = true): unknown[] {
+  if (Array.isArray(value)) value.forEach((v) => leafValues(v, out, false));
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) if (!(top && k === "smoke")) leafValues(v, out, false);
+  }
+  else if (value !== null && value !== undefined) out.push(value);
   return out;
 }
 
+/** Settings about the authors' runs rather than the method: an implementation does not configure them. */
+const NOT_A_SETTING = /\b(gpus?|tpus?|hours?|days?|wall[- ]?clock|training time|run ?time|compute|hardware|flops|cost|memory|machines?|nodes?|cores?|accelerators?|chips?)\b/i;
+
+/**
+ * Every setting of the plan an implementation needs is in config.yaml, matched by
+ * value and meaning rather than by spelling: "7-10 responses" is in `[7, 10]`,
+ * 1e-4 in `0.0001`, "Adam" in `optimizer: adam`; the authors' compute (GPU hours,
+ * hardware) is not a setting. A missing one is high severity.
+ */
 export function checkConfig(config: ConfigArtifact, plan: Plan): ReviewIssue[] {
   if (!config.valid) return [issue("high", "config.yaml", `config.yaml does not parse: ${config.error ?? "invalid YAML"}`, "write valid YAML")];
+  const leaves = leafValues(parse(config.yaml));
+  const numbers = leaves.flatMap((v) => (typeof v === "number" ? [v] : typeof v === "string" ? numbersIn(v).map((m) => m.value) : []));
+  const words = new Set(leaves.filter((v): v is string => typeof v === "string").map(norm));
   const segments = new Set(config.keys.flatMap((k) => k.split(".").map(norm)));
-  const values = new Set(leafValues(parse(config.yaml)).map((v) => norm(v)));
   const issues: ReviewIssue[] = [];
   for (const h of plan.hyperparameters) {
-    const name = norm(h.name);
-    const value = norm(String(h.value));
-    const named = [...segments].some((s) => s === name || (s.length >= 4 && (s.includes(name) || name.includes(s))));
-    if (!named && !values.has(value)) {
-      issues.push(issue("high", "config.yaml", `the plan's hyperparameter ${h.name} = ${String(h.value)} (${h.source}) is not in config.yaml`, `add it with a comment citing ${h.source}`));
+    if (NOT_A_SETTING.test(h.name) || NOT_A_SETTING.test(String(h.value).replace(/^[\d.,\s]+/, ""))) continue;
+    const stated = numbersIn(String(h.value));
+    const found = stated.length
+      ? stated.every((m) => numbers.some((n) => mentionStates(m, n) || sameNumber(m.value, n)))
+      : words.has(norm(String(h.value))) || [...words].some((w) => w.length >= 3 && norm(String(h.value)).includes(w)) || segments.has(norm(String(h.value)));
+    if (!found) {
+      issues.push(issue("high", "config.yaml", `the plan's setting ${h.name} = ${String(h.value)} (${h.source}) is not in config.yaml`, `add it with a comment citing ${h.source}`));
     }
   }
   return issues;
+}
+
+/** Provenance problems as review issues: a value the paper states nowhere is high severity; a wrong citation is low. */
+export function provenanceIssues(report: ProvenanceReport): ReviewIssue[] {
+  return report.entries.flatMap((e): ReviewIssue[] => {
+    const value = Array.isArray(e.value) ? `[${e.value.join(", ")}]` : String(e.value);
+    if (e.status === "unsupported") {
+      const numeric = (Array.isArray(e.value) ? e.value : [e.value]).some((v) => asNumber(v) !== undefined);
+      return [
+        issue(
+          numeric ? "high" : "medium",
+          `config.yaml: ${e.key}`,
+          `${e.key} = ${value}${e.comment ? ` (commented "${e.comment}")` : ""}: ${e.note ?? "the paper does not state this value"}; an invented value?`,
+          "use the value the paper states, or mark it `# not in the paper: implementer's choice` if the paper leaves it open",
+        ),
+      ];
+    }
+    if (e.status === "elsewhere" && e.cites.length > 0) {
+      return [issue("low", `config.yaml: ${e.key}`, `${e.key} = ${value} cites ${e.cites.join(", ")}, but ${e.note}; the paper states it in ${e.foundAt}`, `cite ${e.foundAt}`)];
+    }
+    return [];
+  });
 }
 
 export function checkAnalysis(analysis: Analysis, config: ConfigArtifact, path: string): ReviewIssue[] {

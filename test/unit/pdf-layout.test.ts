@@ -103,6 +103,8 @@ describe("glyphs: scripts and accents", () => {
     const { attachScripts } = await import("../../src/paper/pdf/glyphs.js");
     const items = [at("d", 100, 700, 10, 5), at("model", 105, 698.5, 7), at("10", 200, 700, 10, 10), at("6", 210, 703.5, 7), at("R", 300, 700, 10, 6), at("EFERENCES", 306, 700, 8)];
     expect(attachScripts(items).map((i) => i.text)).toEqual(["d_model", "10^6", "REFERENCES"]);
+    // A superscript set as two items ("−", "9") is one group.
+    expect(attachScripts([at("10", 100, 700, 10, 10), at("−", 110, 704, 7, 4), at("9", 114, 704, 7, 3.5)]).map((i) => i.text)).toEqual(["10^{−9}"]);
   });
 
   it("leaves a footnote mark at the start of a line, and same-size words, alone", async () => {

@@ -91,6 +91,8 @@ export function attachScripts(items: PdfItem[]): PdfItem[] {
   };
   for (const item of out) addEnd(item, right(item));
   const joined = new Set<PdfItem>();
+  // The last script joined to each host: a script that continues it ("−" then "9") joins the same group.
+  const lastScript = new Map<PdfItem, { mark: string; end: number; text: string; before: string }>();
   for (const small of [...out].sort((a, b) => a.x - b.x || b.y - a.y)) {
     if (joined.has(small) || !small.text.trim()) continue;
     let best: { host: PdfItem; gap: number } | undefined;
@@ -106,7 +108,15 @@ export function attachScripts(items: PdfItem[]): PdfItem[] {
     const { host } = best;
     const dy = small.y - host.y;
     const mark = dy < -0.12 * host.size ? "_" : dy > 0.12 * host.size ? "^" : "";
-    host.text = `${host.text}${scriptText(small.text, mark)}`;
+    const last = lastScript.get(host);
+    if (last && mark && last.mark === mark && Math.abs(small.x - last.end) <= 1) {
+      const text = `${last.text}${small.text.trim()}`;
+      host.text = `${last.before}${scriptText(text, mark as "_" | "^")}`;
+      lastScript.set(host, { ...last, end: right(small), text });
+    } else {
+      lastScript.set(host, { mark, end: right(small), text: small.text.trim(), before: host.text });
+      host.text = `${host.text}${scriptText(small.text, mark as "_" | "^" | "")}`;
+    }
     addEnd(host, right(small));
     host.width = Math.max(right(host), right(small)) - host.x;
     joined.add(small);
