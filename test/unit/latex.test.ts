@@ -83,7 +83,7 @@ describe("parseLatex", () => {
     expect(paper.sections[0]!.text).toContain("Scaled by $1/\\sqrt{d_k}$ as in Eq. \\ref{eq:1}.");
     expect(paper.sections[0]!.text).not.toContain("\\label");
     expect(paper.sections[1]!.text).toBe("We use $\\alpha = 0.1$ and 50% dropout.");
-    expect(paper.captions).toEqual(["The model."]);
+    expect(paper.captions).toEqual(["Figure 1: The model."]);
     expect(paper.references).toEqual(["A. Author. A paper. Venue, 2020.", "B. Author. Another, 2021."]);
     expect(paper.appendix.map((s) => s.heading)).toEqual(["Proofs"]);
   });
