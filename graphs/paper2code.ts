@@ -13,6 +13,7 @@ import { finalizeNode } from "../src/nodes/finalize.js";
 import { ingestNode } from "../src/nodes/ingest.js";
 import { planFilesNode } from "../src/nodes/plan-files.js";
 import { reviewGate } from "../src/review/human.js";
+import { afterReconcile, reconcileDesignNode } from "../src/review/reconcile.js";
 import { afterVerify, refineNode, STAGES, verifyNode } from "../src/review/nodes.js";
 import { gateOf } from "../src/stages.js";
 import { fileTask, PaperToCodeAnnotation, type PaperToCodeState } from "../src/state.js";
@@ -21,7 +22,8 @@ import { buildAnalysisGraph } from "./analysis.js";
 /**
  * ingest -> planner -> verify_plan (<-> refine_plan) -> plan_ready
  *   -> architect -> verify_architecture (<-> refine) -> architecture_ready -> logic_designer -> verify_logic (<-> refine) -> logic_ready --+
- *   -> config_writer -> verify_config (<-> refine) -> config_ready ---------------------------------------------------------------------+-> plan_files
+ *   -> config_writer -> verify_config (<-> refine) -> config_ready ---------------------------------------------------------------------+-> reconcile_design
+ * reconcile_design (the config keys the logic design names exist in config.yaml; <-> reconcile_logic, once) -> plan_files
  * plan_files -> analysis x N (Send; subgraph analyst -> verify <-> refine) -> analysis_ready
  *   -> coder x N (Send, all at once; each starts when the files it depends on are written)
  *   -> check_code (<-> repair_code x failing files) -> finalize
@@ -49,6 +51,8 @@ export function buildPaperToCodeGraph() {
     .addNode("verify_config", verifyNode<PaperToCodeState>(STAGES.config))
     .addNode("refine_config", refineNode<PaperToCodeState>(STAGES.config))
     .addNode("config_ready", reviewGate("config"))
+    .addNode("reconcile_design", reconcileDesignNode)
+    .addNode("reconcile_logic", refineNode<PaperToCodeState>(STAGES.logic))
     .addNode("plan_files", planFilesNode)
     .addNode("analysis", buildAnalysisGraph())
     .addNode("analysis_ready", reviewGate("analysis"))
@@ -76,7 +80,9 @@ export function buildPaperToCodeGraph() {
     .addEdge("config_writer", "verify_config")
     .addConditionalEdges("verify_config", stage("config"), ["refine_config", "config_ready"])
     .addEdge("refine_config", "verify_config")
-    .addEdge(["logic_ready", "config_ready"], "plan_files")
+    .addEdge(["logic_ready", "config_ready"], "reconcile_design")
+    .addConditionalEdges("reconcile_design", afterReconcile, ["reconcile_logic", "plan_files"])
+    .addEdge("reconcile_logic", "reconcile_design")
     .addConditionalEdges("plan_files", (state: PaperToCodeState) => state.files!.map((f) => new Send("analysis", fileTask(state, f.path))), ["analysis"])
     .addEdge("analysis", "analysis_ready")
     .addConditionalEdges("analysis_ready", sendCoders, ["coder", "check_code"])

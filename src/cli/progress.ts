@@ -27,7 +27,12 @@ export class Progress {
     const detail =
       node === "plan_files"
         ? `${(update.files as unknown[] | undefined)?.length ?? 0} files to write`
-        : node === "ingest"
+        : node === "reconcile_design"
+          ? (() => {
+              const issues = (update.reviews as { issues: unknown[] }[] | undefined)?.[0]?.issues.length ?? 0;
+              return issues ? `${issues} config key(s) the design names are not in config.yaml` : "the design uses config.yaml's keys";
+            })()
+          : node === "ingest"
           ? paperDetail(update.paper as PaperRecord | undefined)
           : node === "finalize"
             ? String(update.status ?? "")
@@ -52,6 +57,8 @@ const LABELS: Record<string, string> = {
   logic_designer: "logic designer",
   config_writer: "config writer",
   plan_files: "file order",
+  reconcile_design: "design vs config",
+  reconcile_logic: "refine logic",
   analyst: "analyst",
   coder: "coder",
   finalize: "finalize",

@@ -53,7 +53,7 @@ describe("planted defects with refinement on (default rounds)", () => {
     const first = JSON.parse(await read(result.out, "artifacts/reviews/config/round-0-verdict.json"));
     expect(first.issues.map((i: { problem: string }) => i.problem).join("\n")).toContain("config.yaml does not parse");
     const config = parse(await read(result.out, "repo/config.yaml"));
-    expect(config.training.momentum).toBe(0.9);
+    expect(config.training.threshold).toBe(0.5);
   });
 
   it("finds the syntax error, the import of a module never generated, the config key typo and the unlisted package; all are gone", async () => {

@@ -1,0 +1,116 @@
+/**
+ * Faithfulness checks end to end against the scripted server: a config value the
+ * paper states nowhere goes to the config refiner; a config key the logic design
+ * names that config.yaml does not have goes to the logic refiner (or is reported).
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { logicDesign, tinyRules } from "../fixtures/tiny-replies.js";
+import { runCli } from "../support/cli.js";
+import { TINY_PAPER } from "../support/node-state.js";
+import { startScriptedServer, taskIs, type Rule } from "../support/scripted-server.js";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "p2c-faithful-"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const yamlReply = (extra: string) => `\`\`\`yaml
+model:
+  hidden_units: 4   # Section 2
+  init_std: 0.5     # Section 2
+training:
+  learning_rate: 0.5  # Section 3
+  steps: 5000         # Section 3
+  seeds: [0, 1, 2, 3, 4]  # Section 3
+${extra}\`\`\``;
+
+async function run(name: string, overrides: Rule[], extra: string[] = []) {
+  const replaced = new Set(overrides.map((r) => r.name));
+  const server = await startScriptedServer([...overrides, ...tinyRules().filter((r) => !replaced.has(r.name))]);
+  const out = join(dir, name);
+  try {
+    const r = await runCli(["run", TINY_PAPER, "--model", "vllm:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, `${name}.sqlite`), ...extra]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(await readFile(join(out, "run.json"), "utf8"));
+    return { out, report, requests: server.requests, stderr: r.stderr };
+  } finally {
+    await server.close();
+  }
+}
+
+describe("a config value the paper states nowhere", () => {
+  it("is a high-severity problem that reaches the refiner; the refined config.yaml is traced in full", async () => {
+    const invented = yamlReply("  weight_decay: 0.01  # Section 3\n");
+    const result = await run("invented", [
+      { name: "config_writer", match: taskIs("config.yaml"), reply: invented },
+      { name: "refine:config", match: taskIs("revise the config"), reply: yamlReply("") },
+    ]);
+    const first = JSON.parse(await readFile(join(result.out, "artifacts/reviews/config/round-0-verdict.json"), "utf8"));
+    expect(first.action).toBe("refine");
+    expect(first.issues).toContainEqual(expect.objectContaining({ severity: "high", location: "config.yaml: training.weight_decay", source: "check" }));
+    const refine = result.requests.filter((r) => r.rule === "refine:config");
+    expect(refine).toHaveLength(1);
+    expect(refine[0]!.task).toMatch(/training\.weight_decay = 0\.01 \(commented "Section 3"\): the paper states 0\.01 nowhere; an invented value\?/);
+    expect(parse(await readFile(join(result.out, "repo/config.yaml"), "utf8")).training.weight_decay).toBeUndefined();
+    const provenance = JSON.parse(await readFile(join(result.out, "artifacts/provenance.json"), "utf8"));
+    expect(provenance.counts).toEqual({ cited: 5, elsewhere: 0, unsupported: 0, choice: 0, unchecked: 0 });
+    expect(result.report.provenance).toEqual({ counts: provenance.counts, unsupported: [], miscited: [] });
+    const readme = await readFile(join(result.out, "repo/README.md"), "utf8");
+    expect(readme).toContain("## Provenance");
+    expect(readme).toContain("| `training.learning_rate` | 0.5 | Section 3 | as cited |");
+  });
+
+  it("stays reported in the README, run.json and the notes when refinement is off", async () => {
+    const result = await run("invented-off", [{ name: "config_writer", match: taskIs("config.yaml"), reply: yamlReply("  weight_decay: 0.01  # Section 3\n") }], ["--refine", "0"]);
+    expect(result.report.provenance.unsupported).toEqual(["training.weight_decay"]);
+    expect(result.report.notes.join("\n")).toMatch(/provenance: 1 config value\(s\) the paper states nowhere: training\.weight_decay/);
+    expect(await readFile(join(result.out, "repo/README.md"), "utf8")).toContain("| `training.weight_decay` | 0.01 | Section 3 | NOT in the paper (the paper states 0.01 nowhere) |");
+  });
+});
+
+describe("a logic design that names config keys config.yaml does not have", () => {
+  const drifted = {
+    ...logicDesign,
+    files: logicDesign.files.map((f) =>
+      f.path === "train.py"
+        ? { ...f, logic: "train(config, seed): reads config['training']['lr'] and config['training']['num_steps'], runs gradient descent, returns accuracy." }
+        : f,
+    ),
+  };
+  const reconciled = {
+    ...logicDesign,
+    files: logicDesign.files.map((f) =>
+      f.path === "train.py" ? { ...f, logic: "train(config, seed): reads config['training']['learning_rate'] and config['training']['steps'], runs gradient descent." } : f,
+    ),
+  };
+
+  it("sends the mismatch to the logic refiner once; the design ends using config.yaml's keys", async () => {
+    const result = await run("drifted", [
+      { name: "logic_designer", match: taskIs("the logic design"), reply: JSON.stringify(drifted) },
+      { name: "refine:logic", match: taskIs("revise the logic"), reply: JSON.stringify(reconciled) },
+    ]);
+    const refine = result.requests.filter((r) => r.rule === "refine:logic");
+    expect(refine).toHaveLength(1);
+    expect(refine[0]!.task).toContain("names config key training.lr, which config.yaml does not have (config.yaml has training.learning_rate)");
+    expect(refine[0]!.task).toContain("names config key training.num_steps, which config.yaml does not have (config.yaml has training.steps)");
+    const logic = JSON.parse(await readFile(join(result.out, "artifacts/logic.json"), "utf8"));
+    expect(logic.files.find((f: { path: string }) => f.path === "train.py").logic).toContain("config['training']['learning_rate']");
+    expect(result.report.notes.join("\n")).not.toMatch(/disagree/);
+    expect(result.stderr).toMatch(/design vs config\s+2 config key\(s\) the design names are not in config\.yaml/);
+    expect(result.stderr).toMatch(/design vs config\s+the design uses config\.yaml's keys/);
+    // The analysts read the reconciled design.
+    const analyst = result.requests.find((r) => r.rule === "analyst:train.py")!;
+    expect(analyst.task).toContain("config['training']['learning_rate']");
+  });
+
+  it("reports the mismatch, with config.yaml's key, when the logic stage does not refine", async () => {
+    const result = await run("drifted-off", [{ name: "logic_designer", match: taskIs("the logic design"), reply: JSON.stringify(drifted) }], ["--refine", "logic=0"]);
+    expect(result.requests.filter((r) => r.rule?.startsWith("refine"))).toEqual([]);
+    expect(result.report.notes.join("\n")).toMatch(/design and config\.yaml disagree on 2 key path\(s\): train\.py: training\.lr \(config\.yaml: training\.learning_rate\); train\.py: training\.num_steps \(config\.yaml: training\.steps\)/);
+  });
+});
