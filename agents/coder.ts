@@ -3,6 +3,7 @@ import { contextFrom, modelFor, type ContextMode } from "../src/configuration.js
 import { publicInterface } from "../src/checks/interface.js";
 import { markWritten, transitiveDependencies, waitForDependencies } from "../src/nodes/coding.js";
 import { askWithRepair, buildMessages, type AskOptions } from "../src/llm/ask.js";
+import type { CodeIssue } from "../src/checks/repo.js";
 import { extractCode, type ExtractedCode } from "../src/parsing/code.js";
 import { prompt } from "../src/prompts.js";
 import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
@@ -78,7 +79,26 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
   };
 }
 
-/** Coder, repairing: rewrites one file so the static checks' problems in it are gone. */
+/** A finding the coder says is not real: `NOT A PROBLEM: <problem> -- <why>`, one per line, outside the code block. */
+export function disputesIn(reply: string, issues: CodeIssue[]): { issue: CodeIssue; reason: string }[] {
+  const outside = reply.replace(/```[\s\S]*?(```|$)/g, "");
+  const disputes: { issue: CodeIssue; reason: string }[] = [];
+  for (const m of outside.matchAll(/^\s*[-*]?\s*NOT A PROBLEM:\s*(.+?)\s*(?:--|—|–)\s*(.+)$/gim)) {
+    const claim = m[1]!.replace(/^line \S+:\s*/, "").replace(/^\[[\w-]+\]\s*/, "").trim();
+    // Models quote a problem loosely: the listed problem sharing most of the claim's words.
+    const words = (t: string) => new Set(t.toLowerCase().match(/[a-z0-9_.]+/g) ?? []);
+    const said = words(claim);
+    const overlap = (i: CodeIssue) => {
+      const listed = words(i.message);
+      return [...listed].filter((w) => said.has(w)).length / Math.max(1, listed.size);
+    };
+    const issue = issues.filter((i) => overlap(i) >= 0.6).sort((a, b) => overlap(b) - overlap(a))[0];
+    if (issue && !disputes.some((d) => d.issue === issue)) disputes.push({ issue, reason: m[2]!.trim() });
+  }
+  return disputes;
+}
+
+/** Coder, repairing: rewrites one file so the static checks' real problems in it are gone; disputed findings are recorded. */
 export async function repairCodeNode(fileTask: FileTask, config?: RunnableConfig) {
   const input = await withDesign(fileTask);
   const path = input.target;
@@ -94,11 +114,19 @@ export async function repairCodeNode(fileTask: FileTask, config?: RunnableConfig
     packages: input.logic!.requiredPackages.join(", ") || "(none)",
   });
   const messages = buildMessages(await paperMarkdownOf(input), task);
-  const asked = await askWithRepair(modelFor(config), messages, { agent: "coder", file: path }, (text) => extractCode(text, path), codeReply);
+  const issues = input.issues ?? [];
+  const parse = (text: string) => ({ ...extractCode(text, path), disputes: disputesIn(text, issues) });
+  const asked = await askWithRepair(modelFor(config), messages, { agent: "coder", file: path }, parse, { ...codeReply, toleratedOf: (v) => v.note });
   const generated = await saveCode(input, asked.value.code, asked.value.note);
+  const disputes = asked.value.disputes.map(({ issue, reason }) => ({ ...issue, reason }));
+  const fixed = issues.filter((i) => !disputes.some((d) => d.message === i.message));
   return {
     code: { [path]: generated },
     calls: asked.calls,
-    notes: [`${path}: repaired (${(input.issues ?? []).map((i) => i.check).join(", ")})`],
+    disputes,
+    notes: [
+      ...(fixed.length ? [`${path}: repaired (${fixed.map((i) => i.check).join(", ")})`] : []),
+      ...disputes.map((d) => `${path}: the coder disputes [${d.check}] ${d.message}: ${d.reason}`),
+    ],
   };
 }

@@ -150,5 +150,7 @@ function summarizeChecks(state: Partial<PaperToCodeState>) {
     firstRound: rounds[0]!.found,
     remaining: last.report.counts,
     issues: last.report.issues,
+    /** Findings the coder disputed (kept as they are, with its reason). */
+    disputed: (state.disputes ?? []).map(({ file, check, line, message, reason }) => ({ file, check, line, message, reason })),
   };
 }

@@ -100,6 +100,8 @@ export const PaperToCodeAnnotation = Annotation.Root({
   ...recordChannels,
   /** Every static check of the generated code, one per round. */
   codeChecks: Annotation<CodeCheckRound[]>({ reducer: concat, default: () => [] }),
+  /** Static-check findings the coder said are not real, with its reason: recorded, never sent back again. */
+  disputes: Annotation<CodeDispute[]>({ reducer: concat, default: () => [] }),
   /** Requirements added by code repair (imports the logic design's package list missed). */
   extraRequirements: Annotation<string[]>({ reducer: concat, default: () => [] }),
   status: Annotation<RunStatus | undefined>,
@@ -113,6 +115,9 @@ export const PaperToCodeAnnotation = Annotation.Root({
   /** Set by the CLI: the settings a resumed or rewound run continues with. */
   runSettings: Annotation<RunSettings | undefined>,
 });
+
+/** A static-check finding the coder disputed during a repair. */
+export type CodeDispute = CodeIssue & { reason: string };
 
 /** One round of static checks of the generated code, and what was done about it. */
 export interface CodeCheckRound {

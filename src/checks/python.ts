@@ -18,18 +18,12 @@ export interface PyImport {
   line: number;
 }
 
-export interface ConfigRead {
-  path: string[];
-  line: number;
-}
-
 export interface PyModuleFacts {
   syntaxErrors: { line: number; message: string }[];
   defines: Set<string>;
   /** `from x import *` somewhere at top level: any name may be defined. */
   starImport: boolean;
   imports: PyImport[];
-  configReads: ConfigRead[];
   hasMainGuard: boolean;
 }
 
@@ -53,8 +47,6 @@ export function pythonParser(): Promise<Parser | undefined> {
   return parserPromise;
 }
 
-const CONFIG_BASE = /^(self\.)?(config|cfg|conf|configs|hparams|hp|params|settings|opt|args\.config)$/;
-
 const line = (node: Node) => node.startPosition.row + 1;
 
 function walk(node: Node, visit: (n: Node) => void) {
@@ -62,34 +54,11 @@ function walk(node: Node, visit: (n: Node) => void) {
   for (const child of node.namedChildren) if (child) walk(child, visit);
 }
 
-function stringValue(node: Node | null | undefined): string | undefined {
+export function stringValue(node: Node | null | undefined): string | undefined {
   if (!node || node.type !== "string") return undefined;
   const content = node.namedChildren.filter((c) => c?.type === "string_content").map((c) => c!.text);
   if (node.namedChildren.some((c) => c?.type === "interpolation")) return undefined;
   return content.join("");
-}
-
-/** `config["a"]["b"]`, `cfg.get("a").get("b", 1)`, `alias["c"]` -> base expression and keys. */
-function chainOf(node: Node): { base: string; keys: string[] } | undefined {
-  if (node.type === "identifier" || node.type === "attribute") return { base: node.text, keys: [] };
-  if (node.type === "subscript") {
-    const key = stringValue(node.childForFieldName("subscript"));
-    const inner = node.childForFieldName("value");
-    if (key === undefined || !inner) return undefined;
-    const chain = chainOf(inner);
-    return chain && { base: chain.base, keys: [...chain.keys, key] };
-  }
-  if (node.type === "call") {
-    const fn = node.childForFieldName("function");
-    const args = node.childForFieldName("arguments");
-    if (fn?.type !== "attribute" || fn.childForFieldName("attribute")?.text !== "get" || !args) return undefined;
-    const key = stringValue(args.namedChildren[0]);
-    const object = fn.childForFieldName("object");
-    if (key === undefined || !object) return undefined;
-    const chain = chainOf(object);
-    return chain && { base: chain.base, keys: [...chain.keys, key] };
-  }
-  return undefined;
 }
 
 function topLevelDefines(root: Node, facts: PyModuleFacts) {
@@ -141,7 +110,7 @@ function topLevelDefines(root: Node, facts: PyModuleFacts) {
 }
 
 export async function analysePython(source: string): Promise<PyModuleFacts> {
-  const facts: PyModuleFacts = { syntaxErrors: [], defines: new Set(), starImport: false, imports: [], configReads: [], hasMainGuard: false };
+  const facts: PyModuleFacts = { syntaxErrors: [], defines: new Set(), starImport: false, imports: [], hasMainGuard: false };
   const parser = await pythonParser();
   if (!parser) {
     facts.syntaxErrors.push(...syntaxErrorsWithPython3(source));
@@ -169,7 +138,6 @@ export async function analysePython(source: string): Promise<PyModuleFacts> {
   }
   topLevelDefines(root, facts);
 
-  const aliases = new Map<string, string[]>();
   walk(root, (n) => {
     if (n.type === "import_statement") {
       for (const name of n.namedChildren) {
@@ -187,29 +155,8 @@ export async function analysePython(source: string): Promise<PyModuleFacts> {
       }
       const names = n.childrenForFieldName("name").map((c) => (c?.type === "aliased_import" ? c.childForFieldName("name")!.text : c!.text));
       facts.imports.push({ module, level, names, line: line(n) });
-    } else if (n.type === "assignment") {
-      const left = n.childForFieldName("left");
-      const right = n.childForFieldName("right");
-      const chain = right && chainOf(right);
-      if (left?.type === "identifier" && chain && chain.keys.length > 0 && (CONFIG_BASE.test(chain.base) || aliases.has(chain.base))) {
-        aliases.set(left.text, [...(aliases.get(chain.base) ?? []), ...chain.keys]);
-      }
     } else if (n.type === "if_statement" && n.parent?.type === "module") {
       if (/__name__\s*==\s*["']__main__["']|["']__main__["']\s*==\s*__name__/.test(n.childForFieldName("condition")?.text ?? "")) facts.hasMainGuard = true;
-    }
-  });
-  const seen = new Set<string>();
-  walk(root, (n) => {
-    if (n.type !== "subscript" && n.type !== "call") return;
-    const chain = chainOf(n);
-    if (!chain || chain.keys.length === 0) return;
-    const prefix = aliases.get(chain.base) ?? (CONFIG_BASE.test(chain.base) ? [] : undefined);
-    if (!prefix) return;
-    const path = [...prefix, ...chain.keys];
-    const key = `${path.join(".")}@${line(n)}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      facts.configReads.push({ path, line: line(n) });
     }
   });
   tree.delete();

@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import { DISTRIBUTION_OF, requirementName, STDLIB } from "./packages.js";
+import { configKeyReads } from "./config-reads.js";
 import { analysePython, type PyModuleFacts } from "./python.js";
 
 export type CheckKind = "syntax" | "import" | "imported-name" | "requirement" | "config-key" | "entrypoint";
@@ -11,6 +12,8 @@ export interface CodeIssue {
   message: string;
   /** For a missing requirement: the distribution to add. */
   requirement?: string;
+  /** The coder's reason for keeping the code as it is, when it disputed this finding. */
+  disputed?: string;
 }
 
 export interface CodeCheckReport {
@@ -112,18 +115,8 @@ export async function checkRepository(repo: RepositoryUnderCheck): Promise<CodeC
         });
       }
     }
-    if (keys) {
-      const reported = new Set<string>();
-      for (const read of f.configReads) {
-        const dotted = read.path.join(".");
-        if (keys.has(dotted) || reported.has(dotted)) continue;
-        // A read below a leaf (e.g. a list index written as a string) is not a missing key.
-        if (read.path.some((_, i) => i > 0 && keys.has(read.path.slice(0, i).join(".")) && !hasChildren(keys, read.path.slice(0, i).join(".")))) continue;
-        reported.add(dotted);
-        issues.push({ check: "config-key", file: path, line: read.line, message: `reads config key ${dotted}, which config.yaml does not have` });
-      }
-    }
   }
+  if (keys) issues.push(...(await missingConfigKeys(repo.files, keys)));
 
   const entry = repo.entrypoint;
   if (!repo.files.has(entry)) {
@@ -135,6 +128,32 @@ export async function checkRepository(repo: RepositoryUnderCheck): Promise<CodeC
   const counts = { syntax: 0, import: 0, "imported-name": 0, requirement: 0, "config-key": 0, entrypoint: 0 } as Record<CheckKind, number>;
   for (const issue of issues) counts[issue.check]++;
   return { ok: issues.length === 0, filesChecked: facts.size, issues, counts };
+}
+
+/**
+ * Reads of config keys that would raise at run time: a subscript of a key
+ * config.yaml lacks, on a value that comes from config.yaml (see config-reads.ts),
+ * not guarded and not written by the code itself. One report per key and file:
+ * the shallowest missing key of a chain.
+ */
+async function missingConfigKeys(files: Map<string, string>, keys: Set<string>): Promise<CodeIssue[]> {
+  const { reads, written } = await configKeyReads(files, keys);
+  const issues: CodeIssue[] = [];
+  const reported = new Set<string>();
+  for (const read of reads) {
+    const dotted = read.path.join(".");
+    if (keys.has(dotted) || reported.has(`${read.file}\0${dotted}`)) continue;
+    const prefixes = read.path.slice(0, -1).map((_, i) => read.path.slice(0, i + 1).join("."));
+    if ([dotted, ...prefixes].some((p) => written.has(p))) continue;
+    // Below a leaf (a list indexed by a string, a scalar): not a key of config.yaml's mappings.
+    if (prefixes.some((p) => keys.has(p) && !hasChildren(keys, p))) continue;
+    const parent = prefixes.at(-1);
+    if (parent !== undefined && !keys.has(parent) && !read.viaGet) continue; // the parent's own read is the one to report
+    reported.add(`${read.file}\0${dotted}`);
+    const how = read.viaGet ? ` through a .get() with no default, so it is None when missing` : "";
+    issues.push({ check: "config-key", file: read.file, line: read.line, message: `${read.text} reads config key ${dotted}${how}, which config.yaml does not have` });
+  }
+  return issues;
 }
 
 function hasChildren(keys: Set<string>, prefix: string): boolean {

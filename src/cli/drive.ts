@@ -150,7 +150,9 @@ export async function driveRun(options: DriveOptions): Promise<number> {
       progress.line(
         checks.ok
           ? `static checks: all passed${checks.rounds > 1 ? ` after ${checks.rounds - 1} repair round(s)` : ""}`
-          : `static checks: ${checks.issues.length} problem(s) remain, see ${join(outDir, "artifacts", "checks.json")}`,
+          : checks.issues.every((i) => i.disputed)
+            ? `static checks: ${checks.issues.length} finding(s) disputed by the coder and kept as written, see ${join(outDir, "artifacts", "checks.json")}`
+            : `static checks: ${checks.issues.filter((i) => !i.disputed).length} problem(s) remain, see ${join(outDir, "artifacts", "checks.json")}`,
       );
     }
     const execution = report.execution;

@@ -30,14 +30,17 @@ export async function checkCodeNode(state: PaperToCodeState, config?: RunnableCo
   if (addedRequirements.length) {
     report = await checkRepository({ ...input, requirements: [...requirementsOf(state), ...addedRequirements] });
   }
-  const repairedFiles = repairsLeft ? filesToRepair(report.issues, files) : [];
+  // Findings the coder disputed stay in the report, marked, and are not sent back: a check can be wrong.
+  const disputed = (i: CodeIssue) => state.disputes.some((d) => d.file === i.file && d.check === i.check && d.message === i.message);
+  report = { ...report, issues: report.issues.map((i) => (disputed(i) ? { ...i, disputed: state.disputes.find((d) => d.file === i.file && d.message === i.message)!.reason } : i)) };
+  const repairedFiles = repairsLeft ? filesToRepair(report.issues.filter((i) => !i.disputed), files) : [];
   const record: CodeCheckRound = { round, found: found.counts, report, repairedFiles, addedRequirements };
   await writeArtifact(state.outDir!, `checks/round-${round}.json`, `${JSON.stringify(record, null, 2)}\n`);
   await writeArtifact(state.outDir!, "checks.json", `${JSON.stringify({ ...report, rounds: round + 1 }, null, 2)}\n`);
   const notes = [
     ...(addedRequirements.length ? [`code checks: added to requirements.txt: ${addedRequirements.join(", ")}`] : []),
-    ...(!report.ok && repairedFiles.length === 0
-      ? [`code checks: ${report.issues.length} problem(s) remain: ${report.issues.map((i) => `${i.file}: ${i.message}`).join("; ")}`]
+    ...(!report.ok && repairedFiles.length === 0 && report.issues.some((i) => !i.disputed)
+      ? [`code checks: ${report.issues.filter((i) => !i.disputed).length} problem(s) remain: ${report.issues.filter((i) => !i.disputed).map((i) => `${i.file}: ${i.message}`).join("; ")}`]
       : []),
   ];
   return { codeChecks: [record], extraRequirements: addedRequirements, notes };
@@ -49,5 +52,5 @@ function filesToRepair(issues: CodeIssue[], files: Map<string, string>): string[
 }
 
 export function issuesFor(state: PaperToCodeState, path: string): CodeIssue[] {
-  return state.codeChecks.at(-1)?.report.issues.filter((i) => i.file === path) ?? [];
+  return state.codeChecks.at(-1)?.report.issues.filter((i) => i.file === path && !i.disputed) ?? [];
 }

@@ -66,6 +66,8 @@ function namedFile(f: Fence): string {
   const inInfo = f.info.match(FILE_TOKEN);
   if (inInfo?.length) return inInfo[0]!;
   const lastLine = f.before.trim().split("\n").at(-1) ?? "";
+  // A repair's "NOT A PROBLEM: ... config.yaml ..." line names no file for the block after it.
+  if (/^\s*[-*]?\s*NOT A PROBLEM:/i.test(lastLine)) return "";
   return lastLine.match(FILE_TOKEN)?.at(-1) ?? "";
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { logicDesign, tinyRules } from "../fixtures/tiny-replies.js";
+import { logicDesign, TINY_CODE, tinyRules } from "../fixtures/tiny-replies.js";
 import { runCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, taskIs, type Rule } from "../support/scripted-server.js";
@@ -112,5 +112,36 @@ describe("a logic design that names config keys config.yaml does not have", () =
     const result = await run("drifted-off", [{ name: "logic_designer", match: taskIs("the logic design"), reply: JSON.stringify(drifted) }], ["--refine", "logic=0"]);
     expect(result.requests.filter((r) => r.rule?.startsWith("refine"))).toEqual([]);
     expect(result.report.notes.join("\n")).toMatch(/design and config\.yaml disagree on 2 key path\(s\): train\.py: training\.lr \(config\.yaml: training\.learning_rate\); train\.py: training\.num_steps \(config\.yaml: training\.steps\)/);
+  });
+});
+
+describe("a static-check finding the coder disputes", () => {
+  // main.py fills config["derived"] through a helper the check cannot follow; the read is right.
+  const main = TINY_CODE["main.py"]!.replace(
+    "    for seed in config['training']['seeds']:",
+    "    config.update(derived_settings(config))\n    print(config['derived']['total_steps'])\n    for seed in config['training']['seeds']:",
+  ).replace("def main():", "def derived_settings(config):\n    return {'derived': {'total_steps': config['training']['steps'] * 5}}\n\n\ndef main():");
+  const fence = (code: string) => "```python\n" + code + "```";
+
+  it("is recorded with the coder's reason, the file kept, and not sent back again", async () => {
+    const result = await run("disputed", [
+      { name: "coder:main.py", match: taskIs("write `main.py`"), reply: fence(main) },
+      {
+        name: "repair:main.py",
+        match: taskIs("fix `main.py`"),
+        reply: `NOT A PROBLEM: config['derived']['total_steps'] reads config key derived, which config.yaml does not have -- derived_settings() adds it with config.update() two lines above\n\n${fence(main)}`,
+      },
+    ]);
+    expect(result.requests.filter((r) => r.rule === "repair:main.py")).toHaveLength(1);
+    const repairTask = result.requests.find((r) => r.rule === "repair:main.py")!.task;
+    expect(repairTask).toContain("NOT A PROBLEM: <the problem as listed> -- <why>");
+    expect(await readFile(join(result.out, "repo/main.py"), "utf8")).toBe(main);
+    expect(result.report.checks.disputed).toEqual([
+      expect.objectContaining({ file: "main.py", check: "config-key", reason: "derived_settings() adds it with config.update() two lines above" }),
+    ]);
+    expect(result.report.checks.issues).toEqual([expect.objectContaining({ file: "main.py", disputed: "derived_settings() adds it with config.update() two lines above" })]);
+    expect(result.report.notes.join("\n")).toContain("main.py: the coder disputes [config-key]");
+    expect(result.report.notes.join("\n")).not.toMatch(/code checks: \d+ problem\(s\) remain/);
+    expect(result.stderr).toMatch(/static checks: 1 finding\(s\) disputed by the coder and kept as written/);
   });
 });
