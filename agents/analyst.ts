@@ -5,6 +5,7 @@ import { askJson } from "../src/llm/ask.js";
 import { prompt } from "../src/prompts.js";
 import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
 import { paperMarkdownOf, withDesign, type Design, type FileTask } from "../src/state.js";
+import { alignKeys } from "../src/review/design-keys.js";
 import { writeArtifact } from "../src/workspace/writer.js";
 
 export const AnalysisSchema = z.object({
@@ -47,10 +48,15 @@ export async function analystNode(task: FileTask, config?: RunnableConfig) {
     file: path,
     schemaName: "file_analysis",
   });
-  await writeArtifact(input.outDir!, `analysis/${path}.md`, renderAnalysis(path, asked.value));
+  // The analysis uses config.yaml's key paths: a near miss is corrected here, at no call; the rest the check reports.
+  const { analysis, renamed } = input.config!.valid ? alignKeys(asked.value, input.config!.keys) : { analysis: asked.value, renamed: [] };
+  await writeArtifact(input.outDir!, `analysis/${path}.md`, renderAnalysis(path, analysis));
   return {
-    analyses: { [path]: asked.value },
+    analyses: { [path]: analysis },
     calls: asked.calls,
-    notes: asked.repairs.map((r) => `analyst re-asked for ${path}: ${r}`),
+    notes: [
+      ...asked.repairs.map((r) => `analyst re-asked for ${path}: ${r}`),
+      ...(renamed.length ? [`analysis of ${path}: config keys aligned with config.yaml: ${renamed.map(([a, b]) => `${a} -> ${b}`).join(", ")}`] : []),
+    ],
   };
 }

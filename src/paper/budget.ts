@@ -7,7 +7,7 @@ const LOW_PRIORITY = /^(\d+(\.\d+)*\.?\s*)?(related work|background|acknowledge?
 /** Appendix parts an implementation needs: settings, architectures, data, prompts, procedures. */
 const APPENDIX_NEEDED = /hyper-?param|implementation|experiment(al)?\s+(details|setup|settings)|training\s+(details|setup|procedure)|setup|settings|configuration|architecture|model details|prompts?\b|templates?|datasets?|data\s+(details|collection|processing|preprocessing)|pre-?processing|algorithms?|pseudo-?code|evaluation\s+(details|protocol)|details/i;
 /** Appendix parts an implementation can do without: proofs, more results, examples. */
-const APPENDIX_EXTRA = /proofs?\b|derivations?|lemmas?|theorems?|theoretical|additional\s+(results|experiments|analys[ie]s)|more\s+results|further\s+results|extended\s+results|qualitative|examples?\b|visuali[sz]ations?|case stud|failure cases|broader impacts?|limitations|ethic|societal|related work|contents of the appendix|^(a\s+)?table of contents|outputs? for/i;
+const APPENDIX_EXTRA = /proofs?\b|derivations?|lemmas?|theorems?|theoretical|additional\s+(results|experiments|analys[ie]s)|more\s+results|further\s+results|extended\s+results|qualitative|examples?\b|visuali[sz]ations?|case stud|failure cases|broader impacts?|limitations|ethic|societal|related work|contents of the appendix|^(a\s+)?table of contents|outputs? for|acknowledg|contributions|authors?\b/i;
 
 export interface FittedPaper {
   markdown: string;

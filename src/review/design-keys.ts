@@ -80,3 +80,27 @@ export function keyMismatches(references: KeyReference[], keys: string[]): KeyMi
     .filter((r) => !known.has(r.path) && !r.path.split(".").some((_, i) => i > 0 && leaves.includes(r.path.split(".").slice(0, i).join("."))))
     .map((r) => ({ ...r, ...(closestKey(r.path, leaves) ? { suggestion: closestKey(r.path, leaves) } : {}) }));
 }
+
+/**
+ * An analysis's config keys made config.yaml's where the one meant is clear
+ * (`training.num_step` -> `training.num_steps`): in its key list and wherever its
+ * text names the key. Returns the keys changed; a key with no close match stays,
+ * for the check to report.
+ */
+export function alignKeys<T extends { configKeys: string[] }>(analysis: T, keys: string[]): { analysis: T; renamed: [string, string][] } {
+  const known = new Set(keys);
+  const leaves = keys.filter((k) => !keys.some((other) => other.startsWith(`${k}.`)));
+  const renamed: [string, string][] = [];
+  for (const key of analysis.configKeys) {
+    if (known.has(key)) continue;
+    const closest = closestKey(key, leaves);
+    if (closest && !analysis.configKeys.includes(closest)) renamed.push([key, closest]);
+  }
+  if (renamed.length === 0) return { analysis, renamed };
+  let text = JSON.stringify(analysis);
+  for (const [from, to] of renamed) {
+    const escaped = from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    text = text.replace(new RegExp(`(?<![\\w.])${escaped}(?![\\w])`, "g"), to);
+  }
+  return { analysis: JSON.parse(text) as T, renamed };
+}

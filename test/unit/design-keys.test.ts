@@ -51,3 +51,14 @@ describe("mismatches against config.yaml's keys", () => {
     expect(closestKey("model.dropout_rate", KEYS)).toBeUndefined();
   });
 });
+
+describe("an analysis's config keys aligned with config.yaml", () => {
+  it("renames a near miss in the key list and the text; leaves a key with no close match for the check", async () => {
+    const { alignKeys } = await import("../../src/review/design-keys.js");
+    const analysis = { configKeys: ["aggregation.tie_tol", "training.steps", "training.warmup"], algorithm: ["read aggregation.tie_tol from the config", "compare within aggregation.tie_tol_x"] };
+    const { analysis: aligned, renamed } = alignKeys(analysis, KEYS);
+    expect(renamed).toEqual([["aggregation.tie_tol", "aggregation.tie_tolerance"]]);
+    expect(aligned.configKeys).toEqual(["aggregation.tie_tolerance", "training.steps", "training.warmup"]);
+    expect(aligned.algorithm).toEqual(["read aggregation.tie_tolerance from the config", "compare within aggregation.tie_tol_x"]);
+  });
+});
