@@ -3,8 +3,9 @@ import { z } from "zod";
 import { modelFor } from "../src/configuration.js";
 import { askJson } from "../src/llm/ask.js";
 import { prompt } from "../src/prompts.js";
-import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, withDesign, type Design, type FileTask } from "../src/state.js";
+import { contextOf, type ContextPart } from "../src/llm/context.js";
+import { renderAnalysis, renderFileTable } from "../src/render/artifacts.js";
+import { withDesign, type Design, type FileTask } from "../src/state.js";
 import { alignKeys } from "../src/review/design-keys.js";
 import { writeArtifact } from "../src/workspace/writer.js";
 
@@ -23,15 +24,15 @@ export const AnalysisSchema = z.object({
 });
 export type Analysis = z.infer<typeof AnalysisSchema>;
 
+/** What an analyst (and the analysis's verifier and refiner) read besides the paper. */
+export const ANALYST_CONTEXT: ContextPart[] = ["plan", "config", "architecture"];
+
 export function analystTask(input: FileTask & Design): string {
   const path = input.target;
   const file = input.files!.find((f) => f.path === path)!;
   return prompt("analyst", {
     path,
-    plan: renderPlan(input.plan!),
-    architecture: renderArchitecture(input.architecture!),
     files: renderFileTable(input.files!),
-    config: input.config!.yaml,
     logic: file.logic || "(the logic design gives no logic for this file)",
     dependsOn: file.dependsOn.join(", ") || "none",
     conventions: input.logic!.sharedConventions,
@@ -42,8 +43,7 @@ export function analystTask(input: FileTask & Design): string {
 export async function analystNode(task: FileTask, config?: RunnableConfig) {
   const input = await withDesign(task);
   const path = input.target;
-  const paperMarkdown = await paperMarkdownOf(input);
-  const asked = await askJson(modelFor(config), paperMarkdown, analystTask(input), AnalysisSchema, {
+  const asked = await askJson(modelFor(config), await contextOf(input, ANALYST_CONTEXT), analystTask(input), AnalysisSchema, {
     agent: "analyst",
     file: path,
     schemaName: "file_analysis",

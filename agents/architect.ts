@@ -3,8 +3,9 @@ import { z } from "zod";
 import { modelFor } from "../src/configuration.js";
 import { askJson } from "../src/llm/ask.js";
 import { prompt } from "../src/prompts.js";
-import { renderArchitecture, renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, type PaperToCodeState } from "../src/state.js";
+import { contextOf, type ContextPart } from "../src/llm/context.js";
+import { renderArchitecture } from "../src/render/artifacts.js";
+import type { PaperToCodeState } from "../src/state.js";
 import { normalizeFileList } from "../src/workspace/paths.js";
 import { writeArtifact } from "../src/workspace/writer.js";
 import { stripMermaidFence, validatedPaths } from "./shared.js";
@@ -28,12 +29,14 @@ export const ArchitectureReplySchema = ArchitectureSchema.transform((a) => ({
   sequenceDiagram: stripMermaidFence(a.sequenceDiagram),
 }));
 
-export const architectTask = (state: Pick<PaperToCodeState, "plan">) => prompt("architect", { plan: renderPlan(state.plan!) });
+/** What the architect (and its verifier and refiner) read besides the paper. */
+export const ARCHITECT_CONTEXT: ContextPart[] = ["plan"];
+
+export const architectTask = () => prompt("architect");
 
 /** Architect: turns the plan into a file list and Mermaid class and sequence diagrams. */
 export async function architectNode(state: PaperToCodeState, config?: RunnableConfig) {
-  const paperMarkdown = await paperMarkdownOf(state);
-  const asked = await askJson(modelFor(config), paperMarkdown, architectTask(state), ArchitectureReplySchema, {
+  const asked = await askJson(modelFor(config), await contextOf(state, ARCHITECT_CONTEXT), architectTask(), ArchitectureReplySchema, {
     agent: "architect",
     schemaName: "architecture",
   });

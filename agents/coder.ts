@@ -6,8 +6,9 @@ import { askWithRepair, buildMessages, type AskOptions } from "../src/llm/ask.js
 import type { CodeIssue } from "../src/checks/repo.js";
 import { extractCode, type ExtractedCode } from "../src/parsing/code.js";
 import { prompt } from "../src/prompts.js";
-import { renderAnalysis, renderArchitecture, renderFileTable, renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, withDesign, type Design, type FileTask } from "../src/state.js";
+import { contextOf, type ContextPart } from "../src/llm/context.js";
+import { renderAnalysis, renderFileTable } from "../src/render/artifacts.js";
+import { withDesign, type Design, type FileTask } from "../src/state.js";
 import { getBlob } from "../src/workspace/blobs.js";
 import { saveCodeFile } from "./shared.js";
 
@@ -42,6 +43,9 @@ export async function repositoryContext(input: FileTask & Design, mode: ContextM
   return { code: await fullCode(input, file.dependsOn), interfaces: interfaces.join("\n\n") || "(none)" };
 }
 
+/** What a coder (writing or repairing) reads besides the paper: the plan and config.yaml; its file's own material is in its task. */
+export const CODER_CONTEXT: ContextPart[] = ["plan", "config"];
+
 const saveCode = (input: FileTask, code: string, note: string | undefined) => saveCodeFile(input.outDir!, input.target, code, note);
 
 /** A file cut off at the output token limit is continued, never written truncated. */
@@ -53,14 +57,10 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
   const input = await withDesign({ ...fileTask, code: { ...fileTask.code, ...written } });
   const path = input.target;
   const file = input.files!.find((f) => f.path === path)!;
-  const paperMarkdown = await paperMarkdownOf(input);
   const context = await repositoryContext(input, contextFrom(config));
   const task = prompt("coder", {
     path,
-    plan: renderPlan(input.plan!),
-    architecture: renderArchitecture(input.architecture!),
     files: renderFileTable(input.files!),
-    config: input.config!.yaml,
     conventions: input.logic!.sharedConventions,
     logic: file.logic || "(no logic given)",
     analysis: input.analysis ? renderAnalysis(path, input.analysis) : "(no analysis)",
@@ -68,7 +68,7 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
     interfaces: context.interfaces,
     packages: input.logic!.requiredPackages.join(", ") || "(none)",
   });
-  const asked = await askWithRepair(modelFor(config), buildMessages(paperMarkdown, task), { agent: "coder", file: path }, (text) => extractCode(text, path), codeReply);
+  const asked = await askWithRepair(modelFor(config), buildMessages(await contextOf(input, CODER_CONTEXT), task), { agent: "coder", file: path }, (text) => extractCode(text, path), codeReply);
   const { code, note } = asked.value;
   const generated = await saveCode(input, code, note);
   await markWritten(input, generated);
@@ -108,12 +108,11 @@ export async function repairCodeNode(fileTask: FileTask, config?: RunnableConfig
     path,
     problems: (input.issues ?? []).map((i) => `- line ${i.line ?? "?"}: [${i.check}] ${i.message}`).join("\n") || "(none)",
     code: current,
-    config: input.config!.yaml,
     files: renderFileTable(input.files!),
     dependencies: await fullCode(input, file.dependsOn),
     packages: input.logic!.requiredPackages.join(", ") || "(none)",
   });
-  const messages = buildMessages(await paperMarkdownOf(input), task);
+  const messages = buildMessages(await contextOf(input, CODER_CONTEXT), task);
   const issues = input.issues ?? [];
   const parse = (text: string) => ({ ...extractCode(text, path), disputes: disputesIn(text, issues) });
   const asked = await askWithRepair(modelFor(config), messages, { agent: "coder", file: path }, parse, { ...codeReply, toleratedOf: (v) => v.note });

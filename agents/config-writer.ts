@@ -6,8 +6,8 @@ import { askWithRepair, buildMessages } from "../src/llm/ask.js";
 import type { ResolvedModel } from "../src/models/factory.js";
 import { extractYaml, yamlBlock } from "../src/parsing/yaml.js";
 import { prompt } from "../src/prompts.js";
-import { renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, type PaperToCodeState } from "../src/state.js";
+import { contextOf, type ContextPart, type SharedContext } from "../src/llm/context.js";
+import type { PaperToCodeState } from "../src/state.js";
 import { writeArtifact } from "../src/workspace/writer.js";
 
 /**
@@ -39,9 +39,9 @@ export function parseConfigReply(text: string): ConfigArtifact {
 }
 
 /** Ask for config.yaml (one re-ask on invalid YAML); keep unparseable text as an invalid artifact rather than fail the run. */
-export async function askConfig(model: ResolvedModel, paperMarkdown: string, task: string, agent: string) {
+export async function askConfig(model: ResolvedModel, context: SharedContext, task: string, agent: string) {
   try {
-    return await askWithRepair(model, buildMessages(paperMarkdown, task), { agent }, parseConfigReply);
+    return await askWithRepair(model, buildMessages(context, task), { agent }, parseConfigReply);
   } catch (error) {
     if (!(error instanceof AgentOutputError) || error.reply === undefined || !/YAML/.test(error.message)) throw error;
     const yaml = `${yamlBlock(error.reply)}\n`;
@@ -53,12 +53,14 @@ export async function askConfig(model: ResolvedModel, paperMarkdown: string, tas
   }
 }
 
-export const configWriterTask = (state: Pick<PaperToCodeState, "plan">) => prompt("config-writer", { plan: renderPlan(state.plan!) });
+/** What the config writer (and its verifier and refiner) read besides the paper. */
+export const CONFIG_CONTEXT: ContextPart[] = ["plan"];
+
+export const configWriterTask = () => prompt("config-writer");
 
 /** Config writer: config.yaml with the paper's settings, each traceable, nothing invented. */
 export async function configWriterNode(state: PaperToCodeState, config?: RunnableConfig) {
-  const paperMarkdown = await paperMarkdownOf(state);
-  const asked = await askConfig(modelFor(config), paperMarkdown, configWriterTask(state), "config_writer");
+  const asked = await askConfig(modelFor(config), await contextOf(state, CONFIG_CONTEXT), configWriterTask(), "config_writer");
   await writeArtifact(state.outDir!, "config.yaml", asked.value.yaml);
   return { config: asked.value, calls: asked.calls, notes: asked.repairs.map((r) => `config writer re-asked: ${r}`) };
 }

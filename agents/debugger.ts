@@ -11,7 +11,9 @@ import { ReplyParseError } from "../src/parsing/json.js";
 import { prompt } from "../src/prompts.js";
 import { renderFileTable } from "../src/render/artifacts.js";
 import { countTokens } from "../src/tokens.js";
-import { paperMarkdownOf, type GeneratedFile, type PaperToCodeState } from "../src/state.js";
+import { contextOf } from "../src/llm/context.js";
+import type { GeneratedFile, PaperToCodeState } from "../src/state.js";
+import { CODER_CONTEXT } from "./coder.js";
 import { saveCodeFile } from "./shared.js";
 import { normalizeFileList, resolveInside, UnsafePathError } from "../src/workspace/paths.js";
 import { artifactsDir, readRepoFile, writeArtifact, writeRepoFile } from "../src/workspace/writer.js";
@@ -79,7 +81,8 @@ export async function debuggerNode(state: PaperToCodeState, config?: RunnableCon
   });
   let asked;
   try {
-    asked = await askWithRepair(modelFor(config), buildMessages(await paperMarkdownOf(state), task), { agent: "debugger" }, (text) => parseDebuggerReply(text, outDir));
+    // The coders' shared context (paper, plan, config.yaml): its prefix is already in the provider's cache.
+    asked = await askWithRepair(modelFor(config), buildMessages(await contextOf(state, CODER_CONTEXT), task), { agent: "debugger" }, (text) => parseDebuggerReply(text, outDir));
   } catch (error) {
     if (!(error instanceof AgentOutputError)) throw error;
     const record: DebugRound = { round, edits: [], error: error.message };

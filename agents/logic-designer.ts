@@ -3,8 +3,9 @@ import { z } from "zod";
 import { modelFor } from "../src/configuration.js";
 import { askJson } from "../src/llm/ask.js";
 import { prompt } from "../src/prompts.js";
-import { renderArchitecture, renderLogic, renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, type PaperToCodeState } from "../src/state.js";
+import { contextOf, type ContextPart } from "../src/llm/context.js";
+import { renderLogic } from "../src/render/artifacts.js";
+import type { PaperToCodeState } from "../src/state.js";
 import { normalizeFileList, normalizeRepoPath } from "../src/workspace/paths.js";
 import { writeArtifact } from "../src/workspace/writer.js";
 import { validatedPaths } from "./shared.js";
@@ -39,13 +40,14 @@ export const LogicDesignReplySchema = LogicDesignSchema.transform((design) => ({
     ),
 }));
 
-export const logicDesignerTask = (state: Pick<PaperToCodeState, "plan" | "architecture">) =>
-  prompt("logic-designer", { plan: renderPlan(state.plan!), architecture: renderArchitecture(state.architecture!) });
+/** What the logic designer (and its verifier and refiner) read besides the paper. */
+export const LOGIC_CONTEXT: ContextPart[] = ["plan", "architecture"];
+
+export const logicDesignerTask = () => prompt("logic-designer");
 
 /** Logic designer: each file's logic and dependencies, the implementation order and the packages. */
 export async function logicDesignerNode(state: PaperToCodeState, config?: RunnableConfig) {
-  const paperMarkdown = await paperMarkdownOf(state);
-  const asked = await askJson(modelFor(config), paperMarkdown, logicDesignerTask(state), LogicDesignReplySchema, {
+  const asked = await askJson(modelFor(config), await contextOf(state, LOGIC_CONTEXT), logicDesignerTask(), LogicDesignReplySchema, {
     agent: "logic_designer",
     schemaName: "logic_design",
   });

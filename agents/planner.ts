@@ -4,7 +4,8 @@ import { modelFor } from "../src/configuration.js";
 import { askJson } from "../src/llm/ask.js";
 import { prompt } from "../src/prompts.js";
 import { renderPlan } from "../src/render/artifacts.js";
-import { paperMarkdownOf, type PaperToCodeState } from "../src/state.js";
+import { contextOf, type ContextPart } from "../src/llm/context.js";
+import type { PaperToCodeState } from "../src/state.js";
 import { writeArtifact } from "../src/workspace/writer.js";
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -31,10 +32,12 @@ export const PlanSchema = z.object({
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
+/** What the planner (and its verifier and refiner) read besides the paper: nothing yet. */
+export const PLANNER_CONTEXT: ContextPart[] = [];
+
 /** Planner: reads the paper and writes the overall reproduction plan. */
 export async function plannerNode(state: PaperToCodeState, config?: RunnableConfig) {
-  const paperMarkdown = await paperMarkdownOf(state);
-  const asked = await askJson(modelFor(config), paperMarkdown, prompt("planner"), PlanSchema, {
+  const asked = await askJson(modelFor(config), await contextOf(state, PLANNER_CONTEXT), prompt("planner"), PlanSchema, {
     agent: "planner",
     schemaName: "plan",
   });

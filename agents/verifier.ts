@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { askJson, type Asked } from "../src/llm/ask.js";
+import type { SharedContext } from "../src/llm/context.js";
 import type { ResolvedModel } from "../src/models/factory.js";
 import { loadPrompt, prompt } from "../src/prompts.js";
 import type { ReviewIssue, ReviewStage } from "../src/review/types.js";
@@ -37,17 +38,16 @@ export function renderIssues(issues: ReviewIssue[]): string {
 /** Verifier: a structured verdict on one artifact, against the paper, a stage checklist and the deterministic findings. */
 export async function verifyArtifact(
   model: ResolvedModel,
-  paperMarkdown: string,
-  input: { stage: ReviewStage; file?: string; artifact: string; context: string; checks: ReviewIssue[] },
+  context: SharedContext,
+  input: { stage: ReviewStage; file?: string; artifact: string; checks: ReviewIssue[] },
 ): Promise<Asked<Verdict>> {
   const task = prompt("verifier", {
     what: input.file ? `${STAGE_LABEL[input.stage]} of \`${input.file}\`` : STAGE_LABEL[input.stage],
     checklist: loadPrompt(`checklists/${input.stage}`),
-    context: input.context || "(none)",
     artifact: input.artifact,
     checks: renderIssues(input.checks),
   });
-  return askJson(model, paperMarkdown, task, VerdictSchema, { agent: "verifier", file: input.file, schemaName: "verdict" });
+  return askJson(model, context, task, VerdictSchema, { agent: "verifier", file: input.file, schemaName: "verdict" });
 }
 
 /** The verifier's issues, in the shape the deterministic checks use. */

@@ -2,9 +2,7 @@
 import { setMaxListeners } from "node:events";
 import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { ExitCode, UserError } from "../errors.js";
-import { loadPaper } from "../paper/load.js";
 import { REFINE_DEFAULTS, REFINE_STAGES, type RefineStage } from "../refine-settings.js";
-import { describeFit, fitPaperToBudget } from "../paper/budget.js";
 import { PIPELINE_STAGES, REVIEWABLE_STAGES } from "../stages.js";
 
 const CHECKPOINTER_HELP = "checkpoint database: a SQLite file or a postgres:// URL (default: $PAPER2CODE_CHECKPOINTER, else $PAPER2CODE_HOME/checkpoints.sqlite)";
@@ -210,6 +208,8 @@ export function buildCli(): Command {
     .option("--no-appendix", "leave the appendix out of the Markdown")
     .option("--token-budget <n>", "reduce the Markdown to this many tokens, as a run would", number("--token-budget", { integer: true, min: 1000 }))
     .action(async (paths: string[], options: { json?: boolean; password?: string; appendix: boolean; tokenBudget?: number }) => {
+      // Loaded on demand, as for the other commands: the tokenizer's tables alone take a tenth of a second.
+      const [{ loadPaper }, { describeFit, fitPaperToBudget }] = await Promise.all([import("../paper/load.js"), import("../paper/budget.js")]);
       const paper = await loadPaper(paths, { password: options.password });
       const budget = options.tokenBudget ?? Number.MAX_SAFE_INTEGER;
       const fitted = fitPaperToBudget(paper, budget, { includeAppendix: options.appendix });

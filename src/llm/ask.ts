@@ -10,6 +10,7 @@ import { CallJournal } from "./journal.js";
 import { callCost } from "./prices.js";
 import { rateLimiterFor } from "./rate-limit.js";
 import { promptTokens } from "../tokens.js";
+import { systemBlocks, type SharedContext } from "./context.js";
 import { usageFromMessage, type CallRecord } from "./usage.js";
 
 export interface AskMeta {
@@ -36,28 +37,39 @@ export interface AskOptions<T> {
 /** How many times a reply cut off at the output token limit is continued before it is re-asked. */
 const MAX_CONTINUATIONS = 3;
 
+/** The pieces of each system message built here, for providers whose caches need breakpoints. */
+const SYSTEM_BLOCKS = new WeakMap<BaseMessage, string[]>();
+
 /**
- * Every call opens with the same two parts, the shared system text and the
- * paper, so providers' prefix caches hit across agents; the agent's own task
- * comes last.
+ * Every call opens with what the run's calls share, in one fixed order (the
+ * team's rules, the paper, then the design artifacts the call needs: see
+ * context.ts), so providers' prefix caches hit across agents; the call's own
+ * material and task come last, in the user message.
  */
-export function buildMessages(paperMarkdown: string, task: string, system = "system"): BaseMessage[] {
-  return [new SystemMessage(`${prompt(system)}\n\n<paper>\n${paperMarkdown}\n</paper>`), new HumanMessage(task)];
+export function buildMessages(context: SharedContext | string, task: string, system = "system"): BaseMessage[] {
+  const blocks = systemBlocks(prompt(system), context);
+  const message = new SystemMessage(blocks.join(""));
+  SYSTEM_BLOCKS.set(message, blocks);
+  return [message, new HumanMessage(task)];
 }
 
 /**
- * Anthropic caches a prompt prefix only where it is told to: mark the system
- * message (shared text and the paper) with cache_control, so every call after
- * the first reads it at the cached price. OpenAI-compatible providers cache
- * prefixes by themselves.
+ * Anthropic caches a prompt prefix only where it is told to: the system message
+ * is sent as blocks, with cache_control after the paper (shared by every call)
+ * and after the last design part (shared by the calls that need as much), so
+ * calls after the first read them at the cached price. OpenAI-compatible
+ * providers cache prefixes by themselves.
  */
 export function withPromptCaching(provider: string, messages: BaseMessage[]): BaseMessage[] {
   if (provider !== "anthropic") return messages;
-  return messages.map((message) =>
-    message.getType() === "system" && typeof message.content === "string"
-      ? new SystemMessage({ content: [{ type: "text", text: message.content, cache_control: { type: "ephemeral" } }] })
-      : message,
-  );
+  return messages.map((message) => {
+    if (message.getType() !== "system" || typeof message.content !== "string") return message;
+    const blocks = SYSTEM_BLOCKS.get(message) ?? [message.content];
+    const marked = new Set([0, blocks.length - 1]);
+    return new SystemMessage({
+      content: blocks.map((text, i) => ({ type: "text" as const, text, ...(marked.has(i) ? { cache_control: { type: "ephemeral" as const } } : {}) })),
+    });
+  });
 }
 
 export function replyText(message: AIMessage): string {
@@ -233,7 +245,7 @@ export function describeZodError(error: z.ZodError): string {
 /** Ask for a JSON object validated by `schema`, using the provider's JSON-schema mode when it has one. */
 export async function askJson<S extends z.ZodType>(
   model: ResolvedModel,
-  paperMarkdown: string,
+  context: SharedContext | string,
   task: string,
   schema: S,
   meta: AskMeta & { schemaName: string; /** The system prompt's file (default: the team's). */ system?: string },
@@ -249,6 +261,6 @@ export async function askJson<S extends z.ZodType>(
     const read = readJson(text);
     return { value: schema.parse(read.value) as z.infer<S>, tolerated: read.tolerated };
   };
-  const asked = await askWithRepair(model, buildMessages(paperMarkdown, fullTask, meta.system), meta, parse, { request: options, toleratedOf: (v) => v.tolerated });
+  const asked = await askWithRepair(model, buildMessages(context, fullTask, meta.system), meta, parse, { request: options, toleratedOf: (v) => v.tolerated });
   return { ...asked, value: asked.value.value };
 }

@@ -1,9 +1,10 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { AnalysisSchema, analystTask, type Analysis } from "../../agents/analyst.js";
-import { ArchitectureReplySchema, architectTask, type Architecture } from "../../agents/architect.js";
-import { askConfig, configWriterTask, type ConfigArtifact } from "../../agents/config-writer.js";
-import { LogicDesignReplySchema, logicDesignerTask, writeLogicArtifacts, type LogicDesign } from "../../agents/logic-designer.js";
-import { PlanSchema, type Plan } from "../../agents/planner.js";
+import { ANALYST_CONTEXT, AnalysisSchema, analystTask, type Analysis } from "../../agents/analyst.js";
+import { ARCHITECT_CONTEXT, ArchitectureReplySchema, architectTask, type Architecture } from "../../agents/architect.js";
+import { askConfig, CONFIG_CONTEXT, configWriterTask, type ConfigArtifact } from "../../agents/config-writer.js";
+import { LOGIC_CONTEXT, LogicDesignReplySchema, logicDesignerTask, writeLogicArtifacts, type LogicDesign } from "../../agents/logic-designer.js";
+import { PLANNER_CONTEXT, PlanSchema, type Plan } from "../../agents/planner.js";
+import { contextOf, type ContextPart, type SharedContext } from "../llm/context.js";
 import { refineTask } from "../../agents/refiner.js";
 import { verdictIssues, verifyArtifact } from "../../agents/verifier.js";
 import { modelFor, refineRoundsFrom, type RefineStage } from "../configuration.js";
@@ -11,7 +12,7 @@ import { askJson, type Asked } from "../llm/ask.js";
 import type { ResolvedModel } from "../models/factory.js";
 import { prompt } from "../prompts.js";
 import { renderAnalysis, renderArchitecture, renderLogic, renderPlan } from "../render/artifacts.js";
-import { paperMarkdownOf, withDesign, type Design, type FileAnalysisState, type PaperToCodeState } from "../state.js";
+import { withDesign, type Design, type FileAnalysisState, type PaperToCodeState } from "../state.js";
 import { writeArtifact } from "../workspace/writer.js";
 import { provenanceOfRun } from "../provenance/of-run.js";
 import { checkAnalysis, checkArchitecture, checkConfig, checkLogic, checkPlan, provenanceIssues } from "./stage-checks.js";
@@ -29,10 +30,11 @@ interface StageSpec<S, T> {
   /** What the refiner edits (the format it must answer in). */
   current(value: T): string;
   extension: string;
-  context(state: S): string;
+  /** The design artifacts the verifier and refiner read besides the paper: those the stage's agent read. */
+  contextParts: readonly ContextPart[];
   checks(state: S, value: T): ReviewIssue[] | Promise<ReviewIssue[]>;
   instructions(state: S): string;
-  refine(model: ResolvedModel, paper: string, task: string, state: S): Promise<Asked<T>>;
+  refine(model: ResolvedModel, context: SharedContext, task: string, state: S): Promise<Asked<T>>;
   update(value: T, state: S): Partial<PaperToCodeState>;
   write(outDir: string, value: T, state: S): Promise<unknown>;
 }
@@ -47,7 +49,7 @@ const plan: StageSpec<PlanningState, Plan> = {
   show: renderPlan,
   current: json,
   extension: "json",
-  context: () => "",
+  contextParts: PLANNER_CONTEXT,
   checks: (_, v) => checkPlan(v),
   instructions: () => prompt("planner"),
   refine: (m, paper, task) => askJson(m, paper, task, PlanSchema, { agent: "refiner", schemaName: "plan" }),
@@ -62,7 +64,7 @@ const architecture: StageSpec<PlanningState, Architecture> = {
   show: renderArchitecture,
   current: json,
   extension: "json",
-  context: (s) => renderPlan(s.plan!),
+  contextParts: ARCHITECT_CONTEXT,
   checks: (_, v) => checkArchitecture(v),
   instructions: architectTask,
   refine: (m, paper, task) => askJson(m, paper, task, ArchitectureReplySchema, { agent: "refiner", schemaName: "architecture" }),
@@ -77,7 +79,7 @@ const logic: StageSpec<PlanningState, LogicDesign> = {
   show: renderLogic,
   current: json,
   extension: "json",
-  context: (s) => `${renderPlan(s.plan!)}\n\n${renderArchitecture(s.architecture!)}`,
+  contextParts: LOGIC_CONTEXT,
   checks: (s, v) => checkLogic(v, s.architecture!),
   instructions: logicDesignerTask,
   refine: (m, paper, task) => askJson(m, paper, task, LogicDesignReplySchema, { agent: "refiner", schemaName: "logic_design" }),
@@ -92,7 +94,7 @@ const config: StageSpec<PlanningState, ConfigArtifact> = {
   show: (v) => `\`\`\`yaml\n${v.yaml}\`\`\``,
   current: (v) => `\`\`\`yaml\n${v.yaml}\`\`\``,
   extension: "yaml",
-  context: (s) => renderPlan(s.plan!),
+  contextParts: CONFIG_CONTEXT,
   checks: async (s, v) => {
     const provenance = await provenanceOfRun(s, v);
     return [...checkConfig(v, s.plan!), ...(provenance ? provenanceIssues(provenance) : [])];
@@ -111,7 +113,7 @@ const analysis: StageSpec<FileAnalysisState & Design, Analysis> = {
   show: (v) => json(v),
   current: json,
   extension: "json",
-  context: (s) => `${renderLogic(s.logic!)}\n\n## config.yaml\n\n\`\`\`yaml\n${s.config!.yaml}\`\`\``,
+  contextParts: ANALYST_CONTEXT,
   checks: (s, v) => checkAnalysis(v, s.config!, s.target),
   instructions: analystTask,
   refine: (m, paper, task, s) => askJson(m, paper, task, AnalysisSchema, { agent: "refiner", file: s.target, schemaName: "file_analysis" }),
@@ -140,11 +142,10 @@ export function verifyNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
     let verdict;
     let calls: Asked<unknown>["calls"] = [];
     if (max > 0) {
-      const asked = await verifyArtifact(modelFor(runConfig), await paperMarkdownOf(state), {
+      const asked = await verifyArtifact(modelFor(runConfig), await contextOf(state, spec.contextParts), {
         stage: spec.stage,
         file: state.target,
         artifact: spec.show(value),
-        context: spec.context(state),
         checks,
       });
       verdict = asked.value;
@@ -190,7 +191,7 @@ export function refineNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
       current: spec.current(value),
       critique: last.issues,
     });
-    const asked = await spec.refine(modelFor(runConfig), await paperMarkdownOf(state), task, state);
+    const asked = await spec.refine(modelFor(runConfig), await contextOf(state, spec.contextParts), task, state);
     const dir = reviewDir(spec.stage, state.target);
     await writeArtifact(state.outDir!, `${dir}/round-${last.round}-before.${spec.extension}`, spec.current(value));
     await writeArtifact(state.outDir!, `${dir}/round-${last.round}-after.${spec.extension}`, spec.current(asked.value));
