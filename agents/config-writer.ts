@@ -39,12 +39,19 @@ export function parseConfigReply(text: string): ConfigArtifact {
 }
 
 /** Ask for config.yaml (one re-ask on invalid YAML); keep unparseable text as an invalid artifact rather than fail the run. */
-export async function askConfig(model: ResolvedModel, context: SharedContext, task: string, agent: string) {
+/** Ask for config.yaml (one re-ask on invalid YAML); `toYaml` reads the reply (a refiner's edits applied to the current file). */
+export async function askConfig(model: ResolvedModel, context: SharedContext, task: string, agent: string, toYaml: (reply: string) => string = (r) => r) {
   try {
-    return await askWithRepair(model, buildMessages(context, task), { agent }, parseConfigReply);
+    return await askWithRepair(model, buildMessages(context, task), { agent }, (reply) => parseConfigReply(toYaml(reply)));
   } catch (error) {
     if (!(error instanceof AgentOutputError) || error.reply === undefined || !/YAML/.test(error.message)) throw error;
-    const yaml = `${yamlBlock(error.reply)}\n`;
+    let text = error.reply;
+    try {
+      text = toYaml(error.reply);
+    } catch {
+      /* edits that do not apply: keep the reply as it came */
+    }
+    const yaml = `${yamlBlock(text)}\n`;
     return {
       value: { yaml, keys: [], valid: false, error: error.message.replace(/^.*?: /, "") } as ConfigArtifact,
       calls: error.calls ?? [],

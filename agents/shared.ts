@@ -23,9 +23,4 @@ export function stripMermaidFence(text: string): string {
     .trim();
 }
 
-/** Write a code file into repo/ and record it (its text by hash, for the checkpoints): the coder's and the debugger's output. */
-export async function saveCodeFile(outDir: string, path: string, code: string, note?: string): Promise<GeneratedFile> {
-  const sha = await putBlob(outDir, code);
-  await writeRepoFile(outDir, path, code);
-  return { path, sha, bytes: Buffer.byteLength(code), lines: code.split("\n").length - 1, ...(note ? { note } : {}) };
-}
+export { saveCodeFile } from "../src/workspace/code-files.js";

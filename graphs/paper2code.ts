@@ -7,7 +7,7 @@ import { logicDesignerNode } from "../agents/logic-designer.js";
 import { plannerNode } from "../agents/planner.js";
 import { ConfigurationAnnotation } from "../src/configuration.js";
 import { checkCodeNode, issuesFor } from "../src/nodes/check-code.js";
-import { sendCoders } from "../src/nodes/coding.js";
+import { sendCoders, sendFileWork } from "../src/nodes/coding.js";
 import { afterSmokeRun, executionReportNode, smokeRunNode } from "../src/nodes/execute.js";
 import { finalizeNode } from "../src/nodes/finalize.js";
 import { ingestNode } from "../src/nodes/ingest.js";
@@ -18,15 +18,19 @@ import { afterVerify, refineNode, STAGES, verifyNode } from "../src/review/nodes
 import { gateOf } from "../src/stages.js";
 import { fileTask, PaperToCodeAnnotation, type PaperToCodeState } from "../src/state.js";
 import { buildAnalysisGraph } from "./analysis.js";
+import { buildFileGraph } from "./file.js";
 
 /**
  * ingest -> planner -> verify_plan (<-> refine_plan) -> plan_ready
  *   -> architect -> verify_architecture (<-> refine) -> architecture_ready -> logic_designer -> verify_logic (<-> refine) -> logic_ready --+
  *   -> config_writer -> verify_config (<-> refine) -> config_ready ---------------------------------------------------------------------+-> reconcile_design
  * reconcile_design (the config keys the logic design names exist in config.yaml; <-> reconcile_logic, once) -> plan_files
+ * plan_files -> file x N (Send, all at once; subgraph analyst -> verify <-> refine -> coder, the coder starting
+ *   as soon as its analysis is done and the files it depends on are written) -> check_code
+ * or, when the analyses are reviewed (or the schedule is sequential), with the barrier:
  * plan_files -> analysis x N (Send; subgraph analyst -> verify <-> refine) -> analysis_ready
- *   -> coder x N (Send, all at once; each starts when the files it depends on are written)
- *   -> check_code (<-> repair_code x failing files) -> finalize
+ *   -> coder x N (Send, all at once; each starts when the files it depends on are written) -> check_code
+ * check_code (<-> repair_code x failing files) -> finalize
  *   -> (only when the input asks for execution) smoke_run (<-> debugger, bounded) -> execution_report
  *
  * The `<stage>_ready` gates pause the run for a person when the stage is under review (configurable `review`).
@@ -55,6 +59,7 @@ export function buildPaperToCodeGraph() {
     .addNode("reconcile_logic", refineNode<PaperToCodeState>(STAGES.logic))
     .addNode("plan_files", planFilesNode)
     .addNode("analysis", buildAnalysisGraph())
+    .addNode("file", buildFileGraph())
     .addNode("analysis_ready", reviewGate("analysis"))
     .addNode("coder", coderNode)
     .addNode("check_code", checkCodeNode)
@@ -83,8 +88,9 @@ export function buildPaperToCodeGraph() {
     .addEdge(["logic_ready", "config_ready"], "reconcile_design")
     .addConditionalEdges("reconcile_design", afterReconcile, ["reconcile_logic", "plan_files"])
     .addEdge("reconcile_logic", "reconcile_design")
-    .addConditionalEdges("plan_files", (state: PaperToCodeState) => state.files!.map((f) => new Send("analysis", fileTask(state, f.path))), ["analysis"])
+    .addConditionalEdges("plan_files", sendFileWork, ["analysis", "analysis_ready", "file", "check_code"])
     .addEdge("analysis", "analysis_ready")
+    .addEdge("file", "check_code")
     .addConditionalEdges("analysis_ready", sendCoders, ["coder", "check_code"])
     .addEdge("coder", "check_code")
     .addConditionalEdges(

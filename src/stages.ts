@@ -31,6 +31,7 @@ const NODE_STAGE: Record<string, PipelineStage> = {
   reconcile_design: "analysis",
   reconcile_logic: "analysis",
   plan_files: "analysis",
+  file: "coding",
   analysis: "analysis",
   analyst: "analysis",
   verify_analysis: "analysis",
@@ -80,6 +81,28 @@ export const EDIT_POINTS: Record<ReviewableStage, ForkPoint> = {
   config: REWIND_POINTS.analysis,
   analysis: REWIND_POINTS.coding,
 };
+
+/**
+ * Whether a run's coders wait for every analysis: when a person reviews the
+ * analyses, or the sequential (reference) schedule is asked for. Otherwise each
+ * file goes from its analysis to its coder on its own (the `file` subgraph).
+ */
+export function codersWaitForAnalyses(configurable: { review?: unknown; schedule?: unknown } = {}): boolean {
+  const review = typeof configurable.review === "string" ? configurable.review.split(",").map((s) => s.trim()) : [];
+  return review.includes("analysis") || review.includes("all") || configurable.schedule === "sequential";
+}
+
+/** Where a rewind to `stage` forks, for a run of this shape: without the barrier, coding starts at the file tasks. */
+export function rewindPoint(stage: PipelineStage, configurable?: { review?: unknown; schedule?: unknown }): ForkPoint {
+  if (stage === "coding" && !codersWaitForAnalyses(configurable)) return { node: "file", after: "plan_files" };
+  return REWIND_POINTS[stage];
+}
+
+/** Where an edited artifact's fork starts: edited analyses, without the barrier, go to the file tasks (whose analysts they replace). */
+export function editPoint(stage: ReviewableStage, configurable?: { review?: unknown; schedule?: unknown }): ForkPoint {
+  if (stage === "analysis" && !codersWaitForAnalyses(configurable)) return { node: "file", after: "plan_files" };
+  return EDIT_POINTS[stage];
+}
 
 export function parseStageList<T extends string>(value: string | string[] | undefined, allowed: readonly T[], what: string): T[] {
   const names = (Array.isArray(value) ? value : (value ?? "").split(",")).map((s) => s.trim()).filter(Boolean);

@@ -38,6 +38,8 @@ export interface PlannedFile {
   purpose: string;
   logic: string;
   dependsOn: string[];
+  /** How it is written (absent in runs planned before files had kinds: all "code"). */
+  kind?: "code" | "test" | "package-marker";
 }
 
 /** A written file: its text is in the blob store and in `<out>/repo/`. */
@@ -186,3 +188,18 @@ export const FileAnalysisAnnotation = Annotation.Root({
   target: Annotation<string>,
 });
 export type FileAnalysisState = typeof FileAnalysisAnnotation.State;
+
+/**
+ * One file from its analysis to its code, when coders need not wait for every
+ * analysis (no analysis review): the task as coding sends it (batch, the files
+ * it waits for), its kind, and an analysis it already has (an edited one).
+ */
+export const FileWorkAnnotation = Annotation.Root({
+  ...FileAnalysisAnnotation.spec,
+  batch: Annotation<string | undefined>,
+  waitFor: Annotation<string[] | undefined>,
+  kind: Annotation<PlannedFile["kind"]>,
+  analysis: Annotation<Analysis | undefined>,
+});
+export type FileWorkState = typeof FileWorkAnnotation.State;
+export const FileWorkOutput = Annotation.Root({ ...recordChannels, code: designChannels.code });

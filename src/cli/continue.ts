@@ -14,7 +14,7 @@ import { createChatModel } from "../models/factory.js";
 import { describeModel } from "../models/settings.js";
 import { applyEdit, editableArtifact, type ReviewDecision } from "../review/human.js";
 import { isEvaluationThread, resolveThreadId, summarizeThread, type RunSummary } from "../runs.js";
-import { EDIT_POINTS, PIPELINE_STAGES, REVIEWABLE_STAGES, REWIND_POINTS, type ForkPoint, type PipelineStage, type ReviewableStage } from "../stages.js";
+import { codersWaitForAnalyses, editPoint, PIPELINE_STAGES, REVIEWABLE_STAGES, rewindPoint, type ForkPoint, type PipelineStage, type ReviewableStage } from "../stages.js";
 import type { PaperToCodeState, PaperToCodeUpdate } from "../state.js";
 import { driveRun, type PaperToCodeGraph } from "./drive.js";
 import { readSettingsFile } from "./settings-file.js";
@@ -186,7 +186,7 @@ export async function editCommand(id: string, artifact: string, options: EditOpt
     if (run.summary.review?.stage === stage) {
       return drive(run, options, new Command({ resume: { action: "edit", value } satisfies ReviewDecision }), settings);
     }
-    const checkpointId = await fork(run, EDIT_POINTS[stage], { ...edited.update, notes: [`${stage} edited by hand`] });
+    const checkpointId = await fork(run, editPoint(stage, run.state.runSettings?.configurable), { ...edited.update, notes: [`${stage} edited by hand`] });
     return drive(run, options, null, settings, checkpointId);
   });
 }
@@ -242,7 +242,9 @@ export async function rewindCommand(id: string, options: RewindOptions): Promise
     const rewind = `${stage}@${Date.now().toString(36)}`;
     const settings = continuedSettings(run, options, { rewind });
     if (run.state.runSettings) update.runSettings = { ...run.state.runSettings, configurable: { ...run.state.runSettings.configurable, rewind } };
-    const checkpointId = await fork(run, REWIND_POINTS[stage], update);
+    // Without the analysis barrier, coding re-runs in the file tasks: they are given the analyses, so no analyst runs again.
+    if (stage === "coding" && !codersWaitForAnalyses(run.state.runSettings?.configurable)) update.analyses = run.state.analyses;
+    const checkpointId = await fork(run, rewindPoint(stage, run.state.runSettings?.configurable), update);
     return drive(run, options, null, settings, checkpointId);
   });
 }

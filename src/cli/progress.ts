@@ -71,6 +71,7 @@ const LABELS: Record<string, string> = {
   refine_logic: "refine logic",
   refine_config: "refine config",
   analysis: "analyst",
+  file: "analyst+coder",
   check_code: "static checks",
   repair_code: "repair",
 };

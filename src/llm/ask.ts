@@ -242,14 +242,18 @@ export function describeZodError(error: z.ZodError): string {
     .join("; ");
 }
 
-/** Ask for a JSON object validated by `schema`, using the provider's JSON-schema mode when it has one. */
-export async function askJson<S extends z.ZodType>(
+/**
+ * Ask for a JSON object validated by `schema`, using the provider's JSON-schema mode when it has one.
+ * `finish` turns the validated reply into the result (a refiner's patch merged into its artifact); what it throws is re-asked too.
+ */
+export async function askJson<S extends z.ZodType, R = z.infer<S>>(
   model: ResolvedModel,
   context: SharedContext | string,
   task: string,
   schema: S,
   meta: AskMeta & { schemaName: string; /** The system prompt's file (default: the team's). */ system?: string },
-): Promise<Asked<z.infer<S>>> {
+  finish: (value: z.infer<S>) => R = (value) => value as R,
+): Promise<Asked<R>> {
   const jsonSchema = z.toJSONSchema(schema, { target: "draft-7", io: "input", unrepresentable: "any" });
   const fullTask = `${task}\n\n${prompt("json-reply", { schema: JSON.stringify(jsonSchema) })}`;
   // strict: false because OpenAI's strict mode rejects optional fields and open objects.
@@ -259,7 +263,7 @@ export async function askJson<S extends z.ZodType>(
       : {};
   const parse = (text: string) => {
     const read = readJson(text);
-    return { value: schema.parse(read.value) as z.infer<S>, tolerated: read.tolerated };
+    return { value: finish(schema.parse(read.value) as z.infer<S>), tolerated: read.tolerated };
   };
   const asked = await askWithRepair(model, buildMessages(context, fullTask, meta.system), meta, parse, { request: options, toleratedOf: (v) => v.tolerated });
   return { ...asked, value: asked.value.value };

@@ -4,7 +4,13 @@ import { ExitCode, UserError } from "../errors.js";
 import { addCall, emptyTotals, summarizeCalls, type CallRecord, type UsageTotals } from "./usage.js";
 
 /** USD per million tokens. */
-export const PriceSchema = z.object({ input: z.number().min(0), cachedInput: z.number().min(0).optional(), output: z.number().min(0) });
+export const PriceSchema = z.object({
+  input: z.number().min(0),
+  cachedInput: z.number().min(0).optional(),
+  /** Writing a prompt to the cache (Anthropic: 1.25x the input price); the input price when absent. */
+  cacheWriteInput: z.number().min(0).optional(),
+  output: z.number().min(0),
+});
 export type Price = z.infer<typeof PriceSchema>;
 
 /**
@@ -24,9 +30,9 @@ const BUILT_IN: Record<string, Price> = {
   "openai:gpt-5": { input: 1.25, cachedInput: 0.125, output: 10 },
   "openai:gpt-5-mini": { input: 0.25, cachedInput: 0.025, output: 2 },
   "openai:gpt-5-nano": { input: 0.05, cachedInput: 0.005, output: 0.4 },
-  "anthropic:claude-sonnet-4-5": { input: 3, cachedInput: 0.3, output: 15 },
-  "anthropic:claude-haiku-4-5": { input: 1, cachedInput: 0.1, output: 5 },
-  "anthropic:claude-opus-4-1": { input: 15, cachedInput: 1.5, output: 75 },
+  "anthropic:claude-sonnet-4-5": { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, output: 15 },
+  "anthropic:claude-haiku-4-5": { input: 1, cachedInput: 0.1, cacheWriteInput: 1.25, output: 5 },
+  "anthropic:claude-opus-4-1": { input: 15, cachedInput: 1.5, cacheWriteInput: 18.75, output: 75 },
 };
 
 const FREE = /^(ollama|vllm|lmstudio):/;
@@ -51,10 +57,12 @@ export function costOf(model: string, usage: UsageTotals, table = priceTable()):
   const price = table[model];
   if (!price) return undefined;
   const cached = Math.min(usage.cachedInputTokens, usage.inputTokens);
+  const written = Math.min(usage.cacheWriteInputTokens ?? 0, usage.inputTokens - cached);
   const perToken = (usd: number) => usd / 1_000_000;
   return (
-    (usage.inputTokens - cached) * perToken(price.input) +
+    (usage.inputTokens - cached - written) * perToken(price.input) +
     cached * perToken(price.cachedInput ?? price.input) +
+    written * perToken(price.cacheWriteInput ?? price.input) +
     usage.outputTokens * perToken(price.output)
   );
 }

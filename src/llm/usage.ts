@@ -6,7 +6,10 @@ export interface CallRecord {
   file?: string;
   model: string;
   inputTokens: number;
+  /** Of the input, read from the provider's prompt cache (OpenAI cached_tokens, Anthropic cache_read). */
   cachedInputTokens: number;
+  /** Of the input, written to the provider's prompt cache (Anthropic cache_creation: billed above the input price). */
+  cacheWriteInputTokens?: number;
   outputTokens: number;
   reasoningTokens: number;
   durationMs: number;
@@ -24,15 +27,18 @@ export interface UsageTotals {
   calls: number;
   inputTokens: number;
   cachedInputTokens: number;
+  cacheWriteInputTokens?: number;
   outputTokens: number;
   reasoningTokens: number;
 }
 
 export function usageFromMessage(message: AIMessage): Omit<CallRecord, "agent" | "model" | "durationMs"> {
   const usage = message.usage_metadata;
+  const written = usage?.input_token_details?.cache_creation ?? 0;
   return {
     inputTokens: usage?.input_tokens ?? 0,
     cachedInputTokens: usage?.input_token_details?.cache_read ?? 0,
+    ...(written ? { cacheWriteInputTokens: written } : {}),
     outputTokens: usage?.output_tokens ?? 0,
     reasoningTokens: usage?.output_token_details?.reasoning ?? 0,
   };
@@ -47,6 +53,7 @@ export function addCall(totals: UsageTotals, call: CallRecord): UsageTotals {
     calls: totals.calls + 1,
     inputTokens: totals.inputTokens + call.inputTokens,
     cachedInputTokens: totals.cachedInputTokens + call.cachedInputTokens,
+    ...(totals.cacheWriteInputTokens || call.cacheWriteInputTokens ? { cacheWriteInputTokens: (totals.cacheWriteInputTokens ?? 0) + (call.cacheWriteInputTokens ?? 0) } : {}),
     outputTokens: totals.outputTokens + call.outputTokens,
     reasoningTokens: totals.reasoningTokens + call.reasoningTokens,
   };

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Send } from "@langchain/langgraph";
-import { contextFrom, scheduleFrom } from "../configuration.js";
+import { contextFrom, readConfiguration, scheduleFrom } from "../configuration.js";
+import { codersWaitForAnalyses } from "../stages.js";
 import { fileTask, type FileTask, type GeneratedFile, type PaperToCodeState, type PlannedFile } from "../state.js";
 import { tempDirOf, writeFileAtomic } from "../workspace/writer.js";
 
@@ -21,20 +22,44 @@ import { tempDirOf, writeFileAtomic } from "../workspace/writer.js";
  * LangGraph's maxConcurrency (the model client's queue bounds the requests).
  */
 export function sendCoders(state: PaperToCodeState, config?: RunnableConfig): Send[] | "check_code" {
+  const tasks = codingTasks(state, config);
+  return tasks.length === 0 ? "check_code" : tasks.map((task) => new Send("coder", task));
+}
+
+/** The coding task of every file not written yet, with the files each waits for, under one new batch. */
+export function codingTasks(state: PaperToCodeState, config?: RunnableConfig): FileTask[] {
   const files = (state.files ?? []).filter((f) => !state.code[f.path]);
-  if (files.length === 0) return "check_code";
   const batch = randomUUID();
-  const all = state.files!.map((f) => f.path);
+  const all = (state.files ?? []).map((f) => f.path);
   const sequential = scheduleFrom(config) === "sequential";
   const full = contextFrom(config) === "full";
   return files.map((file) => {
     const index = all.indexOf(file.path);
     // Full context shows every earlier file, so each file waits for all of them (the reference order);
     // the sequential schedule waits for the previous file as well.
-    // Scoped context also shows the interfaces of indirect dependencies: those are written before the direct ones anyway.
+    // The coder is shown the interfaces of indirect dependencies too: it waits for them as well.
     const waitFor = full ? all.slice(0, index) : [...transitiveDependencies(state.files!, file.path), ...(sequential && index > 0 ? [all[index - 1]!] : [])];
-    return new Send("coder", { ...fileTask(state, file.path), batch, waitFor: waitFor.filter((p) => all.includes(p)) });
+    return { ...fileTask(state, file.path), batch, waitFor: waitFor.filter((p) => all.includes(p)) };
   });
+}
+
+/**
+ * Analysis and coding, file by file, without a barrier between them: each
+ * file's work (analyst, then coder) is sent at once, and its coder starts as
+ * soon as its own analysis is done and its dependencies are written, whatever
+ * the other analyses are doing. A review of the analyses (or the sequential
+ * reference schedule) keeps the barrier: every analysis, the gate, then the coders.
+ */
+export function sendFileWork(state: PaperToCodeState, config?: RunnableConfig): Send[] | string {
+  const analysable = (f: PlannedFile) => !state.code[f.path] && (f.kind ?? "code") === "code";
+  if (codersWaitForAnalyses(readConfiguration(config))) {
+    const files = (state.files ?? []).filter(analysable);
+    return files.length === 0 ? "analysis_ready" : files.map((f) => new Send("analysis", fileTask(state, f.path)));
+  }
+  const tasks = codingTasks(state, config);
+  if (tasks.length === 0) return "check_code";
+  const kinds = new Map((state.files ?? []).map((f) => [f.path, f.kind ?? "code"]));
+  return tasks.map((task) => new Send("file", { ...task, kind: kinds.get(task.target) }));
 }
 
 /** Every file `path` depends on, directly or through others, in implementation order. */

@@ -1,6 +1,7 @@
 import { AgentOutputError } from "../errors.js";
 import { implementationOrder } from "../planning/order.js";
-import type { PaperToCodeState, PlannedFile } from "../state.js";
+import type { GeneratedFile, PaperToCodeState, PlannedFile } from "../state.js";
+import { saveCodeFile } from "../workspace/code-files.js";
 import { writeArtifact } from "../workspace/writer.js";
 
 /** Files paper2code writes itself from the planning artifacts; the coder never writes them. */
@@ -67,12 +68,32 @@ export function planFiles(state: Pick<PaperToCodeState, "architecture" | "logic"
   return { files, notes, brokenDependencies: result.brokenDependencies };
 }
 
+/** An `__init__.py` whose logic asks for nothing but the package: written by a rule, no analyst or coder call. */
+const PACKAGE_MARKER_LOGIC = /^\s*(\(?(empty|none|nothing|no logic|n\/a)\)?\.?|(an? )?(empty )?(package|module)( marker| init(iali[sz]er)?| file)?\.?|(marks?|makes?) (\S+ )?(a |the )?(python )?package\b.*|empty( file| init)?\b.*)\s*$/i;
+
+/** How a file is written: a package marker by rule, a test without an analysis (its logic and the code it tests suffice), the rest analysed then coded. */
+export function fileKind(file: Pick<PlannedFile, "path" | "logic">): NonNullable<PlannedFile["kind"]> {
+  const name = file.path.split("/").at(-1)!;
+  const onlyPackage = !file.logic.trim() || (PACKAGE_MARKER_LOGIC.test(file.logic) && !/\b(import|export|expose|__all__|from)\b/i.test(file.logic));
+  if (name === "__init__.py" && onlyPackage) return "package-marker";
+  if (/(^|\/)tests?\//.test(file.path) || /^(test_.*|.*_test|conftest)\.py$/.test(name)) return "test";
+  return "code";
+}
+
+/** What a rule writes for a package marker: one line saying what the package is. */
+export const packageMarker = (file: Pick<PlannedFile, "purpose">) => `"""${file.purpose.replace(/"/g, "'").replace(/\s+/g, " ").trim() || "Package marker."}"""\n`;
+
 export async function planFilesNode(state: PaperToCodeState) {
-  const { files, notes, brokenDependencies } = planFiles(state);
+  const { files: planned, notes, brokenDependencies } = planFiles(state);
+  const files = planned.map((f) => ({ ...f, kind: f.path === REPRODUCE_SCRIPT ? ("code" as const) : fileKind(f) }));
   await writeArtifact(
     state.outDir!,
     "order.json",
     `${JSON.stringify({ order: files.map((f) => f.path), files, brokenDependencies }, null, 2)}\n`,
   );
-  return { files, notes };
+  // Package markers are written here, by rule: no model call is worth a one-line file.
+  const code: Record<string, GeneratedFile> = {};
+  for (const f of files.filter((f) => f.kind === "package-marker")) code[f.path] = await saveCodeFile(state.outDir!, f.path, packageMarker(f), "written by rule: a package marker");
+  const markers = Object.keys(code);
+  return { files, notes: [...notes, ...(markers.length ? [`written by rule, without a model call: ${markers.join(", ")}`] : [])], code };
 }

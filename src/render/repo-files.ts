@@ -1,4 +1,5 @@
 import { renderProvenanceTable, type ProvenanceReport } from "../provenance/check.js";
+import type { ReviewRecord } from "../review/types.js";
 import type { PaperToCodeState } from "../state.js";
 
 /** requirements.txt from the logic design's packages: one per line, de-duplicated by distribution name. */
@@ -16,6 +17,13 @@ export function renderRequirements(packages: string[]): string {
   return lines.length ? `${lines.join("\n")}\n` : "# no third-party packages\n";
 }
 
+/** The low-severity points of each artifact's last review: not worth a refinement, worth a reader's eye. */
+function openPoints(state: PaperToCodeState): string[] {
+  const last = new Map<string, ReviewRecord>();
+  for (const r of state.reviews ?? []) last.set(`${r.stage}\0${r.file ?? ""}`, r);
+  return [...last.values()].flatMap((r) => r.issues.filter((i) => i.severity === "low").map((i) => `${r.file ? `${r.stage} of \`${r.file}\`` : r.stage}: ${i.problem}${i.suggestion ? ` (${i.suggestion})` : ""}`));
+}
+
 /** The generated repository's README: what it implements and how to run it. */
 export function renderRepoReadme(state: PaperToCodeState, provenance?: ProvenanceReport): string {
   const plan = state.plan!;
@@ -29,6 +37,7 @@ export function renderRepoReadme(state: PaperToCodeState, provenance?: Provenanc
     `## Run\n\n\`\`\`bash\n${logic.runCommand}\n\`\`\`\n\nAll settings are in \`config.yaml\`; each value comes from the paper, and the comments say where.`,
     `## Files\n\n${files.map((f) => `- \`${f.path}\`: ${f.purpose}`).join("\n")}\n- \`config.yaml\`: the paper's settings\n- \`requirements.txt\`: Python packages`,
     plan.unclear.length ? `## What the paper leaves open\n\n${plan.unclear.map((u) => `- ${u}`).join("\n")}` : "",
+    openPoints(state).length ? `## Open points\n\nMinor points the reviews raised and left as they are:\n\n${openPoints(state).map((p) => `- ${p}`).join("\n")}` : "",
     provenance ? `## Provenance\n\n${renderProvenanceTable(provenance)}` : "",
   ]
     .filter(Boolean)

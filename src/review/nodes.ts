@@ -1,13 +1,15 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { ANALYST_CONTEXT, AnalysisSchema, analystTask, type Analysis } from "../../agents/analyst.js";
-import { ARCHITECT_CONTEXT, ArchitectureReplySchema, architectTask, type Architecture } from "../../agents/architect.js";
+import { ARCHITECT_CONTEXT, ArchitectureReplySchema, ArchitectureSchema, architectTask, type Architecture } from "../../agents/architect.js";
 import { askConfig, CONFIG_CONTEXT, configWriterTask, type ConfigArtifact } from "../../agents/config-writer.js";
-import { LOGIC_CONTEXT, LogicDesignReplySchema, logicDesignerTask, writeLogicArtifacts, type LogicDesign } from "../../agents/logic-designer.js";
+import { LOGIC_CONTEXT, LogicDesignReplySchema, LogicDesignSchema, logicDesignerTask, writeLogicArtifacts, type LogicDesign } from "../../agents/logic-designer.js";
 import { PLANNER_CONTEXT, PlanSchema, type Plan } from "../../agents/planner.js";
 import { contextOf, type ContextPart, type SharedContext } from "../llm/context.js";
+import { applyConfigReply, CONFIG_EDIT_FORMAT, JSON_PATCH_FORMAT, mergePatch, patchSchemaOf, type KeyedLists } from "./patch.js";
 import { refineTask } from "../../agents/refiner.js";
 import { verdictIssues, verifyArtifact } from "../../agents/verifier.js";
 import { modelFor, refineRoundsFrom, type RefineStage } from "../configuration.js";
+import { AgentOutputError } from "../errors.js";
 import { askJson, type Asked } from "../llm/ask.js";
 import type { ResolvedModel } from "../models/factory.js";
 import { prompt } from "../prompts.js";
@@ -34,12 +36,18 @@ interface StageSpec<S, T> {
   contextParts: readonly ContextPart[];
   checks(state: S, value: T): ReviewIssue[] | Promise<ReviewIssue[]>;
   instructions(state: S): string;
-  refine(model: ResolvedModel, context: SharedContext, task: string, state: S): Promise<Asked<T>>;
+  /** How the refiner answers: a patch of the artifact (see patch.ts). */
+  format: string;
+  refine(model: ResolvedModel, context: SharedContext, task: string, state: S, current: T): Promise<Asked<T>>;
   update(value: T, state: S): Partial<PaperToCodeState>;
   write(outDir: string, value: T, state: S): Promise<unknown>;
 }
 
 type PlanningState = PaperToCodeState;
+/** Lists of named entries that a refiner's patch changes entry by entry. */
+const PLAN_LISTS: KeyedLists = { components: "name", hyperparameters: "name" };
+const FILE_LISTS: KeyedLists = { files: "path" };
+const ANALYSIS_LISTS: KeyedLists = { interfaces: "name" };
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
 const plan: StageSpec<PlanningState, Plan> = {
@@ -52,7 +60,9 @@ const plan: StageSpec<PlanningState, Plan> = {
   contextParts: PLANNER_CONTEXT,
   checks: (_, v) => checkPlan(v),
   instructions: () => prompt("planner"),
-  refine: (m, paper, task) => askJson(m, paper, task, PlanSchema, { agent: "refiner", schemaName: "plan" }),
+  format: JSON_PATCH_FORMAT(PLAN_LISTS),
+  refine: (m, context, task, _, current) =>
+    askJson(m, context, task, patchSchemaOf(PlanSchema, PLAN_LISTS), { agent: "refiner", schemaName: "plan_patch" }, (patch) => PlanSchema.parse(mergePatch(current, patch, PLAN_LISTS))),
   update: (v) => ({ plan: v }),
   write: (out, v) => writeArtifact(out, "plan.md", renderPlan(v)),
 };
@@ -67,7 +77,11 @@ const architecture: StageSpec<PlanningState, Architecture> = {
   contextParts: ARCHITECT_CONTEXT,
   checks: (_, v) => checkArchitecture(v),
   instructions: architectTask,
-  refine: (m, paper, task) => askJson(m, paper, task, ArchitectureReplySchema, { agent: "refiner", schemaName: "architecture" }),
+  format: JSON_PATCH_FORMAT(FILE_LISTS),
+  refine: (m, context, task, _, current) =>
+    askJson(m, context, task, patchSchemaOf(ArchitectureSchema, FILE_LISTS), { agent: "refiner", schemaName: "architecture_patch" }, (patch) =>
+      ArchitectureReplySchema.parse(mergePatch(current, patch, FILE_LISTS)),
+    ),
   update: (v) => ({ architecture: v }),
   write: (out, v) => writeArtifact(out, "architecture.md", renderArchitecture(v)),
 };
@@ -82,7 +96,11 @@ const logic: StageSpec<PlanningState, LogicDesign> = {
   contextParts: LOGIC_CONTEXT,
   checks: (s, v) => checkLogic(v, s.architecture!),
   instructions: logicDesignerTask,
-  refine: (m, paper, task) => askJson(m, paper, task, LogicDesignReplySchema, { agent: "refiner", schemaName: "logic_design" }),
+  format: JSON_PATCH_FORMAT(FILE_LISTS),
+  refine: (m, context, task, _, current) =>
+    askJson(m, context, task, patchSchemaOf(LogicDesignSchema, FILE_LISTS), { agent: "refiner", schemaName: "logic_design_patch" }, (patch) =>
+      LogicDesignReplySchema.parse(mergePatch(current, patch, FILE_LISTS)),
+    ),
   update: (v) => ({ logic: v }),
   write: (out, v) => writeLogicArtifacts(out, v),
 };
@@ -100,7 +118,8 @@ const config: StageSpec<PlanningState, ConfigArtifact> = {
     return [...checkConfig(v, s.plan!), ...(provenance ? provenanceIssues(provenance) : [])];
   },
   instructions: configWriterTask,
-  refine: (m, paper, task) => askConfig(m, paper, task, "refiner"),
+  format: CONFIG_EDIT_FORMAT,
+  refine: (m, context, task, _, current) => askConfig(m, context, task, "refiner", (reply) => applyConfigReply(current.yaml, reply)),
   update: (v) => ({ config: v }),
   write: (out, v) => writeArtifact(out, "config.yaml", v.yaml),
 };
@@ -116,7 +135,11 @@ const analysis: StageSpec<FileAnalysisState & Design, Analysis> = {
   contextParts: ANALYST_CONTEXT,
   checks: (s, v) => checkAnalysis(v, s.config!, s.target),
   instructions: analystTask,
-  refine: (m, paper, task, s) => askJson(m, paper, task, AnalysisSchema, { agent: "refiner", file: s.target, schemaName: "file_analysis" }),
+  format: JSON_PATCH_FORMAT(ANALYSIS_LISTS),
+  refine: (m, context, task, s, current) =>
+    askJson(m, context, task, patchSchemaOf(AnalysisSchema, ANALYSIS_LISTS), { agent: "refiner", file: s.target, schemaName: "file_analysis_patch" }, (patch) =>
+      AnalysisSchema.parse(mergePatch(current, patch, ANALYSIS_LISTS)),
+    ),
   update: (v, s) => ({ analyses: { [s.target]: v } }),
   write: (out, v, s) => writeArtifact(out, `analysis/${s.target}.md`, renderAnalysis(s.target, v)),
 };
@@ -152,7 +175,8 @@ export function verifyNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
       calls = asked.calls;
     }
     const issues = [...checks, ...(verdict ? verdictIssues(verdict) : [])];
-    const passed = (verdict?.passed ?? true) && !issues.some((i) => i.severity === "high");
+    // Only high and medium problems are worth a refinement; low ones are open points (notes, the README).
+    const passed = !issues.some((i) => i.severity === "high" || i.severity === "medium");
     const action: ReviewRecord["action"] = passed ? "accepted" : refinesDone < max ? "refine" : "gave-up";
     const record: ReviewRecord = {
       stage: spec.stage,
@@ -165,10 +189,11 @@ export function verifyNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
     };
     await writeArtifact(state.outDir!, `${reviewDir(spec.stage, state.target)}/round-${record.round}-verdict.json`, `${json(record)}\n`);
     const where = state.target ? `${spec.stage} of ${state.target}` : spec.stage;
-    const notes =
-      action === "gave-up"
-        ? [`${where}: ${issues.length} problem(s) remain after ${refinesDone} refine round(s): ${issues.map((i) => i.problem).join("; ")}`]
-        : [];
+    const blocking = issues.filter((i) => i.severity !== "low");
+    const notes = [
+      ...(action === "gave-up" ? [`${where}: ${blocking.length} problem(s) remain after ${refinesDone} refine round(s): ${blocking.map((i) => i.problem).join("; ")}`] : []),
+      ...(action !== "refine" ? issues.filter((i) => i.severity === "low").map((i) => `${where}: open point: ${i.problem}`) : []),
+    ];
     return { reviews: [record], calls, notes };
   };
 }
@@ -189,9 +214,19 @@ export function refineNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
       file: state.target,
       instructions: spec.instructions(state),
       current: spec.current(value),
-      critique: last.issues,
+      // The refiner fixes what blocks the artifact; low-severity points are left to the notes.
+      critique: last.issues.filter((i) => i.severity !== "low"),
+      format: spec.format,
     });
-    const asked = await spec.refine(modelFor(runConfig), await contextOf(state, spec.contextParts), task, state);
+    let asked: Asked<unknown>;
+    try {
+      asked = await spec.refine(modelFor(runConfig), await contextOf(state, spec.contextParts), task, state, value);
+    } catch (error) {
+      // A refinement is an improvement, not a step the run needs: an unusable one leaves the artifact as it was.
+      if (!(error instanceof AgentOutputError)) throw error;
+      const where = state.target ? `${spec.stage} of ${state.target}` : spec.stage;
+      return { calls: error.calls ?? [], notes: [`refiner for ${where}: ${error.message}; the artifact is kept as it was`] };
+    }
     const dir = reviewDir(spec.stage, state.target);
     await writeArtifact(state.outDir!, `${dir}/round-${last.round}-before.${spec.extension}`, spec.current(value));
     await writeArtifact(state.outDir!, `${dir}/round-${last.round}-after.${spec.extension}`, spec.current(asked.value));

@@ -24,7 +24,8 @@ describe("durable runs", () => {
       OPENAI_API_KEY: "sk-test-not-a-real-key",
     });
   const requestsSince = (start: number) => server.requests.slice(start);
-  const coderTasks = (start: number) => requestsSince(start).filter((r) => r.rule?.startsWith("coder:")).map((r) => r.task);
+  // What a coder was shown: the shared context (with config.yaml) and its task.
+  const coderTasks = (start: number) => requestsSince(start).filter((r) => r.rule?.startsWith("coder:")).map((r) => `${r.system}\n${r.task}`);
   const threadOf = (stderr: string) => /run ([0-9a-f-]{36}) -> /.exec(stderr)![1]!;
   const env = { OPENAI_API_KEY: "sk-test-not-a-real-key" };
 

@@ -104,7 +104,7 @@ describe("LangGraph dev server (Studio's API)", () => {
     expect(await readFile(join(outDir, "repo", "config.yaml"), "utf8")).toContain("steps: 777");
     const coders = server.requests.filter((r) => r.rule?.startsWith("coder:"));
     expect(coders).toHaveLength(TINY_FILES.length);
-    for (const request of coders) expect(request.task).toContain("steps: 777");
+    for (const request of coders) expect(request.system).toContain("steps: 777");
     // The dev server streams model replies; the usage of every call still arrives (stream_options.include_usage).
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     expect(final.calls).toHaveLength(server.requests.length);

@@ -20,6 +20,8 @@ export interface LoggedRequest {
   promptTokens: number;
   completionTokens: number;
   task: string;
+  /** The system message: the team's rules, the paper and the design artifacts shared by the calls. */
+  system: string;
   isRepair: boolean;
   isContinuation?: boolean;
   responseFormat?: unknown;
@@ -123,7 +125,7 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
     const promptTokens = countTokens(messages.map((m) => m.content).join("\n"));
     const selected = selectReply(rules, scripted);
     if (!selected) {
-      requests.push({ rule: null, status: 400, promptTokens, completionTokens: 0, task: scripted.task, isRepair: scripted.isRepair, key, completed: false });
+      requests.push({ rule: null, status: 400, promptTokens, completionTokens: 0, task: scripted.task, system: messages.find((m) => m.role === "system")?.content ?? "", isRepair: scripted.isRepair, key, completed: false });
       send(400, { error: { message: `scripted server: no reply for task ${JSON.stringify(scripted.task.slice(0, 120))}`, type: "invalid_request_error" } });
       return;
     }
@@ -141,6 +143,7 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       promptTokens,
       completionTokens,
       task: scripted.task,
+      system,
       isRepair: scripted.isRepair,
       isContinuation: scripted.isContinuation,
       responseFormat: body.response_format,
