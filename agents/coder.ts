@@ -10,6 +10,7 @@ import { contextOf, type ContextPart } from "../src/llm/context.js";
 import { renderAnalysis, renderFileTable } from "../src/render/artifacts.js";
 import { withDesign, type Design, type FileTask } from "../src/state.js";
 import { getBlob } from "../src/workspace/blobs.js";
+import { countTokens } from "../src/tokens.js";
 import { saveCodeFile } from "./shared.js";
 
 async function fullCode(input: FileTask, paths: string[]): Promise<string> {
@@ -22,10 +23,14 @@ async function fullCode(input: FileTask, paths: string[]): Promise<string> {
   return parts.length > 0 ? parts.join("\n\n") : "(this file depends on no other repository file)";
 }
 
+/** A file this one imports is shown in full up to this many tokens; a longer one by its interface. */
+export const FULL_DEPENDENCY_TOKENS = 1500;
+
 /**
  * What the coder sees of the rest of the repository. Scoped (the default): the
- * full code of the files this one imports, and the public interface (classes,
- * functions, signatures) of the files those depend on in turn. Full (the
+ * files this one imports, each in full when short and by its public interface
+ * (classes, functions, signatures, first docstring lines, instance attributes)
+ * when long, and the interfaces of the files those depend on in turn. Full (the
  * reference behaviour): every earlier file of the implementation order in full.
  */
 export async function repositoryContext(input: FileTask & Design, mode: ContextMode): Promise<{ code: string; interfaces: string }> {
@@ -34,13 +39,24 @@ export async function repositoryContext(input: FileTask & Design, mode: ContextM
     const earlier = input.files.slice(0, input.files.indexOf(file)).map((f) => f.path);
     return { code: await fullCode(input, earlier), interfaces: "(the code of every earlier file is above)" };
   }
+  const shown: string[] = [];
+  for (const path of file.dependsOn) {
+    const written = input.code?.[path];
+    if (!written) continue;
+    const source = await getBlob(input.outDir!, written.sha);
+    shown.push(
+      countTokens(source) <= FULL_DEPENDENCY_TOKENS
+        ? `### ${path}\n\`\`\`\n${source}\`\`\``
+        : `### ${path} (its interface; the file is ${written.lines} lines)\n\`\`\`python\n${await publicInterface(source)}\n\`\`\``,
+    );
+  }
   const indirect = transitiveDependencies(input.files, input.target).filter((p) => !file.dependsOn.includes(p));
   const interfaces: string[] = [];
   for (const path of indirect) {
     const written = input.code?.[path];
     if (written) interfaces.push(`### ${path}\n\`\`\`python\n${await publicInterface(await getBlob(input.outDir!, written.sha))}\n\`\`\``);
   }
-  return { code: await fullCode(input, file.dependsOn), interfaces: interfaces.join("\n\n") || "(none)" };
+  return { code: shown.join("\n\n") || "(this file depends on no other repository file)", interfaces: interfaces.join("\n\n") || "(none)" };
 }
 
 /** What a coder (writing or repairing) reads besides the paper: the plan and config.yaml; its file's own material is in its task. */
