@@ -59,8 +59,12 @@ export async function repositoryContext(input: FileTask & Design, mode: ContextM
   return { code: shown.join("\n\n") || "(this file depends on no other repository file)", interfaces: interfaces.join("\n\n") || "(none)" };
 }
 
-/** What a coder (writing or repairing) reads besides the paper: the plan and config.yaml; its file's own material is in its task. */
-export const CODER_CONTEXT: ContextPart[] = ["plan", "config"];
+/**
+ * What a coder (writing or repairing) reads besides the paper: config.yaml. Its
+ * specification is its file's analysis (made from the plan), in its task with
+ * the rest of its own material; the plan itself would be read again by every coder for little.
+ */
+export const CODER_CONTEXT: ContextPart[] = ["config"];
 
 const saveCode = (input: FileTask, code: string, note: string | undefined) => saveCodeFile(input.outDir!, input.target, code, note);
 
@@ -79,7 +83,7 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
     files: renderFileTable(input.files!),
     conventions: input.logic!.sharedConventions,
     logic: file.logic || "(no logic given)",
-    analysis: input.analysis ? renderAnalysis(path, input.analysis) : "(no analysis)",
+    analysis: input.analysis ? renderAnalysis(path, input.analysis) : "(no separate analysis: for a test or support file the logic above is the specification)",
     dependencies: context.code,
     interfaces: context.interfaces,
     packages: input.logic!.requiredPackages.join(", ") || "(none)",

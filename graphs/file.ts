@@ -14,8 +14,8 @@ function coder(state: FileWorkState, config?: RunnableConfig) {
 
 /**
  * One file from analysis to code: analyst -> verify (<-> refine, bounded by
- * refineAnalysis) -> coder, which waits for the files it depends on. A test,
- * or a file sent with an analysis (an edited one), goes straight to its coder.
+ * refineAnalysis) -> coder, which waits for the files it depends on. A test or
+ * support code, or a file sent with an analysis (an edited one), goes straight to its coder.
  */
 export function buildFileGraph() {
   return new StateGraph({ stateSchema: FileWorkAnnotation, input: FileWorkAnnotation, output: FileWorkOutput }, ConfigurationAnnotation)
@@ -23,7 +23,7 @@ export function buildFileGraph() {
     .addNode("verify_analysis", verifyNode<FileAnalysisState & Design>(STAGES.analysis))
     .addNode("refine_analysis", refineNode<FileAnalysisState & Design>(STAGES.analysis))
     .addNode("coder", coder)
-    .addConditionalEdges(START, (s: FileWorkState) => (s.analysis || s.kind === "test" ? "coder" : "analyst"), ["analyst", "coder"])
+    .addConditionalEdges(START, (s: FileWorkState) => (s.analysis || (s.kind && s.kind !== "code") ? "coder" : "analyst"), ["analyst", "coder"])
     .addEdge("analyst", "verify_analysis")
     .addConditionalEdges("verify_analysis", afterVerify<FileAnalysisState>("analysis", "refine_analysis", "coder"), ["refine_analysis", "coder"])
     .addEdge("refine_analysis", "verify_analysis")

@@ -1,11 +1,12 @@
 import { costOf } from "./llm/prices.js";
+import type { ContextPart } from "./llm/context.js";
 import { loadPrompt } from "./prompts.js";
 import type { RefineStage } from "./refine-settings.js";
 import { countTokens } from "./tokens.js";
 
 /** Typical sizes in tokens of what the agents write, for an estimate before any call. */
-const OUTPUT = { plan: 2000, architecture: 1500, logicPerFile: 300, config: 600, verdict: 500, analysis: 900, code: 1500 };
-/** Direct dependencies a file's coder reads in full, on average. */
+const OUTPUT = { plan: 2000, architecture: 1500, logicPerFile: 300, config: 600, verdict: 500, analysis: 900, code: 1500, interface: 150 };
+/** Files a file imports, on average: a coder sees each by its interface when long. */
 const DEPENDENCIES_PER_FILE = 2;
 
 export interface EstimateRow {
@@ -17,49 +18,67 @@ export interface EstimateRow {
   costUsd?: number;
 }
 
+interface EstimatedCall {
+  /** The shared context the call starts with (see llm/context.ts), in order. */
+  parts: ContextPart[];
+  /** Its own material and task, after the shared context. */
+  own: number;
+  output: number;
+}
+
 /**
- * What a run would cost, before it is made: every call's prompt (the shared
- * prefix with the paper, the agent's template, the artifacts it is shown) and a
- * typical reply, with the prefix billed as cached after the first call when the
- * model's price has a cached rate. An estimate: the files and reply lengths are
- * the model's to choose; repair rounds are not counted.
+ * What a run would cost, before it is made: every call's prompt as the run
+ * builds it (the team's rules and the paper, then the design parts the call
+ * needs, then its own material) and a typical reply. A call's shared prefix is
+ * billed as cached where an earlier call began with the same parts, when the
+ * model's price has a cached rate and the prefix is long enough to be cached
+ * (1,024 tokens). An estimate: the files and reply lengths are the model's to
+ * choose; repair rounds, re-asks and refinements are not counted.
  */
 export function estimateRun(options: { model: string; paperTokens: number; files: number; rounds: Record<RefineStage, number> }): EstimateRow[] {
   const { files, rounds } = options;
-  const prefix = countTokens(loadPrompt("system")) + options.paperTokens;
+  const head = countTokens(loadPrompt("system")) + options.paperTokens;
+  const size: Record<ContextPart, number> = { plan: OUTPUT.plan, config: OUTPUT.config, architecture: OUTPUT.architecture, logic: OUTPUT.logicPerFile * files };
   const template = (name: string) => countTokens(loadPrompt(name)) + countTokens(loadPrompt("json-reply"));
-  const logic = OUTPUT.logicPerFile * files;
-  const planning = OUTPUT.plan + OUTPUT.architecture + OUTPUT.config;
-  const call = (task: number, output: number) => ({ input: prefix + task, output });
-  const verify = (stage: RefineStage, shown: number) => (rounds[stage] > 0 ? [call(template("verifier") + shown, OUTPUT.verdict)] : []);
-  const stages: [string, { input: number; output: number }[]][] = [
+  const call = (parts: ContextPart[], own: number, output: number): EstimatedCall => ({ parts, own, output });
+  const verify = (stage: RefineStage, parts: ContextPart[], shown: number) => (rounds[stage] > 0 ? [call(parts, template("verifier") + shown, OUTPUT.verdict)] : []);
+  const design: ContextPart[] = ["plan", "config", "architecture"];
+  const stages: [string, EstimatedCall[]][] = [
     [
       "planning",
       [
-        call(template("planner"), OUTPUT.plan),
-        ...verify("plan", OUTPUT.plan),
-        call(template("architect") + OUTPUT.plan, OUTPUT.architecture),
-        ...verify("architecture", OUTPUT.architecture),
-        call(template("logic-designer") + OUTPUT.plan + OUTPUT.architecture, logic),
-        ...verify("logic", logic),
-        call(template("config-writer") + OUTPUT.plan, OUTPUT.config),
-        ...verify("config", OUTPUT.config),
+        call([], template("planner"), OUTPUT.plan),
+        ...verify("plan", [], OUTPUT.plan),
+        call(["plan"], template("architect"), OUTPUT.architecture),
+        call(["plan"], template("config-writer"), OUTPUT.config),
+        ...verify("architecture", ["plan"], OUTPUT.architecture),
+        ...verify("config", ["plan"], OUTPUT.config),
+        call(["plan", "architecture"], template("logic-designer"), size.logic),
+        ...verify("logic", ["plan", "architecture"], size.logic),
       ],
     ],
-    ["analysis", Array.from({ length: files }, () => [call(template("analyst") + planning + logic / files, OUTPUT.analysis), ...verify("analysis", OUTPUT.analysis)]).flat()],
-    ["coding", Array.from({ length: files }, () => call(template("coder") + planning + OUTPUT.analysis + DEPENDENCIES_PER_FILE * OUTPUT.code, OUTPUT.code))],
+    ["analysis", Array.from({ length: files }, () => [call(design, template("analyst") + OUTPUT.logicPerFile, OUTPUT.analysis), ...verify("analysis", design, OUTPUT.analysis)]).flat()],
+    ["coding", Array.from({ length: files }, () => call(["plan", "config"], template("coder") + OUTPUT.analysis + DEPENDENCIES_PER_FILE * OUTPUT.interface, OUTPUT.code))],
   ];
-  const cachedRate = costOf(options.model, { calls: 1, inputTokens: 1_000_000, cachedInputTokens: 1_000_000, outputTokens: 0, reasoningTokens: 0 });
-  const caches = cachedRate !== undefined && cachedRate < (costOf(options.model, { calls: 1, inputTokens: 1_000_000, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0 }) ?? 0);
-  let first = true;
+  const rate = (cached: number) => costOf(options.model, { calls: 1, inputTokens: 1_000_000, cachedInputTokens: cached, outputTokens: 0, reasoningTokens: 0 });
+  const caches = (rate(1_000_000) ?? Infinity) < (rate(0) ?? 0);
+  const prefixOf = (parts: ContextPart[]) => head + parts.reduce((n, p) => n + size[p], 0);
+  const seen: ContextPart[][] = [];
   return stages.map(([stage, calls]) => {
     const row: EstimateRow = { stage, calls: calls.length, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
     for (const c of calls) {
-      row.inputTokens += c.input;
+      row.inputTokens += prefixOf(c.parts) + c.own;
       row.outputTokens += c.output;
-      // Providers cache a prefix once it has been sent: every call after the first reads the paper from the cache.
-      if (caches && !first) row.cachedInputTokens += prefix;
-      first = false;
+      // The longest run of leading parts an earlier call shared (the paper at least, once any call was made).
+      let shared = -1;
+      for (const earlier of seen) {
+        let k = 0;
+        while (k < c.parts.length && k < earlier.length && c.parts[k] === earlier[k]) k++;
+        shared = Math.max(shared, k);
+      }
+      const cached = shared >= 0 ? prefixOf(c.parts.slice(0, shared)) : 0;
+      if (caches && cached >= 1024) row.cachedInputTokens += cached;
+      seen.push(c.parts);
     }
     row.costUsd = costOf(options.model, { ...row, reasoningTokens: 0 });
     return row;

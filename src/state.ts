@@ -39,7 +39,7 @@ export interface PlannedFile {
   logic: string;
   dependsOn: string[];
   /** How it is written (absent in runs planned before files had kinds: all "code"). */
-  kind?: "code" | "test" | "package-marker";
+  kind?: "code" | "test" | "support" | "package-marker";
 }
 
 /** A written file: its text is in the blob store and in `<out>/repo/`. */

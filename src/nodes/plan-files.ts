@@ -71,12 +71,23 @@ export function planFiles(state: Pick<PaperToCodeState, "architecture" | "logic"
 /** An `__init__.py` whose logic asks for nothing but the package: written by a rule, no analyst or coder call. */
 const PACKAGE_MARKER_LOGIC = /^\s*(\(?(empty|none|nothing|no logic|n\/a)\)?\.?|(an? )?(empty )?(package|module)( marker| init(iali[sz]er)?| file)?\.?|(marks?|makes?) (\S+ )?(a |the )?(python )?package\b.*|empty( file| init)?\b.*)\s*$/i;
 
-/** How a file is written: a package marker by rule, a test without an analysis (its logic and the code it tests suffice), the rest analysed then coded. */
+/** Plumbing every repository has (seeding, I/O, logging, config loading, helpers): it implements nothing of the paper. */
+const SUPPORT_FILE = /(^|\/)(utils?|common|helpers?)\/|(^|\/)(seed(ing)?|io|logging|log|logger|utils?|helpers?|paths|constants|registry|config|configuration|settings|cli)\.py$/;
+/** A logic that cites the paper (a section, an equation, a table...) is the paper's method, whatever the file is called. */
+const CITES_PAPER = /\b(Section|Sec\.|Eq\.?|Eqn|Equation|Table|Figure|Fig\.|Appendix|Algorithm|Theorem|Lemma)\b|§/;
+
+/**
+ * How a file is written: a package marker by rule; a test, or support code
+ * (seeding, I/O, logging, config loading) whose logic cites nothing of the paper,
+ * without an analysis (its logic design entry and the code it uses suffice, and
+ * an analysis would add nothing); the rest analysed, then coded.
+ */
 export function fileKind(file: Pick<PlannedFile, "path" | "logic">): NonNullable<PlannedFile["kind"]> {
   const name = file.path.split("/").at(-1)!;
   const onlyPackage = !file.logic.trim() || (PACKAGE_MARKER_LOGIC.test(file.logic) && !/\b(import|export|expose|__all__|from)\b/i.test(file.logic));
   if (name === "__init__.py" && onlyPackage) return "package-marker";
   if (/(^|\/)tests?\//.test(file.path) || /^(test_.*|.*_test|conftest)\.py$/.test(name)) return "test";
+  if (file.path === REPRODUCE_SCRIPT || (SUPPORT_FILE.test(file.path) && !CITES_PAPER.test(file.logic))) return "support";
   return "code";
 }
 
@@ -85,7 +96,7 @@ export const packageMarker = (file: Pick<PlannedFile, "purpose">) => `"""${file.
 
 export async function planFilesNode(state: PaperToCodeState) {
   const { files: planned, notes, brokenDependencies } = planFiles(state);
-  const files = planned.map((f) => ({ ...f, kind: f.path === REPRODUCE_SCRIPT ? ("code" as const) : fileKind(f) }));
+  const files = planned.map((f) => ({ ...f, kind: fileKind(f) }));
   await writeArtifact(
     state.outDir!,
     "order.json",

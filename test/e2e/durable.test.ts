@@ -6,7 +6,7 @@ import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
 import type { PaperToCodeState } from "../../src/state.js";
-import { TINY_FILES, tinyRules } from "../fixtures/tiny-replies.js";
+import { TINY_ANALYSED, TINY_FILES, tinyRules } from "../fixtures/tiny-replies.js";
 import { runCli, startCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type BeforeReply, type ScriptedServer } from "../support/scripted-server.js";
@@ -90,7 +90,7 @@ describe("durable runs", () => {
     expect(rewound.code, rewound.stderr).toBe(0);
     const again = requestsSince(start);
     expect(again.filter((r) => ["planner", "architect", "logic_designer", "config_writer"].includes(r.rule ?? ""))).toEqual([]);
-    expect(again.filter((r) => r.rule?.startsWith("analyst:"))).toHaveLength(TINY_FILES.length);
+    expect(again.filter((r) => r.rule?.startsWith("analyst:"))).toHaveLength(TINY_ANALYSED.length);
     const coders = coderTasks(start);
     expect(coders).toHaveLength(TINY_FILES.length);
     for (const task of coders) expect(task).toContain("learning_rate: 0.125");
@@ -185,7 +185,7 @@ describe("durable runs", () => {
     const resumed = await cli(["resume", id!], env);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(requestsSince(start).filter((r) => r.rule === "planner")).toHaveLength(1);
-    expect(requestsSince(start)).toHaveLength(4 + 2 * TINY_FILES.length); // planning, then an analysis and a code call per file
+    expect(requestsSince(start)).toHaveLength(4 + TINY_ANALYSED.length + TINY_FILES.length); // planning, then an analysis (not for support code) and a code call per file
   }, 120_000);
 });
 
@@ -243,7 +243,7 @@ describe("--budget", () => {
       expect(report.costUsd).toBeLessThanOrEqual(0.012);
       const made = server.requests.length;
       expect(made).toBeGreaterThan(0);
-      expect(made).toBeLessThan(8 + 2 * TINY_FILES.length);
+      expect(made).toBeLessThan(8 + TINY_ANALYSED.length + TINY_FILES.length);
 
       const id = /paper2code resume ([0-9a-f-]{36})/.exec(stopped.stderr)![1]!;
       const listed = JSON.parse((await runCli(["runs", "--json", "--checkpointer", db])).stdout) as { status: string }[];
@@ -252,7 +252,7 @@ describe("--budget", () => {
       expect(resumed.code, resumed.stderr).toBe(0);
       const done = server.requests.filter((r) => r.completed).map((r) => r.key);
       expect(new Set(done).size, JSON.stringify(server.requests.filter((r) => r.completed).map((r) => [r.rule, r.key.slice(0, 8), r.isRepair]))).toBe(done.length);
-      expect(done).toHaveLength(8 + 2 * TINY_FILES.length); // planning and its verifiers, then an analysis and a code call per file
+      expect(done).toHaveLength(8 + TINY_ANALYSED.length + TINY_FILES.length); // planning and its verifiers, then an analysis (not for support code) and a code call per file
     } finally {
       await server.close();
       await rm(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { TINY_CODE, TINY_FILES, tinyRules } from "../fixtures/tiny-replies.js";
+import { TINY_ANALYSED, TINY_CODE, TINY_FILES, tinyRules } from "../fixtures/tiny-replies.js";
 import { runCli, type CliResult } from "../support/cli.js";
 import { startScriptedServer, type ScriptedServer } from "../support/scripted-server.js";
 
@@ -50,7 +50,7 @@ describe("paper2code run against a scripted OpenAI-compatible server", () => {
   });
 
   it("writes the artifacts", async () => {
-    for (const artifact of ["plan.md", "architecture.md", "logic.json", "config.yaml", "paper.md", ...TINY_FILES.map((p) => `analysis/${p}.md`)]) {
+    for (const artifact of ["plan.md", "architecture.md", "logic.json", "config.yaml", "paper.md", ...TINY_ANALYSED.map((p) => `analysis/${p}.md`)]) {
       expect((await stat(join(out, "artifacts", artifact))).size, artifact).toBeGreaterThan(0);
     }
     const architecture = await readFile(join(out, "artifacts", "architecture.md"), "utf8");
@@ -71,10 +71,10 @@ describe("paper2code run against a scripted OpenAI-compatible server", () => {
     expect(run.paper.title).toBe("Learning XOR with a Two-Layer Perceptron");
   });
 
-  it("made each planning call once, one passing verification per planning stage, each file's analysis and coding once", () => {
+  it("made each planning call once, one passing verification per planning stage, each file's analysis (support code has none) and coding once", () => {
     const counts = new Map<string, number>();
     for (const r of server.requests) counts.set(r.rule ?? "unmatched", (counts.get(r.rule ?? "unmatched") ?? 0) + 1);
-    const expected = ["planner", "architect", "logic_designer", "config_writer", ...TINY_FILES.flatMap((p) => [`analyst:${p}`, `coder:${p}`])];
+    const expected = ["planner", "architect", "logic_designer", "config_writer", ...TINY_ANALYSED.map((p) => `analyst:${p}`), ...TINY_FILES.map((p) => `coder:${p}`)];
     expect(Object.fromEntries(counts)).toEqual({ ...Object.fromEntries(expected.map((k) => [k, 1])), verifier: 4 });
   });
 });

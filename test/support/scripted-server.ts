@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extractJson } from "../../src/parsing/json.js";
+import { encode } from "gpt-tokenizer";
 import { countTokens } from "../../src/tokens.js";
 import { scriptedRequest, selectReply, type Rule } from "./rules.js";
 
@@ -94,8 +95,9 @@ export interface ServerOptions {
   /** Simulated model latency: time to first token plus time per output token. */
   latency?: { firstTokenMs: number; perTokenMs: number };
   /**
-   * Simulated prefix caching, as OpenAI bills it: a request whose system message (shared text and
-   * the paper) was seen before reports those tokens, in 128-token blocks past the first 1,024, as cached.
+   * Simulated prefix caching, as OpenAI bills it: the longest prefix of a request's tokens (its
+   * messages in order) that an earlier request began with is reported as cached, in 128-token
+   * blocks, when it is at least 1,024 tokens long.
    */
   prefixCache?: boolean;
 }
@@ -104,6 +106,22 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
   const honour = options.honourResponseFormat ?? true;
   const requests: LoggedRequest[] = [];
   const seenPrefixes = new Set<string>();
+  /** Cached tokens of a request, and its prefixes remembered for the next ones: hashes of every 128-token block boundary. */
+  const cachedPrefix = (messages: { role: string; content: string }[]): number => {
+    const tokens = encode(messages.map((m) => `<|${m.role}|>${m.content}`).join(""), { disallowedSpecial: new Set() });
+    let hash = createHash("sha256");
+    let cached = 0;
+    const boundaries: string[] = [];
+    for (let at = 0; at + 128 <= tokens.length; at += 128) {
+      hash = hash.copy();
+      hash.update(Uint32Array.from(tokens.slice(at, at + 128)));
+      const key = hash.copy().digest("hex");
+      boundaries.push(key);
+      if (seenPrefixes.has(key) && cached === at) cached = at + 128;
+    }
+    for (const key of boundaries) seenPrefixes.add(key);
+    return cached >= 1024 ? cached : 0;
+  };
   let counter = 0;
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
@@ -134,9 +152,7 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
     const contentOf = wantsJson && honour ? JSON.stringify(extractJson(selected.content)) : selected.content;
     const completionTokens = countTokens(contentOf);
     const system = messages.find((m) => m.role === "system")?.content ?? "";
-    const systemTokens = countTokens(system);
-    const cachedTokens = options.prefixCache && seenPrefixes.has(system) && systemTokens >= 1024 ? Math.floor(systemTokens / 128) * 128 : 0;
-    if (options.prefixCache) seenPrefixes.add(system);
+    const cachedTokens = options.prefixCache ? Math.min(cachedPrefix(messages), promptTokens) : 0;
     const logged: LoggedRequest = {
       rule: rule.name,
       status: 200,

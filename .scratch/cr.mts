@@ -1,0 +1,15 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parse } from "yaml";
+import { flattenKeys } from "../agents/config-writer.ts";
+import { configKeyReads } from "../src/checks/config-reads.ts";
+import { analysePython } from "../src/checks/python.ts";
+import { publicInterface } from "../src/checks/interface.ts";
+const root = process.argv[2]!;
+const files = new Map<string, string>();
+const walk = (d: string) => { for (const e of readdirSync(d)) { const p = join(d, e); if (statSync(p).isDirectory()) walk(p); else if (p.endsWith(".py")) files.set(relative(root, p), readFileSync(p, "utf8")); } };
+walk(root);
+const keys = new Set(flattenKeys(parse(readFileSync(join(root, "config.yaml"), "utf8"))));
+let t = Date.now(); await configKeyReads(files, keys); console.log("configKeyReads", Date.now() - t, "ms");
+t = Date.now(); for (const s of files.values()) await analysePython(s); console.log("analysePython all", Date.now() - t, "ms");
+t = Date.now(); for (const s of files.values()) await publicInterface(s); console.log("publicInterface all", Date.now() - t, "ms");

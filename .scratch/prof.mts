@@ -1,0 +1,12 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { realisticRules, writeRealisticPaper } from "../test/fixtures/realistic-run.ts";
+import { startScriptedServer } from "../test/support/scripted-server.ts";
+const dir = mkdtempSync(join(tmpdir(), "p2c-prof-"));
+const paper = writeRealisticPaper(join(dir, "paper.md"));
+const server = await startScriptedServer(realisticRules(), { prefixCache: false });
+const t = Date.now();
+const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-dir", "/tmp/p2c/prof2", "dist/src/cli/main.js", "run", paper, "--model", "openai:gpt-4.1", "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", join(dir, "c.sqlite"), "--concurrency", "8"], { env: { ...process.env, OPENAI_API_KEY: "sk-x" }, stdio: ["ignore", "inherit", "inherit"] });
+child.on("close", async (code) => { console.log("code", code, "ms", Date.now() - t); await server.close(); });

@@ -1,0 +1,2 @@
+import { realisticSizes } from "../test/fixtures/realistic-run.ts";
+console.log(realisticSizes());

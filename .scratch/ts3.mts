@@ -1,0 +1,10 @@
+import { readFileSync } from "node:fs";
+import { pythonParser } from "../src/checks/python.ts";
+const p = (await pythonParser())!;
+const src = readFileSync(process.argv[2]!, "utf8");
+const time = (label: string, s: string) => { const t = Date.now(); p.parse(s)?.delete(); console.log(label, s.length, Date.now() - t, "ms"); };
+time("whole", src);
+const comments = src.split("\n").filter((l) => l.startsWith("#")).join("\n");
+time("comments only", comments);
+time("ascii comments", comments.replace(/[^\x00-\x7f]/g, "x"));
+time("short lines", comments.split("\n").map((l) => l.slice(0, 40)).join("\n"));

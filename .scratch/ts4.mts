@@ -1,0 +1,13 @@
+import { readFileSync } from "node:fs";
+import { pythonParser } from "../src/checks/python.ts";
+const p = (await pythonParser())!;
+const src = readFileSync(process.argv[2]!, "utf8");
+const lines = src.split("\n");
+const time = (label: string, s: string) => { const t = Date.now(); const tree = p.parse(s); const ms = Date.now() - t; console.log(label, s.length, ms, "ms", tree?.rootNode.hasError); tree?.delete(); };
+const comments = lines.filter((l) => l.startsWith("#"));
+const code = lines.filter((l) => !l.startsWith("#"));
+time("code only", code.join("\n"));
+time("comments then code", [...comments, ...code].join("\n"));
+time("one import then comments", ["import yaml", ...comments].join("\n"));
+time("comments then one def", [...comments, "def f():", "    return 1"].join("\n"));
+time("def then comments", ["def f():", "    return 1", ...comments].join("\n"));
