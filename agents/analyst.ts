@@ -43,7 +43,7 @@ export function analystTask(input: FileTask & Design): string {
 export async function analystNode(task: FileTask, config?: RunnableConfig) {
   const input = await withDesign(task);
   const path = input.target;
-  const asked = await askJson(modelFor(config), await contextOf(input, ANALYST_CONTEXT), analystTask(input), AnalysisSchema, {
+  const asked = await askJson(await modelFor(config), await contextOf(input, ANALYST_CONTEXT), analystTask(input), AnalysisSchema, {
     agent: "analyst",
     file: path,
     schemaName: "file_analysis",

@@ -36,7 +36,7 @@ export const architectTask = () => prompt("architect");
 
 /** Architect: turns the plan into a file list and Mermaid class and sequence diagrams. */
 export async function architectNode(state: PaperToCodeState, config?: RunnableConfig) {
-  const asked = await askJson(modelFor(config), await contextOf(state, ARCHITECT_CONTEXT), architectTask(), ArchitectureReplySchema, {
+  const asked = await askJson(await modelFor(config), await contextOf(state, ARCHITECT_CONTEXT), architectTask(), ArchitectureReplySchema, {
     agent: "architect",
     schemaName: "architecture",
   });

@@ -88,7 +88,7 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
     interfaces: context.interfaces,
     packages: input.logic!.requiredPackages.join(", ") || "(none)",
   });
-  const asked = await askWithRepair(modelFor(config), buildMessages(await contextOf(input, CODER_CONTEXT), task), { agent: "coder", file: path }, (text) => extractCode(text, path), codeReply);
+  const asked = await askWithRepair(await modelFor(config), buildMessages(await contextOf(input, CODER_CONTEXT), task), { agent: "coder", file: path }, (text) => extractCode(text, path), codeReply);
   const { code, note } = asked.value;
   const generated = await saveCode(input, code, note);
   await markWritten(input, generated);
@@ -135,7 +135,7 @@ export async function repairCodeNode(fileTask: FileTask, config?: RunnableConfig
   const messages = buildMessages(await contextOf(input, CODER_CONTEXT), task);
   const issues = input.issues ?? [];
   const parse = (text: string) => ({ ...extractCode(text, path), disputes: disputesIn(text, issues) });
-  const asked = await askWithRepair(modelFor(config), messages, { agent: "coder", file: path }, parse, { ...codeReply, toleratedOf: (v) => v.note });
+  const asked = await askWithRepair(await modelFor(config), messages, { agent: "coder", file: path }, parse, { ...codeReply, toleratedOf: (v) => v.note });
   const generated = await saveCode(input, asked.value.code, asked.value.note);
   const disputes = asked.value.disputes.map(({ issue, reason }) => ({ ...issue, reason }));
   const fixed = issues.filter((i) => !disputes.some((d) => d.message === i.message));

@@ -67,7 +67,7 @@ export const configWriterTask = () => prompt("config-writer");
 
 /** Config writer: config.yaml with the paper's settings, each traceable, nothing invented. */
 export async function configWriterNode(state: PaperToCodeState, config?: RunnableConfig) {
-  const asked = await askConfig(modelFor(config), await contextOf(state, CONFIG_CONTEXT), configWriterTask(), "config_writer");
+  const asked = await askConfig(await modelFor(config), await contextOf(state, CONFIG_CONTEXT), configWriterTask(), "config_writer");
   await writeArtifact(state.outDir!, "config.yaml", asked.value.yaml);
   return { config: asked.value, calls: asked.calls, notes: asked.repairs.map((r) => `config writer re-asked: ${r}`) };
 }

@@ -82,7 +82,7 @@ export async function debuggerNode(state: PaperToCodeState, config?: RunnableCon
   let asked;
   try {
     // The coders' shared context (paper, plan, config.yaml): its prefix is already in the provider's cache.
-    asked = await askWithRepair(modelFor(config), buildMessages(await contextOf(state, CODER_CONTEXT), task), { agent: "debugger" }, (text) => parseDebuggerReply(text, outDir));
+    asked = await askWithRepair(await modelFor(config), buildMessages(await contextOf(state, CODER_CONTEXT), task), { agent: "debugger" }, (text) => parseDebuggerReply(text, outDir));
   } catch (error) {
     if (!(error instanceof AgentOutputError)) throw error;
     const record: DebugRound = { round, edits: [], error: error.message };

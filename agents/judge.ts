@@ -62,7 +62,7 @@ async function judge<S extends z.ZodType>(
 ): Promise<{ value?: z.infer<S>; problem?: string; calls: CallRecord[]; invalidReplies: number }> {
   let asked: Asked<z.infer<S>>;
   try {
-    asked = await askJson(judgeFor(config), paper, task, schema, { ...meta, system: "judge-system" });
+    asked = await askJson(await judgeFor(config), paper, task, schema, { ...meta, system: "judge-system" });
   } catch (error) {
     if (!(error instanceof AgentOutputError)) throw error;
     const calls = error.calls ?? [];

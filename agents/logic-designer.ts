@@ -47,7 +47,7 @@ export const logicDesignerTask = () => prompt("logic-designer");
 
 /** Logic designer: each file's logic and dependencies, the implementation order and the packages. */
 export async function logicDesignerNode(state: PaperToCodeState, config?: RunnableConfig) {
-  const asked = await askJson(modelFor(config), await contextOf(state, LOGIC_CONTEXT), logicDesignerTask(), LogicDesignReplySchema, {
+  const asked = await askJson(await modelFor(config), await contextOf(state, LOGIC_CONTEXT), logicDesignerTask(), LogicDesignReplySchema, {
     agent: "logic_designer",
     schemaName: "logic_design",
   });

@@ -37,7 +37,7 @@ export const PLANNER_CONTEXT: ContextPart[] = [];
 
 /** Planner: reads the paper and writes the overall reproduction plan. */
 export async function plannerNode(state: PaperToCodeState, config?: RunnableConfig) {
-  const asked = await askJson(modelFor(config), await contextOf(state, PLANNER_CONTEXT), prompt("planner"), PlanSchema, {
+  const asked = await askJson(await modelFor(config), await contextOf(state, PLANNER_CONTEXT), prompt("planner"), PlanSchema, {
     agent: "planner",
     schemaName: "plan",
   });

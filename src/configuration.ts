@@ -1,7 +1,7 @@
 import { Annotation } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { createChatModel, type ResolvedModel } from "./models/factory.js";
+import { createChatModel, loadProviderFor, type ResolvedModel } from "./models/factory.js";
 import { HOW_TO_CONFIGURE_A_MODEL, type ModelSettings, type ReasoningEffort, type StructuredOutputMode } from "./models/settings.js";
 import { ExitCode, UserError } from "./errors.js";
 import { REFINE_DEFAULTS, type RefineStage } from "./refine-settings.js";
@@ -98,7 +98,9 @@ const models = new Map<string, ResolvedModel>();
  * The chat model for a node. Tests and embedders may pass a ready model as
  * `configurable.chatModel`; otherwise one is built (once per settings) from the configuration.
  */
-export function modelFor(config?: RunnableConfig): ResolvedModel {
+export async function modelFor(config?: RunnableConfig): Promise<ResolvedModel> {
+  const injected = (config?.configurable as { chatModel?: BaseChatModel } | undefined)?.chatModel;
+  if (!injected) await loadProviderFor(modelSettingsFrom(config).model);
   return resolveModel(config, () => modelSettingsFrom(config));
 }
 

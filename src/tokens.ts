@@ -1,4 +1,13 @@
-import { countTokens as countO200k } from "gpt-tokenizer";
+import { createRequire } from "node:module";
+
+type Tokenizer = typeof import("gpt-tokenizer");
+let tokenizer: Tokenizer | undefined;
+
+/** The tokenizer, loaded on first use (its tables take a quarter of a second to load; commands that count nothing skip them). */
+function loaded(): Tokenizer {
+  tokenizer ??= createRequire(import.meta.url)("gpt-tokenizer") as Tokenizer;
+  return tokenizer;
+}
 
 /**
  * Offline token count (o200k_base, the GPT-4o/4.1/o-series encoding). Other
@@ -7,7 +16,7 @@ import { countTokens as countO200k } from "gpt-tokenizer";
  */
 export function countTokens(text: string): number {
   if (!text) return 0;
-  return countO200k(text, { disallowedSpecial: new Set() });
+  return loaded().countTokens(text, { disallowedSpecial: new Set() });
 }
 
 /** Tokens of a prompt's messages, counted offline (before the call: for budgets and rate limits). */

@@ -10,7 +10,7 @@ import { checkpointerLocation, openCheckpointer, type Checkpointer } from "../ch
 import { modelSettingsFrom } from "../configuration.js";
 import { ExitCode, UserError } from "../errors.js";
 import { priceTable } from "../llm/prices.js";
-import { createChatModel } from "../models/factory.js";
+import { createChatModel, loadProviderFor } from "../models/factory.js";
 import { describeModel } from "../models/settings.js";
 import { applyEdit, editableArtifact, type ReviewDecision } from "../review/human.js";
 import { isEvaluationThread, resolveThreadId, summarizeThread, type RunSummary } from "../runs.js";
@@ -69,7 +69,7 @@ async function openRun(id: string, options: ContinueOptions): Promise<OpenedRun>
 }
 
 /** The run's own settings, with the overrides a continuation allows; the model is checked before any work. */
-function continuedSettings(run: OpenedRun, options: ContinueOptions, extra: Record<string, unknown> = {}) {
+async function continuedSettings(run: OpenedRun, options: ContinueOptions, extra: Record<string, unknown> = {}) {
   const configurable: Record<string, unknown> = { ...(run.state.runSettings?.configurable ?? {}), ...extra };
   const overrides = {
     model: options.model,
@@ -84,12 +84,13 @@ function continuedSettings(run: OpenedRun, options: ContinueOptions, extra: Reco
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) configurable[key] = value;
   configurable.callJournal ??= join(run.state.outDir!, ".paper2code", "calls");
   const settings = modelSettingsFrom({ configurable } as RunnableConfig);
+  await loadProviderFor(settings.model);
   createChatModel(settings);
   if (options.password) process.env.PAPER2CODE_PDF_PASSWORD = options.password;
   return { configurable, model: describeModel(settings), modelSpec: settings.model };
 }
 
-async function drive(run: OpenedRun, options: ContinueOptions, input: unknown, settings: ReturnType<typeof continuedSettings>, checkpointId?: string) {
+async function drive(run: OpenedRun, options: ContinueOptions, input: unknown, settings: Awaited<ReturnType<typeof continuedSettings>>, checkpointId?: string) {
   const { configurable, model, modelSpec } = settings;
   return driveRun({
     modelSpec,
@@ -145,7 +146,7 @@ export async function resumeCommand(id: string, options: ResumeOptions): Promise
     } else if (deciding) {
       throw new UserError(`run ${run.threadId} is not waiting for a review; --approve, --set and --file apply to a paused run`, ExitCode.usage);
     }
-    return drive(run, options, input, continuedSettings(run, options));
+    return drive(run, options, input, await continuedSettings(run, options));
   });
 }
 
@@ -182,7 +183,7 @@ export async function editCommand(id: string, artifact: string, options: EditOpt
         : editInEditor(stage, run.state);
     const edited = applyEdit(stage, value);
     if ("error" in edited) throw new UserError(`the edited ${stage} is not valid: ${edited.error}`, ExitCode.badInput);
-    const settings = continuedSettings(run, options);
+    const settings = await continuedSettings(run, options);
     if (run.summary.review?.stage === stage) {
       return drive(run, options, new Command({ resume: { action: "edit", value } satisfies ReviewDecision }), settings);
     }
@@ -206,7 +207,7 @@ export async function debugCommand(id: string, options: DebugOptions): Promise<n
     }
     const execute = { ...executionRequestFrom(options), roundsFrom: run.state.debugRounds.length };
     if (!options.quiet) process.stderr.write(`${describeExecution(execute, run.state.outDir!)}\n`);
-    const settings = continuedSettings(run, options);
+    const settings = await continuedSettings(run, options);
     const forked = await run.graph.updateState(run.snapshot.config, { execute, notes: ["debug: smoke run requested"] }, "finalize");
     return drive(run, options, null, settings, String(forked.configurable?.checkpoint_id));
   });
@@ -240,7 +241,7 @@ export async function rewindCommand(id: string, options: RewindOptions): Promise
       Object.assign(update, edited.update);
     }
     const rewind = `${stage}@${Date.now().toString(36)}`;
-    const settings = continuedSettings(run, options, { rewind });
+    const settings = await continuedSettings(run, options, { rewind });
     if (run.state.runSettings) update.runSettings = { ...run.state.runSettings, configurable: { ...run.state.runSettings.configurable, rewind } };
     // Without the analysis barrier, coding re-runs in the file tasks: they are given the analyses, so no analyst runs again.
     if (stage === "coding" && !codersWaitForAnalyses(run.state.runSettings?.configurable)) update.analyses = run.state.analyses;

@@ -14,7 +14,7 @@ import { leavesOf } from "../eval/rubric.js";
 import type { EvalConfiguration, EvalState } from "../eval/state.js";
 import { BudgetExceededError, startBudget } from "../llm/budget.js";
 import { costOfCalls, hasPrice, priceTable } from "../llm/prices.js";
-import { createChatModel } from "../models/factory.js";
+import { createChatModel, loadProviderFor } from "../models/factory.js";
 import { describeModel } from "../models/settings.js";
 import { lockRun } from "../runs.js";
 import { STOPPED_EXIT_CODE } from "./drive.js";
@@ -87,6 +87,7 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
   priceTable();
   // Fail on bad input before any work: no judge, a missing key, a missing folder, a broken rubric.
   const judge = judgeSettingsFrom({ configurable });
+  await loadProviderFor(judge.model);
   createChatModel(judge);
   if (options.codeDev && !options.rubric) throw new UserError("--code-dev applies to --rubric grading; give --rubric <rubric.json>", ExitCode.usage);
   if (options.referenceFiles?.length && !options.reference) throw new UserError("--reference-files needs --reference <the authors' repository>", ExitCode.usage);

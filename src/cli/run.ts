@@ -8,7 +8,7 @@ import { modelSettingsFrom, paperTokenBudgetFrom, REFINE_STAGES, refineField, re
 import { estimateRun } from "../dry-run.js";
 import { fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
-import { createChatModel } from "../models/factory.js";
+import { createChatModel, loadProviderFor } from "../models/factory.js";
 import { describeModel } from "../models/settings.js";
 import { loadPaper } from "../paper/load.js";
 import { priceTable } from "../llm/prices.js";
@@ -96,6 +96,7 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
   // Fail on configuration before any work: no model, a missing key, an unreadable paper.
   const settings = modelSettingsFrom({ configurable });
   if (options.dryRun !== undefined) return dryRun(paperPaths, options, configurable, settings.model);
+  await loadProviderFor(settings.model);
   createChatModel(settings);
   // The password stays in this process: it is not part of the checkpointed configuration.
   if (options.password) process.env.PAPER2CODE_PDF_PASSWORD = options.password;

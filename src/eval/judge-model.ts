@@ -1,3 +1,4 @@
+import { loadProviderFor } from "../models/factory.js";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { resolveModel } from "../configuration.js";
 import { ExitCode, UserError } from "../errors.js";
@@ -36,7 +37,9 @@ export function judgeSettingsFrom(config?: RunnableConfig, env: NodeJS.ProcessEn
 }
 
 /** The judge's chat model (a test may inject one as `configurable.chatModel`). */
-export function judgeFor(config?: RunnableConfig): ResolvedModel {
+export async function judgeFor(config?: RunnableConfig): Promise<ResolvedModel> {
+  const injected = (config?.configurable as { chatModel?: unknown } | undefined)?.chatModel;
+  if (!injected) await loadProviderFor(judgeSettingsFrom(config).model);
   return resolveModel(config, () => judgeSettingsFrom(config));
 }
 

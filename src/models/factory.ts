@@ -1,4 +1,3 @@
-import { ChatAnthropic } from "@langchain/anthropic";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AsyncCaller, classifyRateLimitError } from "@langchain/core/utils/async_caller";
 import { ChatOpenAI } from "@langchain/openai";
@@ -42,6 +41,14 @@ async function onFailedAttempt(error: unknown) {
   return defaultFailedAttempt?.(error);
 }
 
+/** Anthropic's client, loaded only for runs that use it (it costs a tenth of a second to load). */
+let anthropic: typeof import("@langchain/anthropic") | undefined;
+
+/** Load the client library a model spec needs; call before createChatModel (the CLI and the graph modules do). */
+export async function loadProviderFor(spec: string | undefined): Promise<void> {
+  if (spec?.startsWith("anthropic:") && !anthropic) anthropic = await import("@langchain/anthropic");
+}
+
 /** Build the chat model for `settings`; keys come from the environment. */
 export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv = process.env): ResolvedModel {
   const { provider, name } = parseModelSpec(settings.model);
@@ -54,7 +61,8 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
     if (!apiKey && !settings.baseUrl) {
       throw new UserError("model anthropic:" + name + " needs ANTHROPIC_API_KEY in the environment", ExitCode.usage);
     }
-    const chat = new ChatAnthropic({
+    if (!anthropic) throw new Error("paper2code: the Anthropic client is not loaded (loadProviderFor was not called)");
+    const chat = new anthropic.ChatAnthropic({
       model: name,
       apiKey: apiKey ?? "not-needed",
       anthropicApiUrl: settings.baseUrl,

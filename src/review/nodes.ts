@@ -165,7 +165,7 @@ export function verifyNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
     let verdict;
     let calls: Asked<unknown>["calls"] = [];
     if (max > 0) {
-      const asked = await verifyArtifact(modelFor(runConfig), await contextOf(state, spec.contextParts), {
+      const asked = await verifyArtifact(await modelFor(runConfig), await contextOf(state, spec.contextParts), {
         stage: spec.stage,
         file: state.target,
         artifact: spec.show(value),
@@ -220,7 +220,7 @@ export function refineNode<S extends ReviewState>(spec: StageSpec<S, unknown>) {
     });
     let asked: Asked<unknown>;
     try {
-      asked = await spec.refine(modelFor(runConfig), await contextOf(state, spec.contextParts), task, state, value);
+      asked = await spec.refine(await modelFor(runConfig), await contextOf(state, spec.contextParts), task, state, value);
     } catch (error) {
       // A refinement is an improvement, not a step the run needs: an unusable one leaves the artifact as it was.
       if (!(error instanceof AgentOutputError)) throw error;

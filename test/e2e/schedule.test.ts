@@ -70,3 +70,49 @@ describe("coding schedule and coder context", () => {
     expect(full.length).toBeGreaterThan(scoped.length);
   }, 60_000);
 });
+
+describe("no idle waits: analysis and coding file by file", () => {
+  let server: ScriptedServer;
+  let dir: string;
+  const SLOW = "analyst:eval/metrics.py";
+
+  beforeAll(async () => {
+    server = await startScriptedServer(manyFileRules(16).rules, {
+      beforeReply: async (request) => {
+        if (request.rule === SLOW) await sleep(2000);
+        return "answer" as const;
+      },
+    });
+    dir = await mkdtemp(join(tmpdir(), "p2c-nowait-"));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("a coder starts before an unrelated slow analysis ends, and never before the files it imports are written", async () => {
+    const result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q", "--concurrency", "8"]);
+    expect(result.code, result.stderr).toBe(0);
+    const requests = server.requests;
+    const slow = requests.find((r) => r.rule === SLOW)!;
+    const loader = requests.find((r) => r.rule === "coder:data/loader.py")!;
+    // data/loader.py neither is nor imports eval/metrics.py: it is written while that analysis is held.
+    expect(loader.finishedAt!).toBeLessThan(slow.finishedAt!);
+    for (const m of manyFileRules(16).modules) {
+      const coder = requests.find((r) => r.rule === `coder:${m.path}`)!;
+      for (const dep of m.dependsOn) expect(coder.startedAt!, `${m.path} after ${dep}`).toBeGreaterThanOrEqual(requests.find((r) => r.rule === `coder:${dep}`)!.finishedAt!);
+      const analysis = requests.find((r) => r.rule === `analyst:${m.path}`);
+      if (analysis) expect(coder.startedAt!).toBeGreaterThanOrEqual(analysis.finishedAt!);
+    }
+  }, 60_000);
+
+  it("keeps the barrier when the analyses are reviewed: no coder before every analysis is approved", async () => {
+    const start = server.requests.length;
+    const out = join(dir, "reviewed");
+    const paused = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q", "--review", "analysis"]);
+    expect(paused.code, paused.stderr).toBe(7);
+    const made = server.requests.slice(start);
+    expect(made.filter((r) => r.rule?.startsWith("coder:"))).toEqual([]);
+    expect(made.filter((r) => r.rule?.startsWith("analyst:")).length).toBeGreaterThan(0);
+  }, 60_000);
+});

@@ -1,9 +1,9 @@
 import { ChatAnthropic } from "@langchain/anthropic";
 import { ChatOpenAI } from "@langchain/openai";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { modelSettingsFrom } from "../../src/configuration.js";
 import { UserError } from "../../src/errors.js";
-import { createChatModel } from "../../src/models/factory.js";
+import { createChatModel, loadProviderFor } from "../../src/models/factory.js";
 import { parseModelSpec } from "../../src/models/settings.js";
 
 describe("model specs", () => {
@@ -23,6 +23,8 @@ describe("model specs", () => {
 });
 
 describe("createChatModel", () => {
+  // Anthropic's client is loaded on demand, as the CLI and the nodes do before they build a model.
+  beforeAll(() => loadProviderFor("anthropic:claude-sonnet-4-5"));
   it("says exactly how to configure a model when there is none", () => {
     expect(() => modelSettingsFrom({ configurable: {} }, {})).toThrow(/--model openai:gpt-4.1/);
   });
@@ -61,5 +63,18 @@ describe("prompt caching", () => {
     expect(marked[0]!.content).toEqual([{ type: "text", text: "shared text and the paper", cache_control: { type: "ephemeral" } }]);
     expect(marked[1]).toBe(messages[1]);
     expect(withPromptCaching("openai", messages)).toBe(messages);
+  });
+});
+
+describe("cache usage as providers report it", () => {
+  it("reads Anthropic's cache reads and writes, and prices writes above and reads below the input price", async () => {
+    const { AIMessage } = await import("@langchain/core/messages");
+    const { usageFromMessage } = await import("../../src/llm/usage.js");
+    const { costOf } = await import("../../src/llm/prices.js");
+    const message = new AIMessage({ content: "x", usage_metadata: { input_tokens: 10_000, output_tokens: 1000, total_tokens: 11_000, input_token_details: { cache_read: 6000, cache_creation: 3000 } } });
+    const usage = usageFromMessage(message);
+    expect(usage).toEqual({ inputTokens: 10_000, cachedInputTokens: 6000, cacheWriteInputTokens: 3000, outputTokens: 1000, reasoningTokens: 0 });
+    // claude-sonnet-4-5: $3 input, $0.30 cache read, $3.75 cache write, $15 output per million tokens.
+    expect(costOf("anthropic:claude-sonnet-4-5", { calls: 1, ...usage })).toBeCloseTo((1000 * 3 + 6000 * 0.3 + 3000 * 3.75 + 1000 * 15) / 1e6, 12);
   });
 });

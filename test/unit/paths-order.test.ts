@@ -49,3 +49,24 @@ describe("implementationOrder", () => {
     expect(implementationOrder(["x.py", "y.py", "z.py"], {}, ["z.py"]).order).toEqual(["z.py", "x.py", "y.py"]);
   });
 });
+
+describe("how each planned file is written", () => {
+  it.each([
+    ["pkg/__init__.py", "", "package-marker"],
+    ["pkg/__init__.py", "Empty package marker.", "package-marker"],
+    ["tests/__init__.py", "Makes tests a package.", "package-marker"],
+    ["pkg/__init__.py", "Re-exports Model and Trainer from model.py and train.py.", "code"],
+    ["pkg/__init__.py", "from .model import Model", "code"],
+    ["tests/test_model.py", "pytest checks of the model's output shape.", "test"],
+    ["test_train.py", "Checks one training step lowers the loss.", "test"],
+    ["utils/seed.py", "set_seed(seed) seeds random, numpy and torch.", "support"],
+    ["src/io.py", "read_jsonl and write_json helpers.", "support"],
+    ["config.py", "load_config(path) reads config.yaml and applies the smoke overrides.", "support"],
+    ["reproduce.sh", "Bash script.", "support"],
+    ["utils/schedule.py", "The warm-up schedule of Eq. 3: lr = d^-0.5 min(step^-0.5, step warmup^-1.5).", "code"],
+    ["model.py", "The two-layer perceptron.", "code"],
+  ])("%s (%s): %s", async (path, logic, kind) => {
+    const { fileKind } = await import("../../src/nodes/plan-files.js");
+    expect(fileKind({ path, logic })).toBe(kind);
+  });
+});

@@ -1,0 +1,16 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tinyRules } from "../test/fixtures/tiny-replies.ts";
+import { manyFileRules } from "../test/fixtures/many-files.ts";
+import { startScriptedServer } from "../test/support/scripted-server.ts";
+const which = process.argv[2] ?? "tiny";
+const rules = which === "tiny" ? tinyRules() : manyFileRules(Number(which)).rules;
+const server = await startScriptedServer(rules);
+const dir = mkdtempSync(join(tmpdir(), "p2c-tiny-"));
+const t = Date.now();
+const args = [process.env.CLI ?? "dist/src/cli/main.js", "run", "examples/xor-perceptron.md", "--model", "vllm:m", "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", join(dir, "c.sqlite"), "-q", ...(which === "tiny" ? [] : ["--refine", "config=0"])];
+if (process.env.PROF) args.unshift("--cpu-prof", "--cpu-prof-dir", process.env.PROF);
+const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "inherit"] });
+child.on("close", async (code) => { console.log(which, "code", code, "ms", Date.now() - t, "calls", server.requests.length); await server.close(); });
