@@ -1,10 +1,10 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
 import { modelFor } from "../src/configuration.js";
-import { AgentOutputError } from "../src/errors.js";
 import { askWithRepair, buildMessages } from "../src/llm/ask.js";
 import type { ResolvedModel } from "../src/models/factory.js";
-import { extractYaml, yamlBlock } from "../src/parsing/yaml.js";
+import { ReplyParseError } from "../src/parsing/json.js";
+import { extractYaml } from "../src/parsing/yaml.js";
 import { prompt } from "../src/prompts.js";
 import { contextOf, type ContextPart, type SharedContext } from "../src/llm/context.js";
 import type { PaperToCodeState } from "../src/state.js";
@@ -33,31 +33,45 @@ export function flattenKeys(value: unknown, prefix = ""): string[] {
   return keys;
 }
 
+const KEY = /^[A-Za-z_][\w.-]*$/;
+
+/**
+ * Why a parsed document is not the config.yaml the stage asked for, if it is
+ * not: a mapping of named settings (keys like `learning_rate`, not `a b` or
+ * `steps: `), with at least one value, no key whose value is missing.
+ */
+export function configShapeProblem(value: Record<string, unknown>): string | undefined {
+  const problems: string[] = [];
+  let leaves = 0;
+  const visit = (node: unknown, path: string) => {
+    if (node && typeof node === "object" && !Array.isArray(node)) {
+      for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+        const at = path ? `${path}.${k}` : k;
+        if (!KEY.test(k)) problems.push(`the key ${JSON.stringify(at)} is not a setting's name`);
+        if (v === null || v === undefined) problems.push(`${at} has no value`);
+        else visit(v, at);
+      }
+    } else leaves++;
+  };
+  visit(value, "");
+  if (leaves === 0) problems.push("it holds no setting");
+  return problems.length ? `not a config.yaml of settings: ${problems.slice(0, 5).join("; ")}` : undefined;
+}
+
 export function parseConfigReply(text: string): ConfigArtifact {
   const { text: yaml, value } = extractYaml(text);
+  const problem = configShapeProblem(value);
+  if (problem) throw new ReplyParseError(problem);
   return ConfigArtifactSchema.parse({ yaml, keys: flattenKeys(value), valid: true });
 }
 
-/** Ask for config.yaml (one re-ask on invalid YAML); keep unparseable text as an invalid artifact rather than fail the run. */
-/** Ask for config.yaml (one re-ask on invalid YAML); `toYaml` reads the reply (a refiner's edits applied to the current file). */
+/**
+ * Ask for config.yaml; a reply that does not parse, or is not a mapping of
+ * settings, is re-asked once with the reason and never written. `toYaml` reads
+ * the reply (a refiner's edits applied to the current file).
+ */
 export async function askConfig(model: ResolvedModel, context: SharedContext, task: string, agent: string, toYaml: (reply: string) => string = (r) => r) {
-  try {
-    return await askWithRepair(model, buildMessages(context, task), { agent }, (reply) => parseConfigReply(toYaml(reply)));
-  } catch (error) {
-    if (!(error instanceof AgentOutputError) || error.reply === undefined || !/YAML/.test(error.message)) throw error;
-    let text = error.reply;
-    try {
-      text = toYaml(error.reply);
-    } catch {
-      /* edits that do not apply: keep the reply as it came */
-    }
-    const yaml = `${yamlBlock(text)}\n`;
-    return {
-      value: { yaml, keys: [], valid: false, error: error.message.replace(/^.*?: /, "") } as ConfigArtifact,
-      calls: error.calls ?? [],
-      repairs: [`config.yaml still invalid after a re-ask; kept for the verifier: ${error.message}`],
-    };
-  }
+  return askWithRepair(model, buildMessages(context, task), { agent }, (reply) => parseConfigReply(toYaml(reply)));
 }
 
 /** What the config writer (and its verifier and refiner) read besides the paper. */

@@ -49,11 +49,14 @@ describe("planted defects with refinement on (default rounds)", () => {
     expect(JSON.parse(await read(result.out, "artifacts/reviews/logic/round-1-verdict.json")).action).toBe("accepted");
   });
 
-  it("finds invalid YAML and the missing hyperparameter; the final config.yaml parses and has it", async () => {
+  it("re-asks invalid YAML instead of keeping it, finds the missing setting, and the final config.yaml parses and has it", async () => {
+    const writer = result.requests.filter((r) => r.rule === "config_writer");
+    expect(writer.map((r) => r.isRepair)).toEqual([false, true]);
+    expect(result.report.repairs.items).toContainEqual(expect.objectContaining({ kind: "reask", agent: "config_writer", reason: expect.stringMatching(/invalid YAML/) }));
     const first = JSON.parse(await read(result.out, "artifacts/reviews/config/round-0-verdict.json"));
-    expect(first.issues.map((i: { problem: string }) => i.problem).join("\n")).toContain("config.yaml does not parse");
+    expect(first.issues.map((i: { problem: string }) => i.problem).join("\n")).toContain("the plan's setting number of seeds = 5 (Section 3) is not in config.yaml");
     const config = parse(await read(result.out, "repo/config.yaml"));
-    expect(config.training.threshold).toBe(0.5);
+    expect(config.training.num_seeds).toBe(5);
   });
 
   it("finds the syntax error, the import of a module never generated, the config key typo and the unlisted package; all are gone", async () => {
@@ -95,9 +98,10 @@ describe("planted defects with every round set to 0", () => {
     expect(reviews.config).toMatchObject({ passed: false, refined: 0 });
     const config = JSON.parse(await read(result.out, "artifacts/reviews/config/round-0-verdict.json"));
     const problems = config.issues.map((i: { problem: string }) => i.problem).join("\n");
-    expect(problems).toContain("does not parse");
+    expect(problems).toContain("number of seeds = 5");
+    // Invalid YAML is never written: the re-asked, valid config.yaml is, with its missing setting reported.
     const yaml = await read(result.out, "repo/config.yaml");
-    expect(() => parse(yaml)).toThrow();
+    expect(parse(yaml).training.num_seeds).toBeUndefined();
     const checks = result.report.checks;
     expect(checks.ok).toBe(false);
     expect(checks.remaining).toMatchObject({ syntax: 1, import: 1, requirement: 1 });
