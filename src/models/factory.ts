@@ -2,6 +2,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { AsyncCaller, classifyRateLimitError } from "@langchain/core/utils/async_caller";
 import { ChatOpenAI } from "@langchain/openai";
 import { ExitCode, UserError } from "../errors.js";
+import { Agent, fetch as undiciFetch } from "undici";
 import { guardedFetch } from "./guarded-fetch.js";
 import { isReasoningModel, OPENAI_COMPATIBLE, parseModelSpec, type ModelSettings } from "./settings.js";
 
@@ -49,6 +50,20 @@ export async function loadProviderFor(spec: string | undefined): Promise<void> {
   if (spec?.startsWith("anthropic:") && !anthropic) anthropic = await import("@langchain/anthropic");
 }
 
+/**
+ * The HTTP client of one model: undici's fetch with a dispatcher whose header and
+ * body timeouts follow --timeout. Node's own fetch gives up on a response whose
+ * headers take more than 300 s, whatever the client's timeout, and the client then
+ * asks again: a slow model would be asked, and paid, twice. The client's own
+ * timeout (slightly shorter) stays the one that decides.
+ */
+function httpFetch(timeoutMs: number): typeof globalThis.fetch {
+  const dispatcher = new Agent({ headersTimeout: timeoutMs + 5000, bodyTimeout: timeoutMs + 5000 });
+  const fetch = (input: Parameters<typeof globalThis.fetch>[0], init?: Parameters<typeof globalThis.fetch>[1]) =>
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
+  return guardedFetch(fetch as typeof globalThis.fetch);
+}
+
 /** Build the chat model for `settings`; keys come from the environment. */
 export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv = process.env): ResolvedModel {
   const { provider, name } = parseModelSpec(settings.model);
@@ -71,7 +86,7 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
       maxConcurrency: settings.maxConcurrency,
       onFailedAttempt,
       maxTokens: settings.maxOutputTokens ?? 16384,
-      clientOptions: { timeout, fetch: guardedFetch() },
+      clientOptions: { timeout, fetch: httpFetch(timeout) },
     });
     return { chat, provider, name, nativeStructuredOutput: false, maxRetries };
   }
@@ -93,7 +108,7 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
   const chat = new ChatOpenAI({
     model: name,
     apiKey,
-    configuration: { ...(baseUrl ? { baseURL: baseUrl } : {}), fetch: guardedFetch() },
+    configuration: { ...(baseUrl ? { baseURL: baseUrl } : {}), fetch: httpFetch(timeout) },
     maxRetries,
     timeout,
     maxConcurrency: settings.maxConcurrency,
