@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { compilePaperToCode } from "../../graphs/paper2code.js";
@@ -5,7 +6,7 @@ import { describeLocation } from "../checkpointer.js";
 import { AgentOutputError, ExitCode, UserError, errorMessage, rootCause } from "../errors.js";
 import { BudgetExceededError, startBudget } from "../llm/budget.js";
 import { costOfCalls, hasPrice } from "../llm/prices.js";
-import { summarizeCalls } from "../llm/usage.js";
+import { summarizeCalls, type CallRecord } from "../llm/usage.js";
 import { lockRun, pendingReview } from "../runs.js";
 import type { ReviewRequest } from "../review/human.js";
 import { writeRunReport } from "../run-report.js";
@@ -33,9 +34,14 @@ export interface DriveOptions {
   startedAt: string;
   json?: boolean;
   quiet?: boolean;
+  /** Settings given at a continuation in place of the run's own (run.json: settingsChanged). */
+  settingsChanged?: { at: string; setting: string; was: unknown; now: unknown }[];
 }
 
-/** Exit code of a run stopped by SIGINT or SIGTERM at a step boundary (128 + SIGINT). */
+/** What stops a run cleanly: Ctrl-C, a kill, and a closed terminal (SIGHUP), each at the next step boundary. */
+export const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** Exit code of a run stopped by SIGINT, SIGTERM or SIGHUP at a step boundary (128 + SIGINT). */
 export const STOPPED_EXIT_CODE = 130;
 
 /**
@@ -65,9 +71,10 @@ export async function driveRun(options: DriveOptions): Promise<number> {
     stopSignal = signal;
     process.stderr.write(`\n${signal}: stopping after the current step (send it again to stop now; nothing saved is lost)\n`);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 
+  // Calls of steps that failed in earlier attempts: paid, never in the state; run.json keeps counting them.
+  const failedStepCalls = earlierFailedStepCalls(outDir);
   const started = Date.now();
   let nodes = 0;
   let error: unknown;
@@ -87,8 +94,7 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   } catch (caught) {
     error = rootCause(caught);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 
   try {
@@ -98,6 +104,7 @@ export async function driveRun(options: DriveOptions): Promise<number> {
     if (!error && !stopSignal && !review && snapshot.tasks.length > 0) {
       error = new Error(`the graph stopped before finishing (next: ${snapshot.tasks.map((t) => t.name).join(", ")})`);
     }
+    if (error instanceof AgentOutputError && error.calls) failedStepCalls.push(...error.calls);
     const overBudget = error instanceof BudgetExceededError;
     const status = review ? "awaiting review" : overBudget ? "stopped: budget" : stopSignal && !error ? "stopped" : error ? "failed" : (state.status ?? "failed");
     const report = await writeRunReport(outDir, state, {
@@ -110,6 +117,8 @@ export async function driveRun(options: DriveOptions): Promise<number> {
       finishedAt: new Date().toISOString(),
       timings: timingsOf(state, Date.now() - started),
       resources: { maxRssKiB: process.resourceUsage().maxRSS, nodes },
+      failedStepCalls,
+      settingsChanged: options.settingsChanged,
     });
     if (options.json) process.stdout.write(`${JSON.stringify(summaryOf(report), null, 2)}\n`);
 
@@ -185,6 +194,14 @@ function printReviewHelp(threadId: string, outDir: string, review: ReviewRequest
   ];
   // The pause is the point of --review: say it even with --quiet.
   process.stderr.write(`${lines.join("\n")}\n`);
+}
+
+function earlierFailedStepCalls(outDir: string): CallRecord[] {
+  try {
+    return (JSON.parse(readFileSync(join(outDir, "run.json"), "utf8")) as { failedStepCalls?: CallRecord[] }).failedStepCalls ?? [];
+  } catch {
+    return [];
+  }
 }
 
 function timingsOf(state: PaperToCodeState, wallMs: number) {

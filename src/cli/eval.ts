@@ -15,9 +15,10 @@ import type { EvalConfiguration, EvalState } from "../eval/state.js";
 import { BudgetExceededError, startBudget } from "../llm/budget.js";
 import { costOfCalls, hasPrice, priceTable } from "../llm/prices.js";
 import { createChatModel, loadProviderFor } from "../models/factory.js";
+import { checkModelServer } from "../models/preflight.js";
 import { describeModel } from "../models/settings.js";
 import { lockRun } from "../runs.js";
-import { STOPPED_EXIT_CODE } from "./drive.js";
+import { STOPPED_EXIT_CODE, STOP_SIGNALS } from "./drive.js";
 import { Progress } from "./progress.js";
 import { readSettingsFile } from "./settings-file.js";
 
@@ -95,6 +96,7 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
   const referenceRoot = options.reference ? repositoryRoot(options.reference, "reference repository") : undefined;
   for (const paper of options.paper) if (!existsSync(paper)) throw new UserError(`--paper ${paper}: no such file or folder`, ExitCode.notFound);
   const rubric = options.rubric ? readRubric(options.rubric, options.codeDev ?? false) : undefined;
+  await checkModelServer(judge);
   const input = {
     repoPath: root,
     outDir: "",
@@ -164,8 +166,7 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
         process.stderr.write(`\n${signal}: stopping; judgments already made are kept (send it again to stop at once)\n`);
         abort.abort();
       };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
+      for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
       try {
         const stream = await graph.stream(known ? null : (input as never), { ...config, streamMode: "updates", signal: abort.signal });
         for await (const chunk of stream as AsyncIterable<Record<string, Partial<EvalState>>>) {
@@ -174,8 +175,7 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
       } catch (caught) {
         error = stopSignal ? undefined : rootCause(caught);
       } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
       }
     }
 

@@ -1,7 +1,7 @@
 import { describeExecution, executionRequestFrom, type ExecutionOptions } from "../execution/runner.js";
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
-import { basename, extname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
 import { checkpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
 import { modelSettingsFrom, paperTokenBudgetFrom, REFINE_STAGES, refineField, refineRoundsFrom, type Configuration, type RefineStage } from "../configuration.js";
@@ -9,6 +9,7 @@ import { estimateRun } from "../dry-run.js";
 import { fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
 import { createChatModel, loadProviderFor } from "../models/factory.js";
+import { checkModelServer } from "../models/preflight.js";
 import { describeModel } from "../models/settings.js";
 import { loadPaper } from "../paper/load.js";
 import { priceTable } from "../llm/prices.js";
@@ -55,14 +56,84 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "paper";
 }
 
-/** An output folder must be new, empty, or an earlier paper2code output; anything else needs --force. */
-function checkOutDir(outDir: string, force: boolean) {
-  if (!existsSync(outDir) || force) return;
+/** The run a folder holds, from its run.json (or its call journal, when it was killed before writing one). */
+function runIn(outDir: string): { threadId?: string; status?: string } | undefined {
+  const report = join(outDir, "run.json");
+  if (existsSync(report)) {
+    try {
+      const run = JSON.parse(readFileSync(report, "utf8")) as { threadId?: string; status?: string };
+      return { threadId: run.threadId, status: run.status };
+    } catch {
+      return {};
+    }
+  }
+  const journal = join(outDir, ".paper2code", "calls");
+  return existsSync(journal) && readdirSync(journal).length > 0 ? {} : undefined;
+}
+
+/**
+ * An output folder must be new, empty, or (with --force) one to start over in.
+ * A folder that holds another run is refused: its call journal would answer the
+ * new run's requests with the old run's replies. --force clears what paper2code
+ * wrote there (the journal, the repository, the artifacts; a virtual environment stays).
+ */
+function checkOutDir(outDir: string, force: boolean): { threadId?: string } | undefined {
+  if (!existsSync(outDir)) return undefined;
+  if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir}: a file is there, not a folder; choose another --out`, ExitCode.usage);
+  const run = runIn(outDir);
+  if (run && !force) {
+    const which = run.threadId ? `run ${run.threadId}${run.status ? ` (${run.status})` : ""}` : "an earlier run (stopped before it wrote run.json)";
+    const resume = run.threadId ? `continue it with \`paper2code resume ${run.threadId}\`, ` : "";
+    throw new UserError(`${outDir} holds ${which}: ${resume}choose another --out, or pass --force to start over there (its call journal is cleared)`, ExitCode.usage);
+  }
+  if (run) return run;
   const entries = readdirSync(outDir);
-  const ours = entries.includes(".paper2code") || entries.includes("run.json");
-  if (entries.length > 0 && !ours) {
+  // An earlier paper2code output with no run in it (stopped before any call) may be used again.
+  if (entries.length > 0 && !force && !entries.includes(".paper2code")) {
     throw new UserError(`${outDir} already holds files that paper2code did not write; choose another --out or pass --force`, ExitCode.usage);
   }
+  return undefined;
+}
+
+/** --force over an earlier run: what paper2code wrote there goes (the journal, the repository, the artifacts; a virtual environment stays). */
+function clearRun(outDir: string) {
+  for (const entry of ["run.json", "repo", "artifacts"]) rmSync(join(outDir, entry), { recursive: true, force: true });
+  const state = join(outDir, ".paper2code");
+  if (existsSync(state)) for (const entry of readdirSync(state)) if (entry !== "venv") rmSync(join(state, entry), { recursive: true, force: true });
+}
+
+/**
+ * Make the output folder, one level at a time (a recursive mkdir under /proc
+ * never returns), and check it takes files: before any model call, with the reason.
+ * Returns the outermost folder it made, to take away again if the run does not start.
+ */
+export function prepareOutDir(outDir: string): string | undefined {
+  const missing: string[] = [];
+  let existing = outDir;
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    const parent = dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  if (existsSync(existing) && !statSync(existing).isDirectory()) {
+    throw new UserError(`--out ${outDir}: ${existing} is a file, not a folder`, ExitCode.usage);
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      throw new UserError(`--out ${outDir}: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, ExitCode.usage);
+    }
+  }
+  const probe = join(outDir, `.paper2code-write-test-${process.pid}`);
+  try {
+    writeFileSync(probe, "");
+    rmSync(probe, { force: true });
+  } catch (error) {
+    throw new UserError(`--out ${outDir}: the folder does not take files (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, ExitCode.usage);
+  }
+  return missing[0];
 }
 
 export async function runCommand(paperPaths: string[], options: RunOptions): Promise<number> {
@@ -105,7 +176,16 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
   const outDir = resolve(
     expandHome(options.out ?? file.out ?? "") || join("runs", `${slug(paper.title || basename(paperPaths[0]!, extname(paperPaths[0]!)))}-${threadId.slice(0, 8)}`),
   );
-  checkOutDir(outDir, options.force ?? false);
+  const earlier = checkOutDir(outDir, options.force ?? false);
+  const made = prepareOutDir(outDir);
+  try {
+    await checkModelServer(settings); // unreachable or misnamed: one line, exit 5, no run folder left behind
+  } catch (error) {
+    if (made) rmSync(made, { recursive: true, force: true });
+    throw error;
+  }
+  if (earlier) clearRun(outDir);
+  const replaced = earlier?.threadId;
   configurable.callJournal = join(outDir, ".paper2code", "calls");
   const { location, given: checkpointerArg } = checkpointerLocation(options.checkpointer, file);
   const checkpointer = await openCheckpointer(location);
@@ -113,6 +193,8 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     if ((await checkpointer.threads()).includes(threadId)) {
       throw new UserError(`run ${threadId} already exists; continue it with: paper2code resume ${threadId}`, ExitCode.usage);
     }
+    // --force over an earlier run: that run's folder is this one's now, so its thread goes (runs would list both on one folder).
+    if (replaced && replaced !== threadId) await checkpointer.saver.deleteThread(replaced);
     const graph = compilePaperToCode(checkpointer.saver);
     const startedAt = new Date().toISOString();
     const progress = new Progress(!options.quiet);

@@ -72,9 +72,12 @@ export function hasPrice(model: string, table = priceTable()): boolean {
   return costOf(model, emptyTotals(), table) !== undefined;
 }
 
-/** Cost of a run's calls; undefined when a model among them has no price. */
+/** The calls paid for: one answered from the call journal was paid before, once, and is not money spent again. */
+export const paidCalls = (calls: CallRecord[]) => calls.filter((c) => !c.replayed);
+
+/** Cost of a run's calls (replayed ones cost nothing); undefined when a model among them has no price. */
 export function costOfCalls(calls: CallRecord[], table = priceTable()): number | undefined {
-  return totalCost(summarizeCalls(calls, (c) => c.model).byKey, table);
+  return totalCost(summarizeCalls(paidCalls(calls), (c) => c.model).byKey, table);
 }
 
 /** Total cost over models; undefined when any model with usage has no price. */
@@ -94,7 +97,8 @@ export function callCost(call: CallRecord, table = priceTable()): number | undef
 }
 
 /** Cost of calls grouped by `key`; a group with a call of unknown price is null. */
-export function costsBy(calls: CallRecord[], key: (call: CallRecord) => string, table = priceTable()): Record<string, number | null> {
+export function costsBy(allCalls: CallRecord[], key: (call: CallRecord) => string, table = priceTable()): Record<string, number | null> {
+  const calls = paidCalls(allCalls);
   const out: Record<string, number | null> = {};
   for (const call of calls) {
     const k = key(call);

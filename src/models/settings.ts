@@ -38,6 +38,28 @@ export const HOW_TO_CONFIGURE_A_MODEL = [
   "or write `model: openai:gpt-4.1` in paper2code.yaml (or the file given with --config), or set PAPER2CODE_MODEL.",
 ].join("\n");
 
+/** An Ollama tag after a bare model name (llama3:8b, llava:13b-v1.6, qwen2.5:latest), which is no provider typo. */
+const OLLAMA_TAG = /^(latest|\d+(\.\d+)?[bkm]?([-_.][\w.]+)?)$/i;
+
+/** The known provider a prefix is a likely misspelling of (opneai, olama, antropic), if any. */
+function nearestProvider(prefix: string): string | undefined {
+  for (const provider of PROVIDERS) {
+    const allowed = provider.length <= 4 ? 1 : 2;
+    if (editDistance(prefix, provider) <= allowed) return provider;
+  }
+  return undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
 export function parseModelSpec(spec: string): { provider: string; name: string } {
   const trimmed = spec.trim();
   if (!trimmed) throw new UserError(HOW_TO_CONFIGURE_A_MODEL, ExitCode.usage);
@@ -47,6 +69,10 @@ export function parseModelSpec(spec: string): { provider: string; name: string }
     const name = trimmed.slice(colon + 1);
     if (!name) throw new UserError(`--model ${spec}: the model name after '${maybeProvider}:' is missing`, ExitCode.usage);
     return { provider: maybeProvider, name };
+  }
+  const near = colon > 0 ? nearestProvider(maybeProvider) : undefined;
+  if (near && !OLLAMA_TAG.test(trimmed.slice(colon + 1))) {
+    throw new UserError(`--model ${spec}: unknown provider '${maybeProvider}' (did you mean '${near}'? known: ${PROVIDERS.join(", ")})`, ExitCode.usage);
   }
   if (colon > 0 && !/^[\w.-]+:[\w.-]+$/.test(trimmed)) {
     throw new UserError(`--model ${spec}: unknown provider '${maybeProvider}' (known: ${PROVIDERS.join(", ")})`, ExitCode.usage);

@@ -155,7 +155,7 @@ describe("durable runs", () => {
     expect(unknown.stderr).toContain("no run 'ffffffff'");
   }, 60_000);
 
-  it.each(["SIGINT", "SIGTERM"] as const)("stops at a step boundary on %s, prints the resume command, and resumes to the same result", async (signal) => {
+  it.each(["SIGINT", "SIGTERM", "SIGHUP"] as const)("stops at a step boundary on %s, prints the resume command, and resumes to the same result", async (signal) => {
     const start = server.requests.length;
     let sent = false;
     const { child, done } = startCli(

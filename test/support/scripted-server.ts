@@ -100,6 +100,8 @@ export interface ServerOptions {
    * blocks, when it is at least 1,024 tokens long.
    */
   prefixCache?: boolean;
+  /** Model ids GET /models lists (as vLLM and Ollama do); without it the listing is a 404, as on servers that have none. */
+  models?: string[];
 }
 
 export async function startScriptedServer(rules: Rule[], options: ServerOptions = {}): Promise<ScriptedServer> {
@@ -128,6 +130,10 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
+    if (req.method === "GET" && req.url?.endsWith("/models") && options.models) {
+      send(200, { object: "list", data: options.models.map((id) => ({ id, object: "model" })) });
+      return;
+    }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
       send(404, { error: { message: `no route ${req.method} ${req.url}` } });
       return;
