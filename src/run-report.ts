@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { modifiedShare } from "./execution/diff-stats.js";
-import { costsBy, totalCost } from "./llm/prices.js";
+import { costOfCalls, costsBy } from "./llm/prices.js";
 import { summarizeCalls, type CallRecord } from "./llm/usage.js";
 import type { PaperToCodeState } from "./state.js";
 import { tempDirOf, writeFileAtomic } from "./workspace/writer.js";
@@ -29,11 +29,15 @@ export interface RunReportExtra {
   checkpointer?: string;
   /** Peak memory of the process and how many node and task runs it streamed. */
   resources?: { maxRssKiB: number; nodes: number };
+  /** Calls made by steps that failed (so not in the checkpointed state): paid, and counted. */
+  failedStepCalls?: CallRecord[];
+  /** Settings given at a continuation in place of the run's own. */
+  settingsChanged?: { at: string; setting: string; was: unknown; now: unknown }[];
 }
 
 /** run.json: what happened, what it cost in tokens, and where everything is. */
 export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunReportExtra = {}) {
-  const calls = state.calls ?? [];
+  const calls = [...(state.calls ?? []), ...(extra.failedStepCalls ?? [])];
   const byAgent = summarizeCalls(calls);
   const byStage = summarizeCalls(calls, stageOf);
   const byModel = summarizeCalls(calls, (c) => c.model);
@@ -67,8 +71,12 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
       byFile: summarizeCalls(calls.filter((c) => c.file), (c) => c.file!).byKey,
     },
     /** USD from the price table; null when a model's price is unknown. */
-    costUsd: totalCost(byModel.byKey) ?? null,
+    costUsd: costOfCalls(calls) ?? null,
+    /** Calls answered from the call journal (paid before, once): not money spent again. */
+    replayed: { calls: calls.filter((c) => c.replayed).length, costUsd: costOfCalls(calls.filter((c) => c.replayed).map((c) => ({ ...c, replayed: false }))) ?? null },
     cost: { byStage: costsBy(calls, stageOf), byModel: costsBy(calls, (c) => c.model), byFile: costsBy(calls.filter((c) => c.file), (c) => c.file!) },
+    ...(extra.failedStepCalls?.length ? { failedStepCalls: extra.failedStepCalls } : {}),
+    ...(extra.settingsChanged?.length ? { settingsChanged: extra.settingsChanged } : {}),
     timings: extra.timings,
     ...(extra.resources ? { resources: extra.resources } : {}),
     repairs: summarizeRepairs(calls),

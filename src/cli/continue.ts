@@ -11,6 +11,7 @@ import { modelSettingsFrom } from "../configuration.js";
 import { ExitCode, UserError } from "../errors.js";
 import { priceTable } from "../llm/prices.js";
 import { createChatModel, loadProviderFor } from "../models/factory.js";
+import { checkModelServer } from "../models/preflight.js";
 import { describeModel } from "../models/settings.js";
 import { applyEdit, editableArtifact, type ReviewDecision } from "../review/human.js";
 import { isEvaluationThread, resolveThreadId, summarizeThread, type RunSummary } from "../runs.js";
@@ -25,11 +26,17 @@ export interface ContinueOptions {
   config?: string;
   model?: string;
   baseUrl?: string;
+  temperature?: number;
+  reasoningEffort?: string;
   concurrency?: number;
   maxRetries?: number;
   timeout?: number;
+  maxOutputTokens?: number;
+  structuredOutput?: string;
   password?: string;
   budget?: number;
+  rpm?: number;
+  tpm?: number;
   prices?: string;
   json?: boolean;
   quiet?: boolean;
@@ -68,31 +75,77 @@ async function openRun(id: string, options: ContinueOptions): Promise<OpenedRun>
   }
 }
 
-/** The run's own settings, with the overrides a continuation allows; the model is checked before any work. */
+/** A setting given when a run is continued, in place of the one it had. */
+export interface SettingChange {
+  at: string;
+  setting: string;
+  was: unknown;
+  now: unknown;
+}
+
+/** Where a run's changed settings are kept: they hold for every later continuation too, and run.json lists them. */
+const changesFile = (outDir: string) => join(outDir, ".paper2code", "settings-changes.json");
+
+function readChanges(outDir: string): SettingChange[] {
+  const path = changesFile(outDir);
+  if (!existsSync(path)) return [];
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as SettingChange[];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The run's own settings, as changed by earlier continuations and by this
+ * command's flags (model and client settings, the budget); the model is checked
+ * before any work, and a change is kept only once it checks out.
+ */
 async function continuedSettings(run: OpenedRun, options: ContinueOptions, extra: Record<string, unknown> = {}) {
   const configurable: Record<string, unknown> = { ...(run.state.runSettings?.configurable ?? {}), ...extra };
-  const overrides = {
+  const earlier = readChanges(run.state.outDir!);
+  for (const change of earlier) configurable[change.setting] = change.now;
+  const flags: Record<string, unknown> = {
     model: options.model,
     baseUrl: options.baseUrl,
+    temperature: options.temperature,
+    reasoningEffort: options.reasoningEffort,
     concurrency: options.concurrency,
     maxRetries: options.maxRetries,
     timeoutSeconds: options.timeout,
+    maxOutputTokens: options.maxOutputTokens,
+    structuredOutput: options.structuredOutput,
     budgetUsd: options.budget,
+    rpm: options.rpm,
+    tpm: options.tpm,
   };
   if (options.prices) process.env.PAPER2CODE_PRICES = resolve(options.prices);
   priceTable();
-  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) configurable[key] = value;
+  const at = new Date().toISOString();
+  const changes: SettingChange[] = [];
+  for (const [setting, now] of Object.entries(flags)) {
+    if (now === undefined || configurable[setting] === now) continue;
+    changes.push({ at, setting, was: configurable[setting] ?? "default", now });
+    configurable[setting] = now;
+  }
   configurable.callJournal ??= join(run.state.outDir!, ".paper2code", "calls");
   const settings = modelSettingsFrom({ configurable } as RunnableConfig);
   await loadProviderFor(settings.model);
   createChatModel(settings);
+  await checkModelServer(settings);
+  if (changes.length) {
+    mkdirSync(dirname(changesFile(run.state.outDir!)), { recursive: true });
+    writeFileSync(changesFile(run.state.outDir!), `${JSON.stringify([...earlier, ...changes], null, 2)}\n`);
+    if (!options.quiet) for (const c of changes) process.stderr.write(`setting ${c.setting}: ${JSON.stringify(c.was)} -> ${JSON.stringify(c.now)} (kept for later continuations; run.json: settingsChanged)\n`);
+  }
   if (options.password) process.env.PAPER2CODE_PDF_PASSWORD = options.password;
-  return { configurable, model: describeModel(settings), modelSpec: settings.model };
+  return { configurable, model: describeModel(settings), modelSpec: settings.model, settingsChanged: [...earlier, ...changes] };
 }
 
 async function drive(run: OpenedRun, options: ContinueOptions, input: unknown, settings: Awaited<ReturnType<typeof continuedSettings>>, checkpointId?: string) {
-  const { configurable, model, modelSpec } = settings;
+  const { configurable, model, modelSpec, settingsChanged } = settings;
   return driveRun({
+    settingsChanged,
     modelSpec,
     graph: run.graph,
     threadId: run.threadId,

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { setMaxListeners } from "node:events";
-import { Argument, Command, InvalidArgumentError, Option } from "commander";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { REFINE_DEFAULTS, REFINE_STAGES, type RefineStage } from "../refine-settings.js";
 import { PIPELINE_STAGES, REVIEWABLE_STAGES } from "../stages.js";
@@ -25,14 +27,25 @@ function executionOptions(command: Command): Command {
     .option("--smoke-command <command>", "the smoke command (default: bash reproduce.sh --smoke)");
 }
 
-/** How the model client is driven and what it may spend: by `run` and `eval`. */
+/** Which model answers: by `run` and, replacing the run's own, by the commands that continue a run. */
+function modelOptions(command: Command, continuing = false): Command {
+  const again = continuing ? " (replaces the run's own, for this and later continuations)" : "";
+  return command
+    .option("-m, --model <provider:name>", `e.g. openai:gpt-4.1, openai:o3-mini, anthropic:claude-sonnet-4-5, ollama:qwen2.5-coder:14b${again}`)
+    .option("--base-url <url>", `an OpenAI-compatible server (vLLM, Ollama, OpenRouter, LM Studio)${again}`)
+    .option("--temperature <t>", "temperature for non-reasoning models", number("--temperature"))
+    .addOption(new Option("--reasoning-effort <effort>", "effort for reasoning models").choices(["minimal", "low", "medium", "high"]))
+    .option("--concurrency <n>", "model requests in flight at once (default 4)", number("--concurrency", { integer: true, min: 1 }));
+}
+
+/** How the model client is driven and what it may spend: by `run`, `eval` and the commands that continue a run. */
 function clientOptions(command: Command): Command {
   return command
     .option("--max-retries <n>", "client retries on 429/5xx/connection errors", number("--max-retries", { integer: true }))
     .option("--timeout <seconds>", "per-request timeout", number("--timeout", { min: 1 }))
     .option("--max-output-tokens <n>", "cap on output tokens per call", number("--max-output-tokens", { integer: true, min: 1 }))
     .addOption(new Option("--structured-output <mode>", "JSON-schema mode of the provider, or JSON in text").choices(["auto", "native", "text"]))
-    .option("--budget <usd>", "most US dollars to spend; it stops, resumable, before a call that would go over", number("--budget"))
+    .option("--budget <usd>", "most US dollars to spend on the whole run; it stops, resumable, before a call that would go over", number("--budget"))
     .option("--rpm <n>", "requests per minute to the model, at most", number("--rpm", { integer: true, min: 1 }))
     .option("--tpm <n>", "tokens per minute to the model, at most", number("--tpm", { integer: true, min: 1 }))
     .option("--prices <file>", "JSON prices per model in USD per million tokens, over the built-in ones: {\"provider:model\": {\"input\": 2, \"cachedInput\": 0.5, \"output\": 8}}");
@@ -52,23 +65,36 @@ export function parseRefine(value: string): Partial<Record<RefineStage, number>>
   return rounds;
 }
 
+/** The package's version, from the package.json above this file (src/cli in a checkout, dist/src/cli when built). */
+function packageVersion(): string {
+  for (let dir = import.meta.dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(readFileSync(manifest, "utf8")) as { name?: string; version?: string };
+      if (name === "paper2code") return version ?? "unknown";
+    }
+  }
+  return "unknown";
+}
+
+/** Two or three commands a new user can copy, at the end of a command's --help. */
+const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+
 export function buildCli(): Command {
   const program = new Command()
     .name("paper2code")
     .description("Turn a machine-learning paper into a runnable code repository")
-    .showHelpAfterError()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    .version(packageVersion(), "-V, --version", "print the version")
+    // Usage errors are printed by main() on one line, with exit code 2; commands inherit both settings.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .addHelpText("after", examples("paper2code run paper.pdf --model openai:gpt-4.1 --out runs/paper", "paper2code runs", "paper2code resume <id>"));
 
-  clientOptions(executionOptions(program
+  clientOptions(modelOptions(executionOptions(program
     .command("run")
     .description("generate a repository from a paper")
     .argument("<paper...>", "PDF, LaTeX (.tex, folder or .tar.gz), Markdown, text or PaperCoder JSON; given a PDF and its LaTeX, LaTeX is read")
     .option("-o, --out <dir>", "output folder (default: runs/<title>-<thread>)")
-    .option("-m, --model <provider:name>", "e.g. openai:gpt-4.1, openai:o3-mini, anthropic:claude-sonnet-4-5, ollama:qwen2.5-coder:14b")
-    .option("--base-url <url>", "an OpenAI-compatible server (vLLM, Ollama, OpenRouter, LM Studio)")
-    .option("--temperature <t>", "temperature for non-reasoning models", number("--temperature"))
-    .addOption(new Option("--reasoning-effort <effort>", "effort for reasoning models").choices(["minimal", "low", "medium", "high"]))
-    .option("--concurrency <n>", "model requests in flight at once (default 4)", number("--concurrency", { integer: true, min: 1 }))
     .addOption(new Option("--schedule <order>", "parallel: each file as soon as its dependencies are written; sequential: the reference order, one call at a time").choices(["parallel", "sequential"]))
     .addOption(new Option("--context <mode>", "what the coder sees of other files: scoped (its imports in full, their dependencies' interfaces) or full (every earlier file)").choices(["scoped", "full"]))
     .option("--password <password>", "password of an encrypted PDF")
@@ -85,9 +111,14 @@ export function buildCli(): Command {
     .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
     .option("--thread-id <id>", "thread id for the checkpointer (default: a new UUID)")
     .option("--force", "write into an output folder that holds other files")
-    .option("--execute", "after coding, run the smoke test (bash reproduce.sh --smoke) in a sandbox and debug it (off by default: nothing runs without it)")))
+    .option("--execute", "after coding, run the smoke test (bash reproduce.sh --smoke) in a sandbox and debug it (off by default: nothing runs without it)"))))
     .option("--json", "print a machine-readable summary on stdout")
     .option("-q, --quiet", "no progress lines")
+    .addHelpText("after", examples(
+      "paper2code run paper.pdf --model openai:gpt-4.1 --out runs/paper",
+      "paper2code run paper.tex --model ollama:qwen2.5-coder:14b --review plan --execute",
+      "paper2code run paper.md --model openai:gpt-4.1-mini --dry-run",
+    ))
     .action(async (papers: string[], options) => {
       // Loaded on demand: `ingest` and `--help` should not pay for LangGraph and the model clients.
       const { runCommand } = await import("./run.js");
@@ -95,17 +126,10 @@ export function buildCli(): Command {
     });
 
   const continuing = (command: Command) =>
-    command
+    clientOptions(modelOptions(command, true))
       .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
       .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
-      .option("-m, --model <provider:name>", "continue with another model")
-      .option("--base-url <url>", "continue with another OpenAI-compatible server")
-      .option("--concurrency <n>", "files analysed or coded at once", number("--concurrency", { integer: true, min: 1 }))
-      .option("--max-retries <n>", "client retries on 429/5xx/connection errors", number("--max-retries", { integer: true }))
-      .option("--timeout <seconds>", "per-request timeout", number("--timeout", { min: 1 }))
       .option("--password <password>", "password of an encrypted PDF")
-      .option("--budget <usd>", "a new spending limit for the whole run", number("--budget"))
-      .option("--prices <file>", "JSON prices per model (USD per million tokens)")
       .option("--json", "print a machine-readable summary on stdout")
       .option("-q, --quiet", "no progress lines");
   const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -118,7 +142,8 @@ export function buildCli(): Command {
         .description("run a finished run's smoke test in a sandbox and let the debugger fix what fails (checkpointed: resumable)")
         .argument("<id>", "run id, or its first characters"),
     ),
-  ).action(async (id: string, options) => {
+  ).addHelpText("after", examples("paper2code debug 3f2a", "paper2code debug 3f2a --debug-rounds 5 --python .venv/bin/python"))
+  .action(async (id: string, options) => {
     process.exitCode = await (await lazy()).debugCommand(id, options);
   });
 
@@ -130,7 +155,8 @@ export function buildCli(): Command {
       .option("--approve", "approve the artifact a paused run is waiting on")
       .option("--set <key=value>", "approve config.yaml with this change (repeatable)", collect)
       .option("--file <path>", "approve this edited artifact instead (JSON; YAML for config)"),
-  ).action(async (id: string, options) => {
+  ).addHelpText("after", examples("paper2code resume 3f2a", "paper2code resume 3f2a --structured-output native --budget 10", "paper2code resume 3f2a --set training.lr=0.0003"))
+  .action(async (id: string, options) => {
     process.exitCode = await (await lazy()).resumeCommand(id, options);
   });
 
@@ -141,7 +167,8 @@ export function buildCli(): Command {
       .argument("<id>", "run id, or its first characters")
       .addOption(new Option("--to <stage>", "the stage to run again").choices([...PIPELINE_STAGES]))
       .option("--set <key=value>", "change config.yaml first (repeatable; --to defaults to analysis)", collect),
-  ).action(async (id: string, options) => {
+  ).addHelpText("after", examples("paper2code rewind 3f2a --to coding", "paper2code rewind 3f2a --set training.epochs=20", "paper2code rewind 3f2a --to plan --model openai:gpt-4.1"))
+  .action(async (id: string, options) => {
     process.exitCode = await (await lazy()).rewindCommand(id, options);
   });
 
@@ -153,7 +180,8 @@ export function buildCli(): Command {
       .addArgument(new Argument("<artifact>", "what to edit").choices([...REVIEWABLE_STAGES]))
       .option("--file <path>", "use this edited artifact (JSON; YAML for config) instead of opening $EDITOR")
       .option("--set <key=value>", "change a config.yaml key (repeatable)", collect),
-  ).action(async (id: string, artifact: string, options) => {
+  ).addHelpText("after", examples("paper2code edit 3f2a config", "paper2code edit 3f2a plan --file my-plan.json"))
+  .action(async (id: string, artifact: string, options) => {
     process.exitCode = await (await lazy()).editCommand(id, artifact, options);
   });
 
@@ -183,6 +211,10 @@ export function buildCli(): Command {
     .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
     .option("--json", "print the report (eval.json) on stdout")
     .option("-q, --quiet", "no progress lines")
+    .addHelpText("after", examples(
+      "paper2code eval runs/paper --paper paper.pdf --judge-model openai:o3-mini",
+      "paper2code eval runs/paper --paper paper.md --rubric rubric.json --code-dev --judge-model openai:gpt-4.1",
+    ))
     .action(async (repo: string, options) => {
       const { evalCommand } = await import("./eval.js");
       process.exitCode = await evalCommand(repo, options);
@@ -195,6 +227,7 @@ export function buildCli(): Command {
     .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
     .option("--limit <n>", "most recent runs to show (default 50)", number("--limit", { integer: true, min: 1 }))
     .option("--json", "print the list as JSON")
+    .addHelpText("after", examples("paper2code runs", "paper2code runs --limit 5 --json"))
     .action(async (options) => {
       process.exitCode = await (await lazy()).runsCommand(options);
     });
@@ -207,6 +240,7 @@ export function buildCli(): Command {
     .option("--password <password>", "password of an encrypted PDF")
     .option("--no-appendix", "leave the appendix out of the Markdown")
     .option("--token-budget <n>", "reduce the Markdown to this many tokens, as a run would", number("--token-budget", { integer: true, min: 1000 }))
+    .addHelpText("after", examples("paper2code ingest paper.pdf | less", "paper2code ingest paper.tar.gz --json", "paper2code ingest paper.pdf --token-budget 24000"))
     .action(async (paths: string[], options: { json?: boolean; password?: string; appendix: boolean; tokenBudget?: number }) => {
       // Loaded on demand, as for the other commands: the tokenizer's tables alone take a tenth of a second.
       const [{ loadPaper }, { describeFit, fitPaperToBudget }] = await Promise.all([import("../paper/load.js"), import("../paper/budget.js")]);
@@ -225,9 +259,19 @@ export function buildCli(): Command {
 export async function main(argv = process.argv): Promise<void> {
   // Parallel graph tasks each listen on the run's AbortSignal; more than Node's default 10 is expected.
   setMaxListeners(256);
+  // A closed reader (`| head`, a closed terminal) must not stop the work: output to it is dropped, the run goes on.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
+    });
+  }
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = usageExit(error, argv);
+      return;
+    }
     if (error instanceof UserError) {
       process.stderr.write(`paper2code: ${error.message}\n`);
       process.exitCode = error.exitCode;
@@ -236,6 +280,16 @@ export async function main(argv = process.argv): Promise<void> {
     process.stderr.write(`paper2code: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = ExitCode.failure;
   }
+}
+
+/** A usage error: one line with what was wrong and where the help is, exit code 2; --help and --version: 0. */
+function usageExit(error: CommanderError, argv: string[]): number {
+  if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
+  if (error.code === "commander.help") return ExitCode.usage; // no command given: the help was printed
+  const commands = buildCli().commands.map((c) => c.name());
+  const command = argv.slice(2).find((a) => commands.includes(a));
+  process.stderr.write(`paper2code: ${error.message.replace(/^error: /, "")} (see paper2code${command ? ` ${command}` : ""} --help)\n`);
+  return ExitCode.usage;
 }
 
 await main();
