@@ -2,8 +2,12 @@ import { posix } from "node:path";
 import { DISTRIBUTION_OF, requirementName, STDLIB } from "./packages.js";
 import { configKeyReads } from "./config-reads.js";
 import { analysePython, type PyModuleFacts } from "./python.js";
+import { checkShellScript } from "./shell.js";
 
-export type CheckKind = "syntax" | "import" | "imported-name" | "requirement" | "config-key" | "entrypoint";
+/** Files paper2code writes itself after the checks, which scripts may use. */
+const WRITTEN_LATER = ["config.yaml", "requirements.txt", "README.md"];
+
+export type CheckKind = "syntax" | "import" | "imported-name" | "requirement" | "config-key" | "entrypoint" | "shell";
 
 export interface CodeIssue {
   check: CheckKind;
@@ -14,6 +18,8 @@ export interface CodeIssue {
   requirement?: string;
   /** The coder's reason for keeping the code as it is, when it disputed this finding. */
   disputed?: string;
+  /** The repository cannot start with it (a broken script, no entry point): a run ending with it has failed its checks. */
+  blocking?: boolean;
 }
 
 export interface CodeCheckReport {
@@ -60,7 +66,8 @@ function isPackageDir(files: Map<string, string>, dir: string): boolean {
 /**
  * Static checks of a generated repository: Python syntax, intra-repository
  * imports and imported names, third-party imports covered by requirements.txt,
- * config keys read by the code present in config.yaml, and an entry point.
+ * config keys read by the code present in config.yaml, shell scripts (see
+ * shell.ts), and an entry point.
  */
 export async function checkRepository(repo: RepositoryUnderCheck): Promise<CodeCheckReport> {
   const issues: CodeIssue[] = [];
@@ -117,17 +124,24 @@ export async function checkRepository(repo: RepositoryUnderCheck): Promise<CodeC
     }
   }
   if (keys) issues.push(...(await missingConfigKeys(repo.files, keys)));
+  const present = new Set([...repo.files.keys(), ...WRITTEN_LATER]);
+  for (const [path, source] of repo.files) {
+    if (!/\.(sh|bash)$/.test(path)) continue;
+    for (const finding of checkShellScript(path, source, present)) issues.push({ check: "shell", file: path, line: finding.line, message: finding.message, blocking: true });
+  }
 
+  const scripts = [...repo.files.keys()].filter((p) => /\.(sh|bash)$/.test(p));
   const entry = repo.entrypoint;
   if (!repo.files.has(entry)) {
-    issues.push({ check: "entrypoint", file: entry, message: `the entry point ${entry} was not generated` });
+    // With a reproduce.sh, what it runs is the entry point, and its own check judges that.
+    issues.push({ check: "entrypoint", file: entry, message: `the entry point ${entry} was not generated`, blocking: !scripts.includes("reproduce.sh") });
   } else if (entry.endsWith(".py") && !facts.get(entry)?.hasMainGuard) {
     issues.push({ check: "entrypoint", file: entry, message: `the entry point ${entry} has no \`if __name__ == "__main__":\` block` });
   }
 
-  const counts = { syntax: 0, import: 0, "imported-name": 0, requirement: 0, "config-key": 0, entrypoint: 0 } as Record<CheckKind, number>;
+  const counts = { syntax: 0, import: 0, "imported-name": 0, requirement: 0, "config-key": 0, entrypoint: 0, shell: 0 } as Record<CheckKind, number>;
   for (const issue of issues) counts[issue.check]++;
-  return { ok: issues.length === 0, filesChecked: facts.size, issues, counts };
+  return { ok: issues.length === 0, filesChecked: facts.size + scripts.length, issues, counts };
 }
 
 /**

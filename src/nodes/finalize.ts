@@ -30,10 +30,14 @@ export async function finalizeNode(state: PaperToCodeState, config?: RunnableCon
   if (provenance) await writeArtifact(outDir, "provenance.json", `${JSON.stringify(provenance, null, 2)}\n`);
   await writeRepoFile(outDir, "README.md", renderRepoReadme(state, provenance));
   const missing = await missingFiles(outDir, repositoryFiles(state));
-  const status = missing.length === 0 ? ("complete" as const) : ("failed" as const);
-  const notes = missing.length ? [`missing or empty files: ${missing.join(", ")}`] : [];
+  const blocking = state.codeChecks.at(-1)?.report.issues.filter((i) => i.blocking && !i.disputed) ?? [];
+  const status = missing.length === 0 && blocking.length === 0 ? ("complete" as const) : ("failed" as const);
+  const notes: string[] = [];
   const summary = provenance ? summarizeProvenance(provenance) : undefined;
   if (summary?.unsupported.length) notes.push(`provenance: ${summary.unsupported.length} config value(s) the paper states nowhere: ${summary.unsupported.join(", ")}`);
+  // Last, so the CLI's one-line reason names them.
+  if (missing.length) notes.push(`missing or empty files: ${missing.join(", ")}`);
+  if (blocking.length) notes.push(`the repository cannot start: ${blocking.map((i) => `${i.file}: ${i.message}`).join("; ")}`);
   await writeRunReport(outDir, { ...state, status, notes: [...state.notes, ...notes], provenance: summary }, {
     threadId: readConfiguration(config).thread_id,
   });
