@@ -19,6 +19,34 @@ const COMMON_MODULES = new Set(
   "json os sys re math random time np numpy torch nn F optim pd pandas yaml argparse logging pathlib Path collections itertools functools typing copy pickle csv glob shutil subprocess datetime tqdm plt scipy sklearn jax jnp tf".split(" "),
 );
 
+/** pytest's report of a failure or an error: `FAILED tests/t.py::test_x - KeyError: 'k'`, `ERROR tests/t.py - ...`. */
+const PYTEST_SUMMARY = /^(?:FAILED|ERROR) \S+(?: - (.*))?$/;
+
+/**
+ * The exception of the first failure in pytest's output, where a plain
+ * traceback search finds only its summary line ("135 passed, 1 error in
+ * 8.37s"): in the first failure's (or collection error's) section, its
+ * `E   KeyError: ...` line, else the type pytest names after the failing line
+ * (`t.py:10: AssertionError`) with the first `E` line; else the short
+ * summary's ` - KeyError: ...`.
+ */
+function pytestException(lines: string[]): string | undefined {
+  const isPytest = lines.some((l) => /^=+ (FAILURES|ERRORS|short test summary info) =+$/.test(l) || PYTEST_SUMMARY.test(l));
+  if (!isPytest) return undefined;
+  const start = lines.findIndex((l) => /^_{2,} .+ _{2,}$/.test(l));
+  if (start >= 0) {
+    const after = lines.slice(start + 1);
+    const end = after.findIndex((l) => /^_{2,} .+ _{2,}$/.test(l) || /^=+ .* =+$/.test(l));
+    const section = end >= 0 ? after.slice(0, end) : after;
+    const reported = section.map((l) => /^E\s+(.*)$/.exec(l)?.[1]?.trim() ?? "").filter(Boolean);
+    const raised = reported.find((l) => EXCEPTION_LINE.test(l));
+    if (raised) return raised;
+    const type = section.map((l) => /^[^\s:"]+\.py:\d+: ([A-Za-z_][\w.]*)$/.exec(l)?.[1]).find((t) => t && EXCEPTION_LINE.test(t));
+    if (type) return reported[0] ? `${type}: ${reported[0]}` : type;
+  }
+  return lines.map((l) => PYTEST_SUMMARY.exec(l)?.[1]?.trim() ?? "").find((l) => EXCEPTION_LINE.test(l));
+}
+
 export function classifyFailure(
   output: string,
   options: { timedOut?: boolean; repoDir: string; repoFiles: Set<string>; configKeys: string[] },
@@ -26,14 +54,15 @@ export function classifyFailure(
   const lines = output.split("\n").map((l) => l.trimEnd());
   const files: string[] = [];
   for (const line of lines) {
-    const m = /^\s*File "([^"]+)", line \d+/.exec(line);
+    // A Python traceback's `File "x.py", line 3`, or pytest's `x.py:3: in f` / `x.py:3: KeyError`.
+    const m = /^\s*File "([^"]+)", line \d+/.exec(line) ?? /^([^\s:"]+\.py):\d+:(?: |$)/.exec(line);
     if (!m) continue;
     const rel = isAbsolute(m[1]!) ? relative(options.repoDir, m[1]!) : m[1]!;
-    const path = rel.split("\\").join("/");
+    const path = posix.normalize(rel.split("\\").join("/"));
     if (!path.startsWith("..") && options.repoFiles.has(path) && files.at(-1) !== path) files.push(path);
   }
   if (options.timedOut) return { kind: "timeout", summary: "the smoke run did not finish within its time limit", files };
-  const exception = [...lines].reverse().map((l) => l.trim()).find((l) => EXCEPTION_LINE.test(l));
+  const exception = pytestException(lines) ?? [...lines].reverse().map((l) => l.trim()).find((l) => EXCEPTION_LINE.test(l));
   if (!exception) {
     const last = [...lines].reverse().find((l) => l.trim()) ?? "(no output)";
     return { kind: "other", summary: last.trim(), files };

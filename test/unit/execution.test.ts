@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { classifyFailure } from "../../src/execution/classify.js";
+import { PYTEST_ASSERTION_FIRST, PYTEST_COLLECTION_ERROR, PYTEST_SETUP_ERROR_AND_FAILURES, UNITTEST_ERROR_AND_FAILURE } from "../fixtures/test-outputs.js";
 import { modifiedLines } from "../../src/execution/diff-stats.js";
 import { applyEdits, parseEdits } from "../../src/execution/edits.js";
 import { runSandboxed } from "../../src/execution/runner.js";
@@ -61,6 +62,27 @@ describe("classifyFailure", () => {
     const failure = classifyFailure(traceback(last), options);
     expect(failure.kind).toBe(kind);
     expect(failure.files).toEqual(["main.py", "model.py"]);
+  });
+  const pytestOptions = { repoDir: "/r/repo", repoFiles: new Set(["src/__init__.py", "src/config.py", "tests/conftest.py", "tests/test_gen.py", "tests/test_ok.py", "tests/test_m.py"]), configKeys: ["generation", "generation.top_p"] };
+  it("names the exception of a pytest collection error, not pytest's summary line", () => {
+    const failure = classifyFailure(PYTEST_COLLECTION_ERROR, pytestOptions);
+    expect(failure).toEqual({ kind: "config-key", summary: `KeyError: "config.yaml key 'generation.temperature' is missing"`, files: ["tests/test_gen.py", "src/config.py"] });
+  });
+  it("names the first failure of a pytest run with several (a fixture's set-up error first)", () => {
+    const failure = classifyFailure(PYTEST_SETUP_ERROR_AND_FAILURES, pytestOptions);
+    expect(failure.kind).toBe("config-key");
+    expect(failure.summary).toBe(`KeyError: "config.yaml key 'generation.temperature' is missing"`);
+    expect(failure.files).toEqual(["tests/conftest.py", "src/config.py", "tests/test_ok.py"]);
+  });
+  it("the first of several pytest failures, an assertion, is an AssertionError with pytest's explanation", () => {
+    expect(classifyFailure(PYTEST_ASSERTION_FIRST, pytestOptions)).toEqual({ kind: "type-value-error", summary: "AssertionError: assert 2 == 3", files: ["tests/test_ok.py", "tests/test_m.py"] });
+  });
+  it("reads unittest's report: the last exception raised", () => {
+    const failure = classifyFailure(UNITTEST_ERROR_AND_FAILURE, pytestOptions);
+    expect(failure).toEqual({ kind: "type-value-error", summary: "AssertionError: 1 != 2", files: ["tests/test_m.py"] });
+  });
+  it("a plain traceback is not read as pytest's", () => {
+    expect(classifyFailure("epoch 1\nERROR loading data\nTraceback (most recent call last):\n  File \"/r/repo/src/config.py\", line 9\nKeyError: 'temperature'\n", pytestOptions).summary).toBe("KeyError: 'temperature'");
   });
   it("a time-out is a timeout whatever the output", () => {
     expect(classifyFailure("step 1\nstep 2", { ...options, timedOut: true }).kind).toBe("timeout");

@@ -68,6 +68,22 @@ describe("extractCode", () => {
     expect(() => extractCode("   ", "model.py")).toThrow(ReplyParseError);
     expect(() => extractCode("```python\n```", "model.py")).toThrow(ReplyParseError);
   });
+  // Stray fences as models write them: the file must come out whole, with no fence line inside it.
+  it.each([
+    ["an empty block, then the file in a second block", "```python\n```\n\n```python\n" + code + "```"],
+    ["an empty block whose closing fence reads as the file's opening one", "```python\n```\n" + code + "```"],
+    ["an opening fence, then the block's real opening fence", "```\n```python\n" + code + "```"],
+    ["a fence that opens and closes on one line", "```python```\n```python\n" + code + "```"],
+    ["an empty block named for the file, then the file", "model.py\n```python\n```\nHere is the file:\n```python\n" + code + "```"],
+  ])("a stray fence: %s", (_, reply) => {
+    const got = extractCode(reply, "model.py");
+    expect(got.code).toBe(code);
+    expect(got.note).toContain("stray code fence dropped");
+  });
+  it("keeps fences that close one block and open the next", () => {
+    const reply = "```python\nA = 1\n```\n```python\n" + code + "```";
+    expect(extractCode(reply, "model.py")).toEqual({ code, note: "2 code blocks: took the one in the file's language" });
+  });
   it("rejects code that is only for other files", () => {
     expect(() => extractCode("### utils.py\n```python\nA = 1\n```", "model.py")).toThrow(/other files/);
   });
