@@ -6,12 +6,14 @@ import { askWithRepair, buildMessages, type AskOptions } from "../src/llm/ask.js
 import type { CodeIssue } from "../src/checks/repo.js";
 import { extractCode, type ExtractedCode } from "../src/parsing/code.js";
 import { prompt } from "../src/prompts.js";
-import { contextOf, type ContextPart } from "../src/llm/context.js";
-import { renderAnalysis, renderFileTable } from "../src/render/artifacts.js";
+import { contextOf, type ContextSource } from "../src/llm/context.js";
+import { configStage } from "./config-writer/index.js";
+import { renderAnalysis } from "./analyst/render.js";
+import { renderFileTable } from "../src/render/markdown.js";
 import { withDesign, type Design, type FileTask } from "../src/state.js";
 import { getBlob } from "../src/workspace/blobs.js";
 import { countTokens } from "../src/tokens.js";
-import { saveCodeFile } from "./shared.js";
+import { saveCodeFile } from "../src/workspace/code-files.js";
 
 async function fullCode(input: FileTask, paths: string[]): Promise<string> {
   const parts: string[] = [];
@@ -64,7 +66,7 @@ export async function repositoryContext(input: FileTask & Design, mode: ContextM
  * specification is its file's analysis (made from the plan), in its task with
  * the rest of its own material; the plan itself would be read again by every coder for little.
  */
-export const CODER_CONTEXT: ContextPart[] = ["config"];
+export const CODER_CONTEXT: ContextSource[] = [configStage.asContext!];
 
 const saveCode = (input: FileTask, code: string, note: string | undefined) => saveCodeFile(input.outDir!, input.target, code, note);
 

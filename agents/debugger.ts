@@ -9,12 +9,12 @@ import type { DebugRound } from "../src/execution/record.js";
 import { askWithRepair, buildMessages } from "../src/llm/ask.js";
 import { ReplyParseError } from "../src/parsing/json.js";
 import { prompt } from "../src/prompts.js";
-import { renderFileTable } from "../src/render/artifacts.js";
+import { renderFileTable } from "../src/render/markdown.js";
 import { countTokens } from "../src/tokens.js";
 import { contextOf } from "../src/llm/context.js";
 import type { GeneratedFile, PaperToCodeState } from "../src/state.js";
 import { CODER_CONTEXT } from "./coder.js";
-import { saveCodeFile } from "./shared.js";
+import { saveCodeFile } from "../src/workspace/code-files.js";
 import { normalizeFileList, resolveInside, UnsafePathError } from "../src/workspace/paths.js";
 import { artifactsDir, readRepoFile, writeArtifact, writeRepoFile } from "../src/workspace/writer.js";
 

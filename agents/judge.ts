@@ -8,7 +8,9 @@ import { paperMarkdownOf } from "../src/state.js";
 import { codeFirst, packFiles, rankFiles, type PackedFiles } from "../src/eval/files.js";
 import { evalSetting, judgeFor } from "../src/eval/judge-model.js";
 import { loadFiles } from "../src/eval/store.js";
-import type { EvalState, LeafJudgment, ReferenceSelection, RepositorySample } from "../src/eval/state.js";
+import type { EvalState, LeafJudgment, LeafTask, ReferenceSelection, RepositorySample, RepositoryTask } from "../src/eval/state.js";
+
+export type { LeafTask, RepositoryTask } from "../src/eval/state.js";
 
 export const RepositoryJudgmentSchema = z.object({
   components: z
@@ -74,13 +76,6 @@ async function judge<S extends z.ZodType>(
 const describeShown = (packed: PackedFiles) =>
   `${packed.shown.length} file(s), ${packed.tokens.toLocaleString("en")} tokens` +
   (packed.omitted.length ? `; not shown for lack of room: ${packed.omitted.join(", ")}` : "");
-
-export type RepositoryTask = Pick<EvalState, "outDir" | "paper" | "submission"> &
-  Partial<Pick<EvalState, "reference" | "referenceSelection">> & {
-  mode: RepositorySample["mode"];
-  sample: number;
-  samples: number;
-};
 
 /** One independent repository-level judgment: reference-free, or against the authors' code. */
 export async function judgeRepositoryNode(task: RepositoryTask, config?: RunnableConfig) {
@@ -151,12 +146,6 @@ export async function chooseReferenceFilesNode(state: EvalState, config?: Runnab
   const notes = asked.value ? [] : [`reference files: ${selection.reason}`];
   return { referenceSelection: selection, calls: asked.calls, notes };
 }
-
-export type LeafTask = Pick<EvalState, "outDir" | "paper" | "submission"> & {
-  leaf: { id: string; requirements: string; category: string };
-  /** The requirements of the leaf's ancestors, root first. */
-  context: string[];
-};
 
 /** One rubric leaf, judged 0 or 1 with the submission files that match it best. */
 export async function judgeLeafNode(task: LeafTask, config?: RunnableConfig) {

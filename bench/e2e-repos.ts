@@ -3,7 +3,9 @@
  * refactoring that must change no behaviour, the same fingerprints before and
  * after show that every generated file is byte-identical. Each scenario runs the
  * built CLI against the scripted server; the fingerprint is the sha256 of every
- * file under repo/ (path and bytes), and of the artifacts that hold no time or id.
+ * file under repo/ (path and bytes), of the artifacts that hold no time or id,
+ * and of every request the model server received (the sha256 of each body, sorted:
+ * parallel calls arrive in any order), so the prompts are byte-identical too.
  *   npm run build && npx tsx bench/e2e-repos.ts [--out fingerprints.json] [--compare fingerprints.json]
  */
 import { createHash } from "node:crypto";
@@ -57,7 +59,7 @@ function treeHash(root: string, keep: (path: string) => boolean = () => true): {
   return { hash: hash.digest("hex").slice(0, 16), files };
 }
 
-const results: Record<string, { repo: string; artifacts: string; files: number; calls: number }> = {};
+const results: Record<string, { repo: string; artifacts: string; files: number; calls: number; requests?: string }> = {};
 for (const scenario of SCENARIOS) {
   const dir = mkdtempSync(join(tmpdir(), "p2c-e2e-repos-"));
   const server = await startScriptedServer(scenario.rules());
@@ -67,8 +69,9 @@ for (const scenario of SCENARIOS) {
     if (r.code !== 0) throw new Error(`${scenario.name}: exit ${r.code}: ${r.stderr}`);
     const repo = treeHash(join(out, "repo"));
     const artifacts = treeHash(join(out, "artifacts"), (p) => STABLE_ARTIFACTS.test(p));
-    results[scenario.name] = { repo: repo.hash, artifacts: artifacts.hash, files: repo.files, calls: server.requests.length };
-    console.log(`${scenario.name.padEnd(32)} repo ${repo.hash} (${repo.files} files)  artifacts ${artifacts.hash}  ${server.requests.length} calls`);
+    const requests = createHash("sha256").update(server.requests.map((q) => q.key).sort().join("\n")).digest("hex").slice(0, 16);
+    results[scenario.name] = { repo: repo.hash, artifacts: artifacts.hash, files: repo.files, calls: server.requests.length, requests };
+    console.log(`${scenario.name.padEnd(32)} repo ${repo.hash} (${repo.files} files)  artifacts ${artifacts.hash}  ${server.requests.length} calls  requests ${requests}`);
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,16 +1,21 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { analystNode } from "../agents/analyst.js";
+import { analysisStage } from "../agents/analyst/index.js";
 import { coderNode } from "../agents/coder.js";
-import { ConfigurationAnnotation } from "../src/configuration.js";
-import { afterVerify, refineNode, STAGES, verifyNode } from "../src/review/nodes.js";
-import { FileWorkAnnotation, FileWorkOutput, type Design, type FileAnalysisState, type FileWorkState } from "../src/state.js";
+import { refineNode } from "../agents/refiner.js";
+import { artifactNode } from "../agents/stage.js";
+import { afterVerify, verifyNode } from "../agents/verifier.js";
+import { FileWorkAnnotation, FileWorkOutput, type FileAnalysisState, type FileWorkState } from "../src/state.js";
+import { ConfigurationAnnotation } from "./configuration.js";
+import { inStage } from "./reviewed-stage.js";
 
 /** The file's coder, with the analysis it was sent or has just made. */
 function coder(state: FileWorkState, config?: RunnableConfig) {
   const { outDir, paper, code, design, target, batch, waitFor } = state;
   return coderNode({ outDir, paper, code, design, target, batch, waitFor, analysis: state.analysis ?? state.analyses[target] }, config);
 }
+
+const meta = inStage(analysisStage.name);
 
 /**
  * One file from analysis to code: analyst -> verify (<-> refine, bounded by
@@ -19,13 +24,13 @@ function coder(state: FileWorkState, config?: RunnableConfig) {
  */
 export function buildFileGraph() {
   return new StateGraph({ stateSchema: FileWorkAnnotation, input: FileWorkAnnotation, output: FileWorkOutput }, ConfigurationAnnotation)
-    .addNode("analyst", analystNode)
-    .addNode("verify_analysis", verifyNode<FileAnalysisState & Design>(STAGES.analysis))
-    .addNode("refine_analysis", refineNode<FileAnalysisState & Design>(STAGES.analysis))
-    .addNode("coder", coder)
+    .addNode("analyst", artifactNode(analysisStage), meta)
+    .addNode("verify_analysis", verifyNode(analysisStage), meta)
+    .addNode("refine_analysis", refineNode(analysisStage), meta)
+    .addNode("coder", coder, inStage("coding"))
     .addConditionalEdges(START, (s: FileWorkState) => (s.analysis || (s.kind && s.kind !== "code") ? "coder" : "analyst"), ["analyst", "coder"])
     .addEdge("analyst", "verify_analysis")
-    .addConditionalEdges("verify_analysis", afterVerify<FileAnalysisState>("analysis", "refine_analysis", "coder"), ["refine_analysis", "coder"])
+    .addConditionalEdges("verify_analysis", afterVerify<FileAnalysisState>(analysisStage, "refine_analysis", "coder"), ["refine_analysis", "coder"])
     .addEdge("refine_analysis", "verify_analysis")
     .addEdge("coder", END)
     .compile({ name: "file" });

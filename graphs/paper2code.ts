@@ -1,29 +1,29 @@
 import { END, Send, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
-import { architectNode } from "../agents/architect.js";
+import { logicStage } from "../agents/logic-designer/index.js";
+import { refineNode } from "../agents/refiner.js";
+import { reviewGate } from "../agents/reviewer.js";
 import { coderNode, repairCodeNode } from "../agents/coder.js";
-import { configWriterNode } from "../agents/config-writer.js";
 import { debuggerNode } from "../agents/debugger.js";
-import { logicDesignerNode } from "../agents/logic-designer.js";
-import { plannerNode } from "../agents/planner.js";
-import { ConfigurationAnnotation } from "../src/configuration.js";
+import { analysisStage } from "../agents/analyst/index.js";
 import { checkCodeNode, issuesFor } from "../src/nodes/check-code.js";
 import { sendCoders, sendFileWork } from "../src/nodes/coding.js";
 import { afterSmokeRun, executionReportNode, smokeRunNode } from "../src/nodes/execute.js";
 import { finalizeNode } from "../src/nodes/finalize.js";
 import { ingestNode } from "../src/nodes/ingest.js";
 import { planFilesNode } from "../src/nodes/plan-files.js";
-import { reviewGate } from "../src/review/human.js";
-import { afterReconcile, reconcileDesignNode } from "../src/review/reconcile.js";
-import { afterVerify, refineNode, STAGES, verifyNode } from "../src/review/nodes.js";
-import { gateOf } from "../src/stages.js";
+import { afterReconcile, reconcileDesignNode } from "../agents/logic-designer/reconcile.js";
 import { fileTask, PaperToCodeAnnotation, type PaperToCodeState } from "../src/state.js";
 import { buildAnalysisGraph } from "./analysis.js";
+import { ConfigurationAnnotation } from "./configuration.js";
 import { buildFileGraph } from "./file.js";
+import { addReviewedStage, inStage, type Builder } from "./reviewed-stage.js";
+import { gateOf, PLANNING_STAGES, REVIEWABLE_STAGES, stageOfNode } from "./stages.js";
 
 /**
  * ingest -> planner -> verify_plan (<-> refine_plan) -> plan_ready
  *   -> architect -> verify_architecture (<-> refine) -> architecture_ready -> logic_designer -> verify_logic (<-> refine) -> logic_ready --+
  *   -> config_writer -> verify_config (<-> refine) -> config_ready ---------------------------------------------------------------------+-> reconcile_design
+ * (the planning stages and their order: graphs/stages.ts)
  * reconcile_design (the config keys the logic design names exist in config.yaml; <-> reconcile_logic, once) -> plan_files
  * plan_files -> file x N (Send, all at once; subgraph analyst -> verify <-> refine -> coder, the coder starting
  *   as soon as its analysis is done and the files it depends on are written) -> check_code
@@ -36,56 +36,27 @@ import { buildFileGraph } from "./file.js";
  * The `<stage>_ready` gates pause the run for a person when the stage is under review (configurable `review`).
  */
 export function buildPaperToCodeGraph() {
-  const stage = (name: "plan" | "architecture" | "logic" | "config") => afterVerify<PaperToCodeState>(name, `refine_${name}`, gateOf(name));
-  return new StateGraph(PaperToCodeAnnotation, ConfigurationAnnotation)
-    .addNode("ingest", ingestNode)
-    .addNode("planner", plannerNode)
-    .addNode("verify_plan", verifyNode<PaperToCodeState>(STAGES.plan))
-    .addNode("refine_plan", refineNode<PaperToCodeState>(STAGES.plan))
-    .addNode("plan_ready", reviewGate("plan"))
-    .addNode("architect", architectNode)
-    .addNode("verify_architecture", verifyNode<PaperToCodeState>(STAGES.architecture))
-    .addNode("refine_architecture", refineNode<PaperToCodeState>(STAGES.architecture))
-    .addNode("architecture_ready", reviewGate("architecture"))
-    .addNode("logic_designer", logicDesignerNode)
-    .addNode("verify_logic", verifyNode<PaperToCodeState>(STAGES.logic))
-    .addNode("refine_logic", refineNode<PaperToCodeState>(STAGES.logic))
-    .addNode("logic_ready", reviewGate("logic"))
-    .addNode("config_writer", configWriterNode)
-    .addNode("verify_config", verifyNode<PaperToCodeState>(STAGES.config))
-    .addNode("refine_config", refineNode<PaperToCodeState>(STAGES.config))
-    .addNode("config_ready", reviewGate("config"))
-    .addNode("reconcile_design", reconcileDesignNode)
-    .addNode("reconcile_logic", refineNode<PaperToCodeState>(STAGES.logic))
-    .addNode("plan_files", planFilesNode)
-    .addNode("analysis", buildAnalysisGraph())
-    .addNode("file", buildFileGraph())
-    .addNode("analysis_ready", reviewGate("analysis"))
-    .addNode("coder", coderNode)
-    .addNode("check_code", checkCodeNode)
-    .addNode("repair_code", repairCodeNode)
-    .addNode("finalize", finalizeNode)
-    .addNode("smoke_run", smokeRunNode)
-    .addNode("debugger", debuggerNode)
-    .addNode("execution_report", executionReportNode)
-    .addEdge(START, "ingest")
-    .addEdge("ingest", "planner")
-    .addEdge("planner", "verify_plan")
-    .addConditionalEdges("verify_plan", stage("plan"), ["refine_plan", "plan_ready"])
-    .addEdge("refine_plan", "verify_plan")
-    .addEdge("plan_ready", "architect")
-    .addEdge("plan_ready", "config_writer")
-    .addEdge("architect", "verify_architecture")
-    .addConditionalEdges("verify_architecture", stage("architecture"), ["refine_architecture", "architecture_ready"])
-    .addEdge("refine_architecture", "verify_architecture")
-    .addEdge("architecture_ready", "logic_designer")
-    .addEdge("logic_designer", "verify_logic")
-    .addConditionalEdges("verify_logic", stage("logic"), ["refine_logic", "logic_ready"])
-    .addEdge("refine_logic", "verify_logic")
-    .addEdge("config_writer", "verify_config")
-    .addConditionalEdges("verify_config", stage("config"), ["refine_config", "config_ready"])
-    .addEdge("refine_config", "verify_config")
-    .addEdge(["logic_ready", "config_ready"], "reconcile_design")
+  let graph = new StateGraph(PaperToCodeAnnotation, ConfigurationAnnotation) as unknown as Builder;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const node = (name: string, action: any) => graph.addNode(name, action, inStage(stageOfNode(name)));
+  graph = node("ingest", ingestNode).addEdge(START, "ingest");
+  for (const { stage, after } of PLANNING_STAGES) graph = addReviewedStage(graph, stage, after ? gateOf(after) : "ingest");
+  const lastGates = PLANNING_STAGES.filter(({ stage }) => !PLANNING_STAGES.some((s) => s.after === stage)).map(({ stage }) => gateOf(stage));
+  node("reconcile_design", reconcileDesignNode);
+  node("reconcile_logic", refineNode(logicStage));
+  node("plan_files", planFilesNode);
+  node("analysis", buildAnalysisGraph());
+  node("file", buildFileGraph());
+  graph.addNode(gateOf(analysisStage), reviewGate(analysisStage, REVIEWABLE_STAGES), inStage(analysisStage.name));
+  node("coder", coderNode);
+  node("check_code", checkCodeNode);
+  node("repair_code", repairCodeNode);
+  node("finalize", finalizeNode);
+  node("smoke_run", smokeRunNode);
+  node("debugger", debuggerNode);
+  node("execution_report", executionReportNode);
+  return graph
+    .addEdge(lastGates, "reconcile_design")
     .addConditionalEdges("reconcile_design", afterReconcile, ["reconcile_logic", "plan_files"])
     .addEdge("reconcile_logic", "reconcile_design")
     .addConditionalEdges("plan_files", sendFileWork, ["analysis", "analysis_ready", "file", "check_code"])
@@ -105,8 +76,11 @@ export function buildPaperToCodeGraph() {
     .addConditionalEdges("finalize", (state: PaperToCodeState) => (state.execute && state.status === "complete" ? "smoke_run" : END), ["smoke_run", END])
     .addConditionalEdges("smoke_run", afterSmokeRun, ["debugger", "execution_report"])
     .addEdge("debugger", "smoke_run")
-    .addEdge("execution_report", END);
+    .addEdge("execution_report", END) as unknown as ReturnType<typeof typedGraph>;
 }
+
+/** The graph's type as Studio's schema extractor reads it: the state, and the configurable settings. */
+const typedGraph = () => new StateGraph(PaperToCodeAnnotation, ConfigurationAnnotation);
 
 export function compilePaperToCode(checkpointer?: BaseCheckpointSaver) {
   return buildPaperToCodeGraph().compile({ checkpointer, name: "paper2code" });

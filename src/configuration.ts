@@ -4,17 +4,14 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { createChatModel, loadProviderFor, type ResolvedModel } from "./models/factory.js";
 import { HOW_TO_CONFIGURE_A_MODEL, type ModelSettings, type ReasoningEffort, type StructuredOutputMode } from "./models/settings.js";
 import { ExitCode, UserError } from "./errors.js";
-import { REFINE_DEFAULTS, type RefineStage } from "./refine-settings.js";
-import { parseStageList, REVIEWABLE_STAGES, type ReviewableStage } from "./stages.js";
-
-export { REFINE_DEFAULTS, REFINE_STAGES, type RefineStage } from "./refine-settings.js";
 
 /**
- * The graph's configurable settings: what LangGraph Studio shows and edits,
- * and what the CLI fills from flags and the config file. API keys are not here:
- * they stay in the environment so they never reach a checkpoint.
+ * The graph's configurable settings but the reviewed stages' refine rounds
+ * (graphs/configuration.ts adds one per stage): what LangGraph Studio shows and
+ * edits, and what the CLI fills from flags and the config file. API keys are
+ * not here: they stay in the environment so they never reach a checkpoint.
  */
-export const ConfigurationAnnotation = Annotation.Root({
+export const BaseConfigurationAnnotation = Annotation.Root({
   /** `provider:name`, e.g. openai:gpt-4.1, ollama:qwen2.5-coder:14b, anthropic:claude-sonnet-4-5. Falls back to PAPER2CODE_MODEL. */
   model: Annotation<string | undefined>,
   /** Base URL of an OpenAI-compatible server (vLLM, Ollama, OpenRouter, LM Studio). */
@@ -41,16 +38,6 @@ export const ConfigurationAnnotation = Annotation.Root({
   includeAppendix: Annotation<boolean | undefined>,
   /** Most tokens of paper text sent to the agents; a longer paper is reduced deterministically, with a warning (default 120000, 24000 for local servers). */
   paperTokenBudget: Annotation<number | undefined>,
-  /** Verify/refine rounds for the plan (0: deterministic checks only, no verifier call). Default 1. */
-  refinePlan: Annotation<number | undefined>,
-  /** Verify/refine rounds for the architecture. Default 1. */
-  refineArchitecture: Annotation<number | undefined>,
-  /** Verify/refine rounds for the logic design. Default 1. */
-  refineLogic: Annotation<number | undefined>,
-  /** Verify/refine rounds for config.yaml. Default 1. */
-  refineConfig: Annotation<number | undefined>,
-  /** Verify/refine rounds for each file's analysis (costs up to 2 calls per file per round). Default 0. */
-  refineAnalysis: Annotation<number | undefined>,
   /** Repair rounds after the static checks of the generated code (a coder call per failing file). Default 2. */
   repairCode: Annotation<number | undefined>,
   /** Folder under which a run without an explicit outDir writes `<thread_id>/` (default ./runs). */
@@ -69,7 +56,11 @@ export const ConfigurationAnnotation = Annotation.Root({
   rewind: Annotation<string | undefined>,
 });
 
-export type Configuration = typeof ConfigurationAnnotation.State;
+/** The settings as nodes read them (a reviewed stage's rounds by its setting's name). */
+/** Repair rounds after the static checks of the generated code, unless `repairCode` says otherwise. */
+export const REPAIR_CODE_DEFAULT = 2;
+
+export type Configuration = typeof BaseConfigurationAnnotation.State & Record<`refine${string}`, number | undefined>;
 
 export function readConfiguration(config?: RunnableConfig): Configuration & { thread_id?: string } {
   return (config?.configurable ?? {}) as Configuration & { thread_id?: string };
@@ -127,32 +118,41 @@ export function paperTokenBudgetFrom(config?: RunnableConfig, env: NodeJS.Proces
   return LOCAL_PROVIDERS.test(model) || c.baseUrl ? 24_000 : 120_000;
 }
 
-const REFINE_FIELD: Record<RefineStage, keyof Configuration> = {
-  plan: "refinePlan",
-  architecture: "refineArchitecture",
-  logic: "refineLogic",
-  config: "refineConfig",
-  analysis: "refineAnalysis",
-  code: "repairCode",
-};
-
-/** The bound on verify -> refine rounds for a stage. */
-export function refineRoundsFrom(config: RunnableConfig | undefined, stage: RefineStage): number {
-  const value = readConfiguration(config)[REFINE_FIELD[stage]];
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : REFINE_DEFAULTS[stage];
+/** The bound on verify -> refine rounds of a stage: its setting, if a whole number >= 0, else the stage's default. */
+export function refineRoundsFrom(config: RunnableConfig | undefined, setting: string, fallback: number): number {
+  const value = (readConfiguration(config) as Record<string, unknown>)[setting];
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
 }
 
-export function refineField(stage: RefineStage): keyof Configuration {
-  return REFINE_FIELD[stage];
-}
-
-/** The stages a person reviews in this run. */
-export function reviewStagesFrom(config?: RunnableConfig): ReviewableStage[] {
+/** The stages a person reviews in this run, among `allowed`. */
+export function reviewStagesFrom(config: RunnableConfig | undefined, allowed: readonly string[]): string[] {
   try {
-    return parseStageList(readConfiguration(config).review, REVIEWABLE_STAGES, "review");
+    return parseStageList(readConfiguration(config).review, allowed, "review");
   } catch (error) {
     throw new UserError((error as Error).message, ExitCode.usage);
   }
+}
+
+export function parseStageList<T extends string>(value: string | string[] | undefined, allowed: readonly T[], what: string): T[] {
+  const names = (Array.isArray(value) ? value : (value ?? "").split(",")).map((s) => s.trim()).filter(Boolean);
+  if (names.includes("all")) return [...allowed];
+  for (const name of names) {
+    if (!(allowed as readonly string[]).includes(name)) throw new Error(`${what}: unknown stage '${name}' (stages: ${allowed.join(", ")}, all)`);
+  }
+  return names as T[];
+}
+
+/** What decides a run's shape: whether a person reviews analyses, and the schedule. */
+export type StageShape = { review?: unknown; schedule?: unknown };
+
+/**
+ * Whether a run's coders wait for every analysis: when a person reviews the
+ * analyses, or the sequential (reference) schedule is asked for. Otherwise each
+ * file goes from its analysis to its coder on its own (the `file` subgraph).
+ */
+export function codersWaitForAnalyses(configurable: StageShape = {}): boolean {
+  const review = typeof configurable.review === "string" ? configurable.review.split(",").map((s) => s.trim()) : [];
+  return review.includes("analysis") || review.includes("all") || configurable.schedule === "sequential";
 }
 
 export type ContextMode = "scoped" | "full";

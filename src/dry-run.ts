@@ -1,8 +1,9 @@
 import { costOf } from "./llm/prices.js";
-import type { ContextPart } from "./llm/context.js";
 import { loadPrompt } from "./prompts.js";
-import type { RefineStage } from "./refine-settings.js";
 import { countTokens } from "./tokens.js";
+
+/** A design part a call reads (see llm/context.ts): plan, config, architecture, logic. */
+type ContextPart = "plan" | "config" | "architecture" | "logic";
 
 /** Typical sizes in tokens of what the agents write, for an estimate before any call. */
 const OUTPUT = { plan: 2000, architecture: 1500, logicPerFile: 300, config: 600, verdict: 500, analysis: 900, code: 1500, interface: 150 };
@@ -35,13 +36,13 @@ interface EstimatedCall {
  * (1,024 tokens). An estimate: the files and reply lengths are the model's to
  * choose; repair rounds, re-asks and refinements are not counted.
  */
-export function estimateRun(options: { model: string; paperTokens: number; files: number; rounds: Record<RefineStage, number> }): EstimateRow[] {
+export function estimateRun(options: { model: string; paperTokens: number; files: number; rounds: Record<string, number> }): EstimateRow[] {
   const { files, rounds } = options;
   const head = countTokens(loadPrompt("system")) + options.paperTokens;
   const size: Record<ContextPart, number> = { plan: OUTPUT.plan, config: OUTPUT.config, architecture: OUTPUT.architecture, logic: OUTPUT.logicPerFile * files };
   const template = (name: string) => countTokens(loadPrompt(name)) + countTokens(loadPrompt("json-reply"));
   const call = (parts: ContextPart[], own: number, output: number): EstimatedCall => ({ parts, own, output });
-  const verify = (stage: RefineStage, parts: ContextPart[], shown: number) => (rounds[stage] > 0 ? [call(parts, template("verifier") + shown, OUTPUT.verdict)] : []);
+  const verify = (stage: string, parts: ContextPart[], shown: number) => ((rounds[stage] ?? 0) > 0 ? [call(parts, template("verifier") + shown, OUTPUT.verdict)] : []);
   const design: ContextPart[] = ["plan", "config", "architecture"];
   const stages: [string, EstimatedCall[]][] = [
     [

@@ -5,8 +5,7 @@ import type { StateSnapshot } from "@langchain/langgraph";
 import { ExitCode, isAbort, UserError } from "./errors.js";
 import { costOfCalls } from "./llm/prices.js";
 import { summarizeCalls } from "./llm/usage.js";
-import type { ReviewRequest } from "./review/human.js";
-import { stageOfNode } from "./stages.js";
+import type { ReviewRequest } from "./review/types.js";
 import type { PaperToCodeState } from "./state.js";
 
 export type ThreadStatus = "complete" | "incomplete" | "awaiting review" | "running" | "failed" | "stopped";
@@ -48,7 +47,8 @@ function reportedError(outDir: string | undefined): { message: string } | undefi
   }
 }
 
-export function summarizeThread(id: string, snapshot: StateSnapshot): RunSummary {
+/** A run's summary; `stageOfNode` names the stage of a node that is still to run. */
+export function summarizeThread(id: string, snapshot: StateSnapshot, stageOfNode: (node: string) => string | undefined): RunSummary {
   const state = snapshot.values as Partial<PaperToCodeState>;
   const calls = state.calls ?? [];
   const usage = summarizeCalls(calls);

@@ -1,11 +1,11 @@
 import type { DebugRound, ExecutionEnvironment, SmokeRun } from "./execution/record.js";
 import type { ExecutionRequest } from "./execution/runner.js";
 import { Annotation } from "@langchain/langgraph";
-import type { Analysis } from "../agents/analyst.js";
-import type { Architecture } from "../agents/architect.js";
-import type { ConfigArtifact } from "../agents/config-writer.js";
-import type { LogicDesign } from "../agents/logic-designer.js";
-import type { Plan } from "../agents/planner.js";
+import type { Analysis } from "../agents/analyst/schema.js";
+import type { Architecture } from "../agents/architect/schema.js";
+import type { ConfigArtifact } from "../agents/config-writer/schema.js";
+import type { LogicDesign } from "../agents/logic-designer/schema.js";
+import type { Plan } from "../agents/planner/schema.js";
 import type { CodeCheckReport, CodeIssue } from "./checks/repo.js";
 import type { CallRecord } from "./llm/usage.js";
 import type { ProvenanceSummary } from "./provenance/check.js";

@@ -7,15 +7,15 @@ import { Command, type StateSnapshot } from "@langchain/langgraph";
 import { isCollection, parse as parseYaml, parseDocument } from "yaml";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
 import { checkpointerLocation, openCheckpointer, type Checkpointer } from "../checkpointer.js";
-import { modelSettingsFrom } from "../configuration.js";
+import { codersWaitForAnalyses, modelSettingsFrom } from "../configuration.js";
 import { ExitCode, UserError } from "../errors.js";
 import { priceTable } from "../llm/prices.js";
 import { createChatModel, loadProviderFor } from "../models/factory.js";
 import { checkModelServer } from "../models/preflight.js";
 import { describeModel } from "../models/settings.js";
-import { applyEdit, editableArtifact, type ReviewDecision } from "../review/human.js";
+import { applyEdit, type ReviewDecision } from "../../agents/reviewer.js";
 import { isEvaluationThread, resolveThreadId, summarizeThread, type RunSummary } from "../runs.js";
-import { codersWaitForAnalyses, editPoint, PIPELINE_STAGES, REVIEWABLE_STAGES, rewindPoint, type ForkPoint, type PipelineStage, type ReviewableStage } from "../stages.js";
+import { editPoint, PIPELINE_STAGES, REVIEWABLE_STAGES, reviewedStage, rewindPoint, stageOfNode, type ForkPoint, type PipelineStage, type ReviewableStage } from "../../graphs/stages.js";
 import type { PaperToCodeState, PaperToCodeUpdate } from "../state.js";
 import { driveRun, type PaperToCodeGraph } from "./drive.js";
 import { readSettingsFile } from "./settings-file.js";
@@ -68,7 +68,7 @@ async function openRun(id: string, options: ContinueOptions): Promise<OpenedRun>
       state = { ...state, outDir: input?.outDir, runSettings: input?.runSettings };
     }
     if (!state.outDir) throw new UserError(`run ${threadId} has no output folder yet; start it again with paper2code run`, ExitCode.usage);
-    return { checkpointer, checkpointerArg, graph, threadId, snapshot, state, summary: summarizeThread(threadId, snapshot) };
+    return { checkpointer, checkpointerArg, graph, threadId, snapshot, state, summary: summarizeThread(threadId, snapshot, stageOfNode) };
   } catch (error) {
     await checkpointer.close();
     throw error;
@@ -206,7 +206,7 @@ export async function resumeCommand(id: string, options: ResumeOptions): Promise
 function decisionFrom(stage: ReviewableStage, state: PaperToCodeState, options: ResumeOptions): ReviewDecision {
   if (options.approve) return { action: "approve" };
   const value = options.file ? readEditedFile(stage, options.file) : setConfigKeys(stage, state, options.set ?? []);
-  const edited = applyEdit(stage, value);
+  const edited = applyEdit(reviewedStage(stage), value);
   if ("error" in edited) throw new UserError(`the edited ${stage} is not valid: ${edited.error}`, ExitCode.badInput);
   return { action: "edit", value };
 }
@@ -228,13 +228,13 @@ export async function editCommand(id: string, artifact: string, options: EditOpt
   const stage = artifact as ReviewableStage;
   return withRun(id, options, async (run) => {
     if (run.summary.status === "running") throw new UserError(`run ${run.threadId} is running now`, ExitCode.usage);
-    if (editableArtifact(stage, run.state) === undefined) throw new UserError(`run ${run.threadId} has no ${stage} yet`, ExitCode.usage);
+    if (reviewedStage(stage).editable(run.state) === undefined) throw new UserError(`run ${run.threadId} has no ${stage} yet`, ExitCode.usage);
     const value = options.file
       ? readEditedFile(stage, options.file)
       : options.set?.length
         ? setConfigKeys(stage, run.state, options.set)
         : editInEditor(stage, run.state);
-    const edited = applyEdit(stage, value);
+    const edited = applyEdit(reviewedStage(stage), value);
     if ("error" in edited) throw new UserError(`the edited ${stage} is not valid: ${edited.error}`, ExitCode.badInput);
     const settings = await continuedSettings(run, options);
     if (run.summary.review?.stage === stage) {
@@ -289,7 +289,7 @@ export async function rewindCommand(id: string, options: RewindOptions): Promise
     if (run.summary.status === "running") throw new UserError(`run ${run.threadId} is running now`, ExitCode.usage);
     const update: PaperToCodeUpdate = { notes: [`rewound to ${stage}`] };
     if (options.set?.length) {
-      const edited = applyEdit("config", setConfigKeys("config", run.state, options.set));
+      const edited = applyEdit(reviewedStage("config"), setConfigKeys("config", run.state, options.set));
       if ("error" in edited) throw new UserError(`the edited config is not valid: ${edited.error}`, ExitCode.badInput);
       Object.assign(update, edited.update);
     }
@@ -364,7 +364,7 @@ function parseEdited(stage: ReviewableStage, text: string, where: string): unkno
 
 /** Open the artifact in $VISUAL/$EDITOR; the file stays in the run folder, so an edit is never lost. */
 function editInEditor(stage: ReviewableStage, state: PaperToCodeState): unknown {
-  const current = editableArtifact(stage, state);
+  const current = reviewedStage(stage).editable(state);
   const text = stage === "config" ? String(current) : `${JSON.stringify(current, null, 2)}\n`;
   const path = join(state.outDir!, ".paper2code", "edit", `${stage}.${stage === "config" ? "yaml" : "json"}`);
   mkdirSync(dirname(path), { recursive: true });
@@ -392,7 +392,7 @@ export async function runsCommand(options: RunsOptions): Promise<number> {
     const graph = compilePaperToCode(checkpointer.saver);
     const summaries: RunSummary[] = [];
     for (const threadId of (await checkpointer.threads()).filter((t) => !isEvaluationThread(t)).slice(0, options.limit ?? 50)) {
-      summaries.push(summarizeThread(threadId, await graph.getState({ configurable: { thread_id: threadId } })));
+      summaries.push(summarizeThread(threadId, await graph.getState({ configurable: { thread_id: threadId } }), stageOfNode));
     }
     if (options.json) {
       process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);

@@ -8,7 +8,7 @@ import { BudgetExceededError, startBudget } from "../llm/budget.js";
 import { costOfCalls, hasPrice } from "../llm/prices.js";
 import { summarizeCalls, type CallRecord } from "../llm/usage.js";
 import { lockRun, pendingReview } from "../runs.js";
-import type { ReviewRequest } from "../review/human.js";
+import type { ReviewRequest } from "../review/types.js";
 import { writeRunReport } from "../run-report.js";
 import type { PaperToCodeState } from "../state.js";
 import { Progress } from "./progress.js";

@@ -4,8 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ExitCode, UserError } from "../errors.js";
-import { REFINE_DEFAULTS, REFINE_STAGES, type RefineStage } from "../refine-settings.js";
-import { PIPELINE_STAGES, REVIEWABLE_STAGES } from "../stages.js";
+import { PIPELINE_STAGES, REFINE_SETTINGS, REFINE_STAGES, REVIEWABLE_STAGES } from "../../graphs/stages.js";
 
 const CHECKPOINTER_HELP = "checkpoint database: a SQLite file or a postgres:// URL (default: $PAPER2CODE_CHECKPOINTER, else $PAPER2CODE_HOME/checkpoints.sqlite)";
 
@@ -52,14 +51,14 @@ function clientOptions(command: Command): Command {
 }
 
 /** "plan=2,config=1", "all=1" or "0" -> rounds per stage. */
-export function parseRefine(value: string): Partial<Record<RefineStage, number>> {
-  const rounds: Partial<Record<RefineStage, number>> = {};
+export function parseRefine(value: string): Partial<Record<string, number>> {
+  const rounds: Partial<Record<string, number>> = {};
   for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
     const [name, count] = part.includes("=") ? part.split("=") : ["all", part];
     const n = Number(count);
     if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--refine ${part}: rounds must be a whole number >= 0`);
     if (name === "all") for (const stage of REFINE_STAGES) rounds[stage] = n;
-    else if ((REFINE_STAGES as readonly string[]).includes(name!)) rounds[name as RefineStage] = n;
+    else if ((REFINE_STAGES as readonly string[]).includes(name!)) rounds[name!] = n;
     else throw new InvalidArgumentError(`--refine ${part}: unknown stage '${name}' (stages: ${REFINE_STAGES.join(", ")}, all)`);
   }
   return rounds;
@@ -100,7 +99,7 @@ export function buildCli(): Command {
     .option("--password <password>", "password of an encrypted PDF")
     .option(
       "--refine <rounds>",
-      `verify/refine rounds per stage, e.g. plan=2,config=1 or 0 for none (stages: ${REFINE_STAGES.join(", ")}; defaults: ${REFINE_STAGES.map((s) => `${s}=${REFINE_DEFAULTS[s]}`).join(",")})`,
+      `verify/refine rounds per stage, e.g. plan=2,config=1 or 0 for none (stages: ${REFINE_STAGES.join(", ")}; defaults: ${REFINE_STAGES.map((s) => `${s}=${REFINE_SETTINGS[s]!.default}`).join(",")})`,
       parseRefine,
     )
     .option("--review <stages>", `pause for a person to approve or edit after these stages (${REVIEWABLE_STAGES.join(", ")}, all)`)

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
 import { checkpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
-import { modelSettingsFrom, paperTokenBudgetFrom, REFINE_STAGES, refineField, refineRoundsFrom, type Configuration, type RefineStage } from "../configuration.js";
+import { modelSettingsFrom, paperTokenBudgetFrom, refineRoundsFrom, parseStageList, type Configuration } from "../configuration.js";
 import { estimateRun } from "../dry-run.js";
 import { fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
@@ -13,7 +13,7 @@ import { checkModelServer } from "../models/preflight.js";
 import { describeModel } from "../models/settings.js";
 import { loadPaper } from "../paper/load.js";
 import { priceTable } from "../llm/prices.js";
-import { parseStageList, REVIEWABLE_STAGES } from "../stages.js";
+import { REFINE_SETTINGS, REFINE_STAGES, REVIEWABLE_STAGES } from "../../graphs/stages.js";
 import type { RunSettings } from "../state.js";
 import { driveRun } from "./drive.js";
 import { Progress } from "./progress.js";
@@ -36,7 +36,7 @@ export interface RunOptions extends ExecutionOptions {
   appendix?: boolean;
   paperTokenBudget?: number;
   password?: string;
-  refine?: Partial<Record<RefineStage, number>>;
+  refine?: Partial<Record<string, number>>;
   review?: string;
   budget?: number;
   rpm?: number;
@@ -71,13 +71,16 @@ function runIn(outDir: string): { threadId?: string; status?: string } | undefin
   return existsSync(journal) && readdirSync(journal).length > 0 ? {} : undefined;
 }
 
+/** The file that shows a folder takes files (see prepareOutDir). */
+const WRITE_PROBE = ".paper2code-write-test-";
+
 /**
  * An output folder must be new, empty, or (with --force) one to start over in.
  * A folder that holds another run is refused: its call journal would answer the
  * new run's requests with the old run's replies. --force clears what paper2code
  * wrote there (the journal, the repository, the artifacts; a virtual environment stays).
  */
-function checkOutDir(outDir: string, force: boolean): { threadId?: string } | undefined {
+export function checkOutDir(outDir: string, force: boolean): { threadId?: string } | undefined {
   if (!existsSync(outDir)) return undefined;
   if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir}: a file is there, not a folder; choose another --out`, ExitCode.usage);
   const run = runIn(outDir);
@@ -87,7 +90,8 @@ function checkOutDir(outDir: string, force: boolean): { threadId?: string } | un
     throw new UserError(`${outDir} holds ${which}: ${resume}choose another --out, or pass --force to start over there (its call journal is cleared)`, ExitCode.usage);
   }
   if (run) return run;
-  const entries = readdirSync(outDir);
+  // What paper2code writes first: .paper2code/, and the probe of prepareOutDir (left behind by a start killed at that moment).
+  const entries = readdirSync(outDir).filter((e) => !e.startsWith(WRITE_PROBE));
   // An earlier paper2code output with no run in it (stopped before any call) may be used again.
   if (entries.length > 0 && !force && !entries.includes(".paper2code")) {
     throw new UserError(`${outDir} already holds files that paper2code did not write; choose another --out or pass --force`, ExitCode.usage);
@@ -126,8 +130,9 @@ export function prepareOutDir(outDir: string): string | undefined {
       throw new UserError(`--out ${outDir}: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, ExitCode.usage);
     }
   }
-  const probe = join(outDir, `.paper2code-write-test-${process.pid}`);
+  const probe = join(outDir, `${WRITE_PROBE}${process.pid}`);
   try {
+    for (const stale of readdirSync(outDir).filter((e) => e.startsWith(WRITE_PROBE))) rmSync(join(outDir, stale), { force: true });
     writeFileSync(probe, "");
     rmSync(probe, { force: true });
   } catch (error) {
@@ -231,7 +236,7 @@ async function dryRun(paperPaths: string[], options: RunOptions, configurable: C
   const fitted = fitPaperToBudget(paper, paperTokenBudgetFrom(config), { includeAppendix: configurable.includeAppendix });
   const files = typeof options.dryRun === "string" ? Number(options.dryRun) : 12;
   if (!Number.isInteger(files) || files < 1) throw new UserError(`--dry-run ${options.dryRun}: the number of files must be a whole number >= 1`, ExitCode.usage);
-  const rounds = Object.fromEntries(REFINE_STAGES.map((stage) => [stage, refineRoundsFrom(config, stage)])) as Record<RefineStage, number>;
+  const rounds = Object.fromEntries(REFINE_STAGES.map((stage) => [stage, refineRoundsFrom(config, REFINE_SETTINGS[stage]!.setting, REFINE_SETTINGS[stage]!.default)]));
   const rows = estimateRun({ model, paperTokens: fitted.tokens, files, rounds });
   const total = rows.reduce(
     (t, r) => ({ calls: t.calls + r.calls, inputTokens: t.inputTokens + r.inputTokens, cachedInputTokens: t.cachedInputTokens + r.cachedInputTokens, outputTokens: t.outputTokens + r.outputTokens, costUsd: t.costUsd === undefined || r.costUsd === undefined ? undefined : t.costUsd + r.costUsd }),
@@ -270,9 +275,9 @@ function reviewSetting(value: string | string[] | undefined): string | undefined
 }
 
 /** Refine rounds per stage: the settings file's, then the flag's on top. */
-function refineSettings(fromFile: number | Partial<Record<RefineStage, number>> | undefined, fromFlag: Partial<Record<RefineStage, number>> | undefined) {
-  const rounds: Partial<Record<RefineStage, number>> =
+function refineSettings(fromFile: number | Partial<Record<string, number>> | undefined, fromFlag: Partial<Record<string, number>> | undefined) {
+  const rounds: Partial<Record<string, number>> =
     typeof fromFile === "number" ? Object.fromEntries(REFINE_STAGES.map((s) => [s, fromFile])) : { ...fromFile };
   Object.assign(rounds, fromFlag);
-  return Object.fromEntries(Object.entries(rounds).map(([stage, n]) => [refineField(stage as RefineStage), n]));
+  return Object.fromEntries(Object.entries(rounds).map(([stage, n]) => [REFINE_SETTINGS[stage]!.setting, n]));
 }

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { Send } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
-import type { LeafTask, RepositoryTask } from "../../agents/judge.js";
+import type { LeafTask, RepositoryTask } from "./state.js";
 import { describeZodError } from "../llm/ask.js";
 import { ExitCode, UserError } from "../errors.js";
 import { storePaper } from "../nodes/ingest.js";

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { stageOfNode } from "../stages.js";
 import { writeFileAtomicSync } from "../workspace/writer.js";
 
 /**
@@ -40,9 +39,10 @@ export class CallJournal {
   static current(config: RunnableConfig | undefined = AsyncLocalStorageProviderSingleton.getRunnableConfig()): CallJournal | undefined {
     const settings = (config?.configurable ?? {}) as JournalSettings;
     if (!settings.callJournal) return undefined;
-    const node = String(config?.metadata?.langgraph_node ?? "");
+    // Each node declares its stage in its metadata (graphs/): a rewound stage's nodes ask afresh.
+    const stage = String(config?.metadata?.stage ?? "");
     const [rewoundStage] = (settings.rewind ?? "").split("@");
-    const salt = rewoundStage && stageOfNode(node) === rewoundStage ? settings.rewind! : "";
+    const salt = rewoundStage && stage === rewoundStage ? settings.rewind! : "";
     return new CallJournal(settings.callJournal, salt);
   }
 

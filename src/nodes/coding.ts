@@ -4,8 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Send } from "@langchain/langgraph";
-import { contextFrom, readConfiguration, scheduleFrom } from "../configuration.js";
-import { codersWaitForAnalyses } from "../stages.js";
+import { codersWaitForAnalyses, contextFrom, readConfiguration, scheduleFrom } from "../configuration.js";
 import { fileTask, type FileTask, type GeneratedFile, type PaperToCodeState, type PlannedFile } from "../state.js";
 import { tempDirOf, writeFileAtomic } from "../workspace/writer.js";
 

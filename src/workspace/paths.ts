@@ -1,3 +1,4 @@
+import { ReplyParseError } from "../parsing/json.js";
 import { posix, resolve, sep } from "node:path";
 
 export class UnsafePathError extends Error {}
@@ -54,4 +55,15 @@ export function resolveInside(root: string, relativePath: string): string {
   const target = resolve(base, normalizeRepoPath(relativePath));
   if (!target.startsWith(base + sep)) throw new UnsafePathError(`${relativePath} resolves outside ${root}`);
   return target;
+}
+
+/** Replace each item's path by its normalised form; an unsafe or duplicate path makes the reply unusable (and re-asked). */
+export function validatedPaths<T extends { path: string }>(items: T[], normalize: (paths: string[]) => string[]): T[] {
+  try {
+    const paths = normalize(items.map((i) => i.path));
+    return items.map((item, i) => ({ ...item, path: paths[i]! }));
+  } catch (error) {
+    if (error instanceof UnsafePathError) throw new ReplyParseError(error.message);
+    throw error;
+  }
 }

@@ -17,7 +17,8 @@ import { startScriptedServer, type BeforeReply, type ScriptedServer } from "../s
  * Runs against SQLite, and against PostgreSQL when PAPER2CODE_TEST_POSTGRES_URL is set (.ci/run sets it).
  */
 const TRIALS = Number(process.env.PAPER2CODE_CRASH_TRIALS ?? 12);
-const SEED = Number(process.env.PAPER2CODE_CRASH_SEED ?? Date.now() % 100_000);
+/** A fixed seed by default, so CI reproduces (12053 once found a start killed between its folder probe and its first checkpoint); PAPER2CODE_CRASH_SEED picks another. */
+const SEED = Number(process.env.PAPER2CODE_CRASH_SEED ?? 12053);
 const POSTGRES = process.env.PAPER2CODE_TEST_POSTGRES_URL;
 
 const backends: [string, (dir: string) => string][] = [["SQLite", (dir) => join(dir, "checkpoints.sqlite")]];

@@ -1,12 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analystNode } from "../../agents/analyst.js";
-import { architectNode } from "../../agents/architect.js";
+import { analystNode } from "../../agents/analyst/index.js";
+import { architectNode } from "../../agents/architect/index.js";
 import { coderNode } from "../../agents/coder.js";
-import { configWriterNode } from "../../agents/config-writer.js";
-import { logicDesignerNode } from "../../agents/logic-designer.js";
-import { plannerNode } from "../../agents/planner.js";
+import { configWriterNode } from "../../agents/config-writer/index.js";
+import { logicDesignerNode } from "../../agents/logic-designer/index.js";
+import { plannerNode } from "../../agents/planner/index.js";
 import { AgentOutputError } from "../../src/errors.js";
 import { planFiles } from "../../src/nodes/plan-files.js";
 import { fileTask, type PaperToCodeState } from "../../src/state.js";

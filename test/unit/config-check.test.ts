@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { flattenKeys } from "../../agents/config-writer.js";
+import { flattenKeys } from "../../agents/config-writer/index.js";
 import { checkRepository } from "../../src/checks/repo.js";
 import { CONFIG_CORPUS } from "../fixtures/config-corpus.js";
 

@@ -7,7 +7,9 @@ import { Command, END, MemorySaver, START, StateGraph } from "@langchain/langgra
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setConfigKeys } from "../../src/cli/continue.js";
 import { CallJournal } from "../../src/llm/journal.js";
-import { reviewGate } from "../../src/review/human.js";
+import { configStage } from "../../agents/config-writer/index.js";
+import { reviewGate } from "../../agents/reviewer.js";
+import { REVIEWABLE_STAGES, stageOfNode } from "../../graphs/stages.js";
 import { PaperToCodeAnnotation, type PaperToCodeState } from "../../src/state.js";
 import { ingestedState } from "../support/node-state.js";
 
@@ -17,8 +19,9 @@ describe("call journal", () => {
   let dir: string;
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), "p2c-journal-"))));
   afterEach(async () => rm(dir, { recursive: true, force: true }));
+  // A node declares its stage in its metadata (graphs/), as the graph gives it.
   const journalFor = (node: string, rewind?: string) =>
-    CallJournal.current({ configurable: { callJournal: dir, ...(rewind ? { rewind } : {}) }, metadata: { langgraph_node: node } })!;
+    CallJournal.current({ configurable: { callJournal: dir, ...(rewind ? { rewind } : {}) }, metadata: { langgraph_node: node, stage: stageOfNode(node) } })!;
   const messages = [new HumanMessage("# Task: write `model.py`")];
 
   it("keeps a reply with its usage and finish reason, and forgets it on request", () => {
@@ -58,7 +61,7 @@ describe("review gate", () => {
   });
 
   const gateGraph = () =>
-    new StateGraph(PaperToCodeAnnotation).addNode("config_ready", reviewGate("config")).addEdge(START, "config_ready").addEdge("config_ready", END).compile({ checkpointer: new MemorySaver() });
+    new StateGraph(PaperToCodeAnnotation).addNode("config_ready", reviewGate(configStage, REVIEWABLE_STAGES)).addEdge(START, "config_ready").addEdge("config_ready", END).compile({ checkpointer: new MemorySaver() });
 
   it("passes straight through when the stage is not under review", async () => {
     const result = await gateGraph().invoke(state, { configurable: { thread_id: "a", review: "plan" } });

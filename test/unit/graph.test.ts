@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { graph } from "../../graphs/paper2code.js";
-import { REFINE_STAGES } from "../../src/refine-settings.js";
+import { REFINE_STAGES } from "../../graphs/stages.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 

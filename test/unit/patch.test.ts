@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LogicDesignReplySchema, LogicDesignSchema } from "../../agents/logic-designer.js";
+import { LogicDesignReplySchema, LogicDesignSchema } from "../../agents/logic-designer/index.js";
 import { applyConfigReply, mergePatch, patchSchemaOf } from "../../src/review/patch.js";
 
 const logic = LogicDesignReplySchema.parse({

@@ -1,6 +1,10 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkOutDir, prepareOutDir } from "../../src/cli/run.js";
 import { buildRunReport } from "../../src/run-report.js";
 import type { CallRecord } from "../../src/llm/usage.js";
 import { checkModelServer, serverOf } from "../../src/models/preflight.js";
@@ -80,5 +84,30 @@ describe("replayed calls in run.json", () => {
     expect(report.costUsd).toBeCloseTo(2); // gpt-4.1: $2 per million input tokens, once
     expect(report.replayed).toEqual({ calls: 1, costUsd: 2 });
     expect(report.cost.byStage.coding).toBeCloseTo(2);
+  });
+});
+
+describe("an output folder a killed start left behind", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "p2c-outdir-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is taken again when it holds only the write probe of a start killed before its first checkpoint", () => {
+    const out = join(dir, "killed");
+    mkdirSync(out);
+    writeFileSync(join(out, ".paper2code-write-test-4242"), "");
+    expect(checkOutDir(out, false)).toBeUndefined();
+    prepareOutDir(out);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("is refused when it holds a file of the user's besides the probe", () => {
+    const out = join(dir, "theirs");
+    mkdirSync(out);
+    writeFileSync(join(out, ".paper2code-write-test-4242"), "");
+    writeFileSync(join(out, "notes.txt"), "mine");
+    expect(() => checkOutDir(out, false)).toThrow(/already holds files that paper2code did not write/);
   });
 });

@@ -3,7 +3,7 @@ import { finishPaper } from "../../src/paper/load.js";
 import { checkProvenance, configEntries, renderProvenanceTable } from "../../src/provenance/check.js";
 import { mentionStates, numbersIn } from "../../src/provenance/numbers.js";
 import { citationsIn, PaperIndex } from "../../src/provenance/paper-index.js";
-import { checkConfig, provenanceIssues } from "../../src/review/stage-checks.js";
+import { checkConfig, provenanceIssues } from "../../agents/config-writer/index.js";
 
 const paper = finishPaper({
   title: "A Paper",

@@ -1,10 +1,10 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { refineRoundsFrom } from "../configuration.js";
-import type { PaperToCodeState } from "../state.js";
-import { writeArtifact } from "../workspace/writer.js";
-import { keyMismatches, keyReferences, type KeyMismatch } from "./design-keys.js";
-import { checkLogic } from "./stage-checks.js";
-import type { ReviewIssue, ReviewRecord } from "./types.js";
+import { refineRoundsFrom } from "../../src/configuration.js";
+import type { PaperToCodeState } from "../../src/state.js";
+import { writeArtifact } from "../../src/workspace/writer.js";
+import { keyMismatches, keyReferences, type KeyMismatch } from "../../src/review/design-keys.js";
+import { checkLogic, logicStage } from "./index.js";
+import type { ReviewIssue, ReviewRecord } from "../../src/review/types.js";
 
 /** Rounds of the design/config reconciliation: one targeted refinement of the logic design, when the logic stage refines at all. */
 const RECONCILE_ROUNDS = 1;
@@ -54,7 +54,7 @@ export async function reconcileDesignNode(state: PaperToCodeState, config?: Runn
     const settled: ReviewRecord = { stage: "logic", round, passed: true, summary: RECONCILE_SUMMARY, issues: [], action: "accepted" };
     return { reviews: [settled], notes: brokenNotes };
   }
-  const refine = done < Math.min(RECONCILE_ROUNDS, refineRoundsFrom(config, "logic"));
+  const refine = done < Math.min(RECONCILE_ROUNDS, refineRoundsFrom(config, logicStage.refine.setting, logicStage.refine.default));
   const issues = mismatchIssues(mismatches, state.config!.keys);
   const record: ReviewRecord = {
     stage: "logic",

@@ -1,0 +1,154 @@
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { z } from "zod";
+import { modelFor } from "../src/configuration.js";
+import { askJson, type Asked } from "../src/llm/ask.js";
+import { contextOf, type ContextSource, type SharedContext } from "../src/llm/context.js";
+import type { ResolvedModel } from "../src/models/factory.js";
+import { JSON_PATCH_FORMAT, mergePatch, patchSchemaOf, type KeyedLists } from "../src/review/patch.js";
+import type { ReviewIssue } from "../src/review/types.js";
+import type { PaperToCodeState, PaperToCodeUpdate } from "../src/state.js";
+import { prompt } from "../src/prompts.js";
+import { writeArtifact } from "../src/workspace/writer.js";
+import type { CallRecord } from "../src/llm/usage.js";
+
+/** What every stage's state has: where the run writes, and (per-file stages) the file it is about. */
+export interface StageState {
+  outDir?: string;
+  target?: string;
+}
+
+/**
+ * Everything the pipeline knows about one reviewed artifact, in one place: the
+ * agent that makes it, how it is shown, checked, verified, refined and edited
+ * by a person. Generic nodes (artifactNode, verifyNode, refineNode, reviewGate)
+ * read it; graphs/stages.ts lists the stages and derives their vocabularies.
+ */
+export interface ReviewedStage<S extends StageState = any, T = any, Setting extends string = string, U extends PaperToCodeUpdate = PaperToCodeUpdate> {
+  /** The name users give it (`--review`, `rewind --to`, `edit`), and the middle of its node names: verify_<name>, refine_<name>, <name>_ready. */
+  name: string;
+  /** The node of the agent that makes it (also the agent's name in call records). */
+  node: string;
+  /** The agent as progress lines and notes name it ("logic designer"). */
+  title: string;
+  /** The artifact as the verifier names it ("the logic design"). */
+  label: string;
+  /** The configurable bounding its verify/refine rounds. */
+  refine: { setting: Setting; default: number; description: string };
+  /** Where a reviewer reads it, relative to the run folder. */
+  artifactFile: string;
+  /** What its agent, verifier and refiner read besides the paper. */
+  reads: readonly ContextSource[];
+  /** How later agents read it, when they do. */
+  asContext?: ContextSource;
+  /** Read what the state only references (a per-file task's design) before anything else. */
+  load?: (state: never) => Promise<S>;
+  /** The agent's task (the prompt after the shared context); the refiner quotes it. */
+  task(state: S): string;
+  /** The agent's call: the artifact, parsed and validated (re-asked when it is not). */
+  ask(model: ResolvedModel, context: SharedContext, task: string, state: S): Promise<Asked<T>>;
+  /** Deterministic corrections of a fresh artifact, at no call, with a note for each. */
+  accept?(value: T, state: S): { value: T; notes: string[] };
+  get(state: S): T | undefined;
+  update(value: T, state: S): U;
+  /** Write it to artifacts/. */
+  write(outDir: string, value: T, state: S): Promise<unknown>;
+  /** What the verifier reads. */
+  show(value: T): string;
+  checks(state: S, value: T): ReviewIssue[] | Promise<ReviewIssue[]>;
+  /** The refiner's reply: its format (written into the task) and how it becomes a corrected artifact. */
+  patch: { format: string; extension: string; current(value: T): string; ask(model: ResolvedModel, context: SharedContext, task: string, state: S, current: T): Promise<Asked<T>> };
+  /** A person's edit: the form it is edited in, and how an edit becomes a state update (or why it cannot). */
+  editable(state: S): unknown;
+  applyEdit(value: unknown): PaperToCodeUpdate;
+  writeEdit?(outDir: string, update: PaperToCodeUpdate, state: S): Promise<unknown>;
+}
+
+const json = (v: unknown) => JSON.stringify(v, null, 2);
+
+/** How a JSON artifact is refined: a patch of the fields and the named entries it changes (see src/review/patch.ts). */
+export function jsonPatch<T extends Record<string, unknown>>(options: {
+  schema: z.ZodObject;
+  reply: z.ZodType<T, any>;
+  lists: KeyedLists;
+  schemaName: string;
+}): ReviewedStage<StageState, T>["patch"] {
+  return {
+    format: JSON_PATCH_FORMAT(options.lists),
+    extension: "json",
+    current: json,
+    ask: (model, context, task, state, current) =>
+      askJson(model, context, task, patchSchemaOf(options.schema, options.lists), { agent: "refiner", file: state.target, schemaName: options.schemaName }, (patch) =>
+        options.reply.parse(mergePatch(current, patch, options.lists)),
+      ),
+  };
+}
+
+/** The agent's node: ask for the artifact, correct what a rule can, write it, put it in state. */
+export function artifactNode<S extends StageState, T, U extends PaperToCodeUpdate>(stage: ReviewedStage<S, T, string, U>) {
+  // The input is the state, or what `load` reads it from (a per-file task).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return async (input: any, config?: RunnableConfig): Promise<U & { calls: CallRecord[]; notes: string[] }> => {
+    const state = stage.load ? await stage.load(input as never) : input;
+    const asked = await stage.ask(await modelFor(config), await contextOf(state, stage.reads), stage.task(state), state);
+    const { value, notes } = stage.accept ? stage.accept(asked.value, state) : { value: asked.value, notes: [] };
+    await stage.write(state.outDir!, value, state);
+    const where = state.target ? ` for ${state.target}` : "";
+    return {
+      ...stage.update(value, state),
+      calls: asked.calls,
+      notes: [...asked.repairs.map((r) => `${stage.title} re-asked${where}: ${r}`), ...notes],
+    };
+  };
+}
+
+type PlanningKey = "plan" | "architecture" | "logic" | "config";
+type PlanningStage<K extends PlanningKey, Setting extends string> = ReviewedStage<PaperToCodeState, NonNullable<PaperToCodeState[K]>, Setting, { [P in K]: NonNullable<PaperToCodeState[K]> }>;
+
+/**
+ * A planning stage whose artifact is the state's `key`: read, updated and
+ * edited there; its agent is named after its node (`logic_designer`: "logic
+ * designer", prompt `logic-designer`); later agents read it as `key`.
+ */
+export function planningStage<K extends PlanningKey, const Setting extends string>(
+  key: K,
+  spec: Omit<PlanningStage<K, Setting>, "name" | "title" | "get" | "update" | "editable" | "task" | "asContext" | "artifactFile"> &
+    Partial<Pick<PlanningStage<K, Setting>, "editable" | "artifactFile">> & { context: { title: string; rank: number; render?: ContextSource["render"] } },
+): PlanningStage<K, Setting> {
+  const { context, ...rest } = spec;
+  return {
+    name: key,
+    title: spec.node.replace(/_/g, " "),
+    artifactFile: `artifacts/${key}.md`,
+    task: () => prompt(spec.node.replace(/_/g, "-")),
+    get: (s) => s[key] ?? undefined,
+    update: (value) => ({ [key]: value }) as { [P in K]: NonNullable<PaperToCodeState[K]> },
+    editable: (s) => s[key],
+    asContext: { part: key, render: (s: PaperToCodeState) => (s[key] ? rest.show(s[key]!) : undefined), ...context },
+    ...rest,
+  };
+}
+
+/** A planning stage answered in JSON: asked with its reply schema, written and shown as Markdown, refined by patch, edited as JSON. */
+export function jsonPlanningStage<K extends Exclude<PlanningKey, "config">, const Setting extends string, T extends NonNullable<PaperToCodeState[K]>>(
+  key: K,
+  spec: Pick<PlanningStage<K, Setting>, "node" | "label" | "refine" | "reads" | "checks"> & {
+    context: { title: string; rank: number };
+    schema: z.ZodObject;
+    reply: z.ZodType<T, any>;
+    schemaName: string;
+    /** Lists of named entries a refiner's patch changes entry by entry. */
+    lists: KeyedLists;
+    render(value: T): string;
+    write?: PlanningStage<K, Setting>["write"];
+  },
+): PlanningStage<K, Setting> {
+  const { schema, reply, schemaName, lists, render, ...rest } = spec;
+  return planningStage<K, Setting>(key, {
+    ask: (model, context, task) => askJson(model, context, task, reply, { agent: spec.node, schemaName }),
+    write: (out, v) => writeArtifact(out, `${key}.md`, render(v as T)),
+    show: (v) => render(v as T),
+    patch: jsonPatch({ schema, reply: reply as z.ZodType<Record<string, unknown>>, lists, schemaName: `${schemaName}_patch` }) as PlanningStage<K, Setting>["patch"],
+    applyEdit: (value) => ({ [key]: reply.parse(value) }) as { [P in K]: NonNullable<PaperToCodeState[K]> },
+    ...rest,
+  });
+}
