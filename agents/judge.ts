@@ -4,7 +4,7 @@ import { AgentOutputError } from "../src/errors.js";
 import { askJson, type Asked } from "../src/llm/ask.js";
 import type { CallRecord } from "../src/llm/usage.js";
 import { prompt } from "../src/prompts.js";
-import { paperMarkdownOf } from "../src/state.js";
+import { paperMarkdownOf } from "../src/workspace/design.js";
 import { codeFirst, packFiles, rankFiles, type PackedFiles } from "../src/eval/files.js";
 import { evalSetting, judgeFor } from "../src/eval/judge-model.js";
 import { loadFiles } from "../src/eval/store.js";

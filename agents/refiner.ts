@@ -6,6 +6,7 @@ import { prompt } from "../src/prompts.js";
 import type { ReviewIssue } from "../src/review/types.js";
 import { writeArtifact } from "../src/workspace/writer.js";
 import type { ReviewedStage } from "./stage.js";
+import { askReply, metaOf } from "./stage-nodes.js";
 import { renderIssues, reviewDir, reviewsOf, type ReviewState } from "./verifier.js";
 
 /**
@@ -41,7 +42,7 @@ export function refineNode<S extends ReviewState>(stage: ReviewedStage<S>) {
     });
     let asked;
     try {
-      asked = await patch.ask(await modelFor(runConfig), await contextOf(state, stage.reads), task, state, value);
+      asked = await askReply(await modelFor(runConfig), await contextOf(state, stage.reads), task, patch.reply(value), metaOf("refiner", state));
     } catch (error) {
       // A refinement is an improvement, not a step the run needs: an unusable one leaves the artifact as it was.
       if (!(error instanceof AgentOutputError)) throw error;

@@ -1,15 +1,16 @@
-import type { RunnableConfig } from "@langchain/core/runnables";
 import type { z } from "zod";
-import { modelFor } from "../src/configuration.js";
-import { askJson, type Asked } from "../src/llm/ask.js";
-import { contextOf, type ContextSource, type SharedContext } from "../src/llm/context.js";
-import type { ResolvedModel } from "../src/models/factory.js";
+import type { ContextSource } from "../src/llm/context.js";
+import { prompt } from "../src/prompts.js";
 import { JSON_PATCH_FORMAT, mergePatch, patchSchemaOf, type KeyedLists } from "../src/review/patch.js";
 import type { ReviewIssue } from "../src/review/types.js";
 import type { PaperToCodeState, PaperToCodeUpdate } from "../src/state.js";
-import { prompt } from "../src/prompts.js";
 import { writeArtifact } from "../src/workspace/writer.js";
-import type { CallRecord } from "../src/llm/usage.js";
+
+/*
+ * This module is light on purpose (no model client, no LangGraph): the CLI reads
+ * the stages' vocabulary from it at start. The nodes that ask models are in
+ * stage-nodes.ts, verifier.ts, refiner.ts and reviewer.ts.
+ */
 
 /** What every stage's state has: where the run writes, and (per-file stages) the file it is about. */
 export interface StageState {
@@ -44,8 +45,8 @@ export interface ReviewedStage<S extends StageState = any, T = any, Setting exte
   load?: (state: never) => Promise<S>;
   /** The agent's task (the prompt after the shared context); the refiner quotes it. */
   task(state: S): string;
-  /** The agent's call: the artifact, parsed and validated (re-asked when it is not). */
-  ask(model: ResolvedModel, context: SharedContext, task: string, state: S): Promise<Asked<T>>;
+  /** The agent's reply: how it is parsed and validated (re-asked when it is not). */
+  reply: Reply<T>;
   /** Deterministic corrections of a fresh artifact, at no call, with a note for each. */
   accept?(value: T, state: S): { value: T; notes: string[] };
   get(state: S): T | undefined;
@@ -55,20 +56,29 @@ export interface ReviewedStage<S extends StageState = any, T = any, Setting exte
   /** What the verifier reads. */
   show(value: T): string;
   checks(state: S, value: T): ReviewIssue[] | Promise<ReviewIssue[]>;
-  /** The refiner's reply: its format (written into the task) and how it becomes a corrected artifact. */
-  patch: { format: string; extension: string; current(value: T): string; ask(model: ResolvedModel, context: SharedContext, task: string, state: S, current: T): Promise<Asked<T>> };
+  /** The refiner's reply: its format (written into the task), the artifact as the refiner sees it, and how its reply becomes the corrected artifact. */
+  patch: { format: string; extension: string; current(value: T): string; reply(current: T): Reply<T> };
   /** A person's edit: the form it is edited in, and how an edit becomes a state update (or why it cannot). */
   editable(state: S): unknown;
   applyEdit(value: unknown): PaperToCodeUpdate;
   writeEdit?(outDir: string, update: PaperToCodeUpdate, state: S): Promise<unknown>;
 }
 
+/**
+ * How a reply becomes an artifact: a JSON object validated by `json` (the
+ * provider's JSON-schema mode when it has one), then `accept`ed; or text, parsed
+ * by `text`. What either throws makes the reply re-asked.
+ */
+export type Reply<T> =
+  | { json: z.ZodType; schemaName: string; accept?: (value: any) => T } // eslint-disable-line @typescript-eslint/no-explicit-any
+  | { text: (reply: string) => T };
+
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
 /** How a JSON artifact is refined: a patch of the fields and the named entries it changes (see src/review/patch.ts). */
 export function jsonPatch<T extends Record<string, unknown>>(options: {
   schema: z.ZodObject;
-  reply: z.ZodType<T, any>;
+  reply: z.ZodType<T, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   lists: KeyedLists;
   schemaName: string;
 }): ReviewedStage<StageState, T>["patch"] {
@@ -76,28 +86,11 @@ export function jsonPatch<T extends Record<string, unknown>>(options: {
     format: JSON_PATCH_FORMAT(options.lists),
     extension: "json",
     current: json,
-    ask: (model, context, task, state, current) =>
-      askJson(model, context, task, patchSchemaOf(options.schema, options.lists), { agent: "refiner", file: state.target, schemaName: options.schemaName }, (patch) =>
-        options.reply.parse(mergePatch(current, patch, options.lists)),
-      ),
-  };
-}
-
-/** The agent's node: ask for the artifact, correct what a rule can, write it, put it in state. */
-export function artifactNode<S extends StageState, T, U extends PaperToCodeUpdate>(stage: ReviewedStage<S, T, string, U>) {
-  // The input is the state, or what `load` reads it from (a per-file task).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return async (input: any, config?: RunnableConfig): Promise<U & { calls: CallRecord[]; notes: string[] }> => {
-    const state = stage.load ? await stage.load(input as never) : input;
-    const asked = await stage.ask(await modelFor(config), await contextOf(state, stage.reads), stage.task(state), state);
-    const { value, notes } = stage.accept ? stage.accept(asked.value, state) : { value: asked.value, notes: [] };
-    await stage.write(state.outDir!, value, state);
-    const where = state.target ? ` for ${state.target}` : "";
-    return {
-      ...stage.update(value, state),
-      calls: asked.calls,
-      notes: [...asked.repairs.map((r) => `${stage.title} re-asked${where}: ${r}`), ...notes],
-    };
+    reply: (current) => ({
+      json: patchSchemaOf(options.schema, options.lists),
+      schemaName: options.schemaName,
+      accept: (patch: Record<string, unknown>) => options.reply.parse(mergePatch(current, patch, options.lists)),
+    }),
   };
 }
 
@@ -144,7 +137,7 @@ export function jsonPlanningStage<K extends Exclude<PlanningKey, "config">, cons
 ): PlanningStage<K, Setting> {
   const { schema, reply, schemaName, lists, render, ...rest } = spec;
   return planningStage<K, Setting>(key, {
-    ask: (model, context, task) => askJson(model, context, task, reply, { agent: spec.node, schemaName }),
+    reply: { json: reply, schemaName },
     write: (out, v) => writeArtifact(out, `${key}.md`, render(v as T)),
     show: (v) => render(v as T),
     patch: jsonPatch({ schema, reply: reply as z.ZodType<Record<string, unknown>>, lists, schemaName: `${schemaName}_patch` }) as PlanningStage<K, Setting>["patch"],

@@ -1,7 +1,7 @@
 import { END, START, StateGraph } from "@langchain/langgraph";
 import { analysisStage } from "../agents/analyst/index.js";
 import { refineNode } from "../agents/refiner.js";
-import { artifactNode } from "../agents/stage.js";
+import { artifactNode } from "../agents/stage-nodes.js";
 import { afterVerify, verifyNode } from "../agents/verifier.js";
 import { FileAnalysisAnnotation, FileAnalysisOutput, type FileAnalysisState } from "../src/state.js";
 import { ConfigurationAnnotation } from "./configuration.js";

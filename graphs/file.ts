@@ -3,7 +3,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { analysisStage } from "../agents/analyst/index.js";
 import { coderNode } from "../agents/coder.js";
 import { refineNode } from "../agents/refiner.js";
-import { artifactNode } from "../agents/stage.js";
+import { artifactNode } from "../agents/stage-nodes.js";
 import { afterVerify, verifyNode } from "../agents/verifier.js";
 import { FileWorkAnnotation, FileWorkOutput, type FileAnalysisState, type FileWorkState } from "../src/state.js";
 import { ConfigurationAnnotation } from "./configuration.js";

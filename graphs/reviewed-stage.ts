@@ -1,7 +1,8 @@
 import type { StateGraph } from "@langchain/langgraph";
 import { refineNode } from "../agents/refiner.js";
 import { reviewGate } from "../agents/reviewer.js";
-import { artifactNode, type ReviewedStage } from "../agents/stage.js";
+import { artifactNode } from "../agents/stage-nodes.js";
+import type { ReviewedStage } from "../agents/stage.js";
 import { afterVerify, verifyNode } from "../agents/verifier.js";
 import { gateOf, REVIEWABLE_STAGES } from "./stages.js";
 

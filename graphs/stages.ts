@@ -1,10 +1,10 @@
-import { analysisStage } from "../agents/analyst/index.js";
-import { architectureStage } from "../agents/architect/index.js";
-import { configStage } from "../agents/config-writer/index.js";
-import { logicStage } from "../agents/logic-designer/index.js";
-import { planStage } from "../agents/planner/index.js";
+import { analysisStage } from "../agents/analyst/stage.js";
+import { architectureStage } from "../agents/architect/stage.js";
+import { configStage } from "../agents/config-writer/stage.js";
+import { logicStage } from "../agents/logic-designer/stage.js";
+import { planStage } from "../agents/planner/stage.js";
 import type { ReviewedStage } from "../agents/stage.js";
-import { codersWaitForAnalyses, REPAIR_CODE_DEFAULT, type StageShape } from "../src/configuration.js";
+import { codersWaitForAnalyses, REPAIR_CODE_DEFAULT, type StageShape } from "../src/run-shape.js";
 
 /**
  * The planning stages in pipeline order, each with the stage whose gate it

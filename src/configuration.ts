@@ -4,6 +4,9 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { createChatModel, loadProviderFor, type ResolvedModel } from "./models/factory.js";
 import { HOW_TO_CONFIGURE_A_MODEL, type ModelSettings, type ReasoningEffort, type StructuredOutputMode } from "./models/settings.js";
 import { ExitCode, UserError } from "./errors.js";
+import { parseStageList } from "./run-shape.js";
+
+export { codersWaitForAnalyses, parseStageList, REPAIR_CODE_DEFAULT, type StageShape } from "./run-shape.js";
 
 /**
  * The graph's configurable settings but the reviewed stages' refine rounds
@@ -57,9 +60,6 @@ export const BaseConfigurationAnnotation = Annotation.Root({
 });
 
 /** The settings as nodes read them (a reviewed stage's rounds by its setting's name). */
-/** Repair rounds after the static checks of the generated code, unless `repairCode` says otherwise. */
-export const REPAIR_CODE_DEFAULT = 2;
-
 export type Configuration = typeof BaseConfigurationAnnotation.State & Record<`refine${string}`, number | undefined>;
 
 export function readConfiguration(config?: RunnableConfig): Configuration & { thread_id?: string } {
@@ -131,28 +131,6 @@ export function reviewStagesFrom(config: RunnableConfig | undefined, allowed: re
   } catch (error) {
     throw new UserError((error as Error).message, ExitCode.usage);
   }
-}
-
-export function parseStageList<T extends string>(value: string | string[] | undefined, allowed: readonly T[], what: string): T[] {
-  const names = (Array.isArray(value) ? value : (value ?? "").split(",")).map((s) => s.trim()).filter(Boolean);
-  if (names.includes("all")) return [...allowed];
-  for (const name of names) {
-    if (!(allowed as readonly string[]).includes(name)) throw new Error(`${what}: unknown stage '${name}' (stages: ${allowed.join(", ")}, all)`);
-  }
-  return names as T[];
-}
-
-/** What decides a run's shape: whether a person reviews analyses, and the schedule. */
-export type StageShape = { review?: unknown; schedule?: unknown };
-
-/**
- * Whether a run's coders wait for every analysis: when a person reviews the
- * analyses, or the sequential (reference) schedule is asked for. Otherwise each
- * file goes from its analysis to its coder on its own (the `file` subgraph).
- */
-export function codersWaitForAnalyses(configurable: StageShape = {}): boolean {
-  const review = typeof configurable.review === "string" ? configurable.review.split(",").map((s) => s.trim()) : [];
-  return review.includes("analysis") || review.includes("all") || configurable.schedule === "sequential";
 }
 
 export type ContextMode = "scoped" | "full";

@@ -10,8 +10,7 @@ import type { CodeCheckReport, CodeIssue } from "./checks/repo.js";
 import type { CallRecord } from "./llm/usage.js";
 import type { ProvenanceSummary } from "./provenance/check.js";
 import type { ReviewRecord } from "./review/types.js";
-import type { Paper, PaperKind } from "./paper/types.js";
-import { getBlob, putBlobSync } from "./workspace/blobs.js";
+import type { PaperKind } from "./paper/types.js";
 
 /** What the graph keeps of the paper: its Markdown lives in the blob store, state holds its hash. */
 export interface PaperRecord {
@@ -136,24 +135,14 @@ export interface CodeCheckRound {
 export type PaperToCodeState = typeof PaperToCodeAnnotation.State;
 export type PaperToCodeUpdate = typeof PaperToCodeAnnotation.Update;
 
-export async function paperMarkdownOf(state: { outDir?: string; paper?: PaperRecord }): Promise<string> {
-  if (!state.outDir || !state.paper) throw new Error("the paper has not been loaded yet");
-  return getBlob(state.outDir, state.paper.markdownSha);
-}
-
-/** The whole ingested paper (all its sections, appendix and captions); undefined for runs made before it was kept. */
-export async function paperStructureOf(state: { outDir?: string; paper?: PaperRecord }): Promise<Paper | undefined> {
-  if (!state.outDir || !state.paper?.structureSha) return undefined;
-  return JSON.parse(await getBlob(state.outDir, state.paper.structureSha)) as Paper;
-}
-
 /** The planning stage's decisions, which every per-file worker reads. */
 export type Design = { [K in "plan" | "architecture" | "logic" | "config" | "files"]: NonNullable<PaperToCodeState[K]> };
 
 /**
  * What a per-file worker (analyst, coder) receives through Send: the file it
  * works on and references, not copies. The design is a blob (by hash), so a
- * checkpoint holding N sends holds N hashes rather than N copies of the plan.
+ * checkpoint holding N sends holds N hashes rather than N copies of the plan
+ * (src/workspace/design.ts writes and reads it).
  */
 export type FileTask = Pick<PaperToCodeState, "outDir" | "paper" | "code"> & {
   design: string;
@@ -164,17 +153,6 @@ export type FileTask = Pick<PaperToCodeState, "outDir" | "paper" | "code"> & {
   batch?: string;
   waitFor?: string[];
 };
-
-export function fileTask(state: PaperToCodeState, target: string, issues?: CodeIssue[]): FileTask {
-  const { outDir, paper, plan, architecture, logic, config, files, code } = state;
-  const design = putBlobSync(outDir!, JSON.stringify({ plan, architecture, logic, config, files } satisfies Partial<Design>));
-  return { outDir, paper, code, design, target, analysis: state.analyses[target], ...(issues ? { issues } : {}) };
-}
-
-/** A task with its design read back from the blob store. */
-export async function withDesign<T extends { outDir?: string; design: string }>(task: T): Promise<T & Design> {
-  return { ...task, ...(JSON.parse(await getBlob(task.outDir!, task.design)) as Design) };
-}
 
 /** The state of one file's analysis subgraph: its task, and what it adds to the run. */
 export const FileAnalysisOutput = Annotation.Root(recordChannels);

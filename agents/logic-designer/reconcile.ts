@@ -3,7 +3,7 @@ import { refineRoundsFrom } from "../../src/configuration.js";
 import type { PaperToCodeState } from "../../src/state.js";
 import { writeArtifact } from "../../src/workspace/writer.js";
 import { keyMismatches, keyReferences, type KeyMismatch } from "../../src/review/design-keys.js";
-import { checkLogic, logicStage } from "./index.js";
+import { checkLogic, logicStage } from "./stage.js";
 import type { ReviewIssue, ReviewRecord } from "../../src/review/types.js";
 
 /** Rounds of the design/config reconciliation: one targeted refinement of the logic design, when the logic stage refines at all. */

@@ -1,4 +1,5 @@
-import { paperMarkdownOf, type PaperRecord } from "../state.js";
+import { type PaperRecord } from "../state.js";
+import { paperMarkdownOf } from "../workspace/design.js";
 
 /**
  * What the calls of a run share, in one fixed order: the paper, then the plan,

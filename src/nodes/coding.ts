@@ -5,7 +5,8 @@ import { join } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Send } from "@langchain/langgraph";
 import { codersWaitForAnalyses, contextFrom, readConfiguration, scheduleFrom } from "../configuration.js";
-import { fileTask, type FileTask, type GeneratedFile, type PaperToCodeState, type PlannedFile } from "../state.js";
+import { type FileTask, type GeneratedFile, type PaperToCodeState, type PlannedFile } from "../state.js";
+import { fileTask } from "../workspace/design.js";
 import { tempDirOf, writeFileAtomic } from "../workspace/writer.js";
 
 /**

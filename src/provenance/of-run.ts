@@ -1,4 +1,5 @@
-import { paperStructureOf, type PaperRecord } from "../state.js";
+import { type PaperRecord } from "../state.js";
+import { paperStructureOf } from "../workspace/design.js";
 import { checkProvenance, type ProvenanceReport } from "./check.js";
 import { PaperIndex } from "./paper-index.js";
 

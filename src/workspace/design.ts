@@ -1,0 +1,27 @@
+import type { Paper } from "../paper/types.js";
+import type { CodeIssue } from "../checks/repo.js";
+import type { Design, FileTask, PaperRecord, PaperToCodeState } from "../state.js";
+import { getBlob, putBlobSync } from "./blobs.js";
+
+/** What the state holds by hash, read back from (and written to) the run's blob store. */
+export async function paperMarkdownOf(state: { outDir?: string; paper?: PaperRecord }): Promise<string> {
+  if (!state.outDir || !state.paper) throw new Error("the paper has not been loaded yet");
+  return getBlob(state.outDir, state.paper.markdownSha);
+}
+
+/** The whole ingested paper (all its sections, appendix and captions); undefined for runs made before it was kept. */
+export async function paperStructureOf(state: { outDir?: string; paper?: PaperRecord }): Promise<Paper | undefined> {
+  if (!state.outDir || !state.paper?.structureSha) return undefined;
+  return JSON.parse(await getBlob(state.outDir, state.paper.structureSha)) as Paper;
+}
+
+export function fileTask(state: PaperToCodeState, target: string, issues?: CodeIssue[]): FileTask {
+  const { outDir, paper, plan, architecture, logic, config, files, code } = state;
+  const design = putBlobSync(outDir!, JSON.stringify({ plan, architecture, logic, config, files } satisfies Partial<Design>));
+  return { outDir, paper, code, design, target, analysis: state.analyses[target], ...(issues ? { issues } : {}) };
+}
+
+/** A task with its design read back from the blob store. */
+export async function withDesign<T extends { outDir?: string; design: string }>(task: T): Promise<T & Design> {
+  return { ...task, ...(JSON.parse(await getBlob(task.outDir!, task.design)) as Design) };
+}
