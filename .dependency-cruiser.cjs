@@ -1,8 +1,8 @@
 /**
  * Dependencies run one way: graphs -> agents -> src. Two doors are open on
- * purpose: the CLI (src/cli) drives the graphs, and the state (src/state.ts)
- * holds the agents' artifacts, so it reads their schema modules (leaves that
- * import nothing of the pipeline). `npm run lint:deps` (part of `npm test`) fails on any other.
+ * purpose: the CLI (src/cli) drives the graphs, and the states (src/state.ts,
+ * src/eval/state.ts) hold the agents' artifacts, so they read their schema
+ * modules (leaves that import nothing of the pipeline). `npm run lint:deps` (part of `npm test`) fails on any other.
  */
 module.exports = {
   forbidden: [
@@ -11,10 +11,10 @@ module.exports = {
       name: "src-below-agents",
       severity: "error",
       comment: "src/ is the library beneath the agents and graphs",
-      from: { path: "^src/", pathNot: ["^src/cli/", "^src/state[.]ts$"] },
+      from: { path: "^src/", pathNot: ["^src/cli/", "^src/state[.]ts$", "^src/eval/state[.]ts$"] },
       to: { path: "^(agents|graphs)/" },
     },
-    { name: "state-reads-schemas-only", severity: "error", from: { path: "^src/state[.]ts$" }, to: { path: "^(agents|graphs)/", pathNot: "^agents/[^/]+/schema[.]ts$" } },
+    { name: "state-reads-schemas-only", severity: "error", from: { path: ["^src/state[.]ts$", "^src/eval/state[.]ts$"] }, to: { path: "^(agents|graphs)/", pathNot: "^agents/[^/]+/schema[.]ts$" } },
     { name: "agents-below-graphs", severity: "error", comment: "agents know nothing of the wiring", from: { path: "^agents/" }, to: { path: "^graphs/" } },
     { name: "no-test-code", severity: "error", from: { path: "^(src|agents|graphs)/" }, to: { path: "^(test|bench)/" } },
   ],

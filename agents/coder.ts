@@ -98,7 +98,7 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
   return {
     code: { [path]: generated },
     calls: asked.calls,
-    notes: [...asked.repairs.map((r) => `coder re-asked for ${path}: ${r}`), ...(note ? [`${path}: ${note}`] : [])],
+    notes: [...asked.reasks.map((r) => `coder re-asked for ${path}: ${r}`), ...(note ? [`${path}: ${note}`] : [])],
   };
 }
 

@@ -56,7 +56,7 @@ export function refineNode<S extends ReviewState>(stage: ReviewedStage<S>) {
     return {
       ...stage.update(asked.value, state),
       calls: asked.calls,
-      notes: asked.repairs.map((r) => `refiner re-asked for ${stage.name}: ${r}`),
+      notes: asked.reasks.map((r) => `refiner re-asked for ${stage.name}: ${r}`),
     };
   };
 }

@@ -29,7 +29,7 @@ export function artifactNode<S extends StageState, T, U extends PaperToCodeUpdat
     return {
       ...stage.update(value, state),
       calls: asked.calls,
-      notes: [...asked.repairs.map((r) => `${stage.title} re-asked${where}: ${r}`), ...notes],
+      notes: [...asked.reasks.map((r) => `${stage.title} re-asked${where}: ${r}`), ...notes],
     };
   };
 }

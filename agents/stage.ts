@@ -3,7 +3,7 @@ import type { ContextSource } from "../src/llm/context.js";
 import { prompt } from "../src/prompts.js";
 import { JSON_PATCH_FORMAT, mergePatch, patchSchemaOf, type KeyedLists } from "../src/review/patch.js";
 import type { ReviewIssue } from "../src/review/types.js";
-import type { PaperToCodeState, PaperToCodeUpdate } from "../src/state.js";
+import type { Design, PaperToCodeState, PaperToCodeUpdate } from "../src/state.js";
 import { writeArtifact } from "../src/workspace/writer.js";
 
 /*
@@ -43,6 +43,8 @@ export interface ReviewedStage<S extends StageState = any, T = any, Setting exte
   asContext?: ContextSource;
   /** Read what the state only references (a per-file task's design) before anything else. */
   load?: (state: never) => Promise<S>;
+  /** Its agent's prompt file under prompts/ (without .md). */
+  prompt: string;
   /** The agent's task (the prompt after the shared context); the refiner quotes it. */
   task(state: S): string;
   /** The agent's reply: how it is parsed and validated (re-asked when it is not). */
@@ -94,35 +96,40 @@ export function jsonPatch<T extends Record<string, unknown>>(options: {
   };
 }
 
-type PlanningKey = "plan" | "architecture" | "logic" | "config";
+/** The planning artifacts: the design every per-file worker reads (src/state.ts). */
+type PlanningKey = Exclude<keyof Design, "files">;
 type PlanningStage<K extends PlanningKey, Setting extends string> = ReviewedStage<PaperToCodeState, NonNullable<PaperToCodeState[K]>, Setting, { [P in K]: NonNullable<PaperToCodeState[K]> }>;
 
 /**
  * A planning stage whose artifact is the state's `key`: read, updated and
  * edited there; its agent is named after its node (`logic_designer`: "logic
- * designer", prompt `logic-designer`); later agents read it as `key`.
+ * designer", prompt `logic-designer`); users and later agents name it `name`
+ * (default: the key).
  */
 export function planningStage<K extends PlanningKey, const Setting extends string>(
   key: K,
-  spec: Omit<PlanningStage<K, Setting>, "name" | "title" | "get" | "update" | "editable" | "task" | "asContext" | "artifactFile"> &
-    Partial<Pick<PlanningStage<K, Setting>, "editable" | "artifactFile">> & { context: { title: string; rank: number; render?: ContextSource["render"] } },
+  spec: Omit<PlanningStage<K, Setting>, "name" | "title" | "prompt" | "get" | "update" | "editable" | "task" | "asContext" | "artifactFile"> &
+    Partial<Pick<PlanningStage<K, Setting>, "name" | "editable" | "artifactFile">> & { context: { title: string; rank: number; render?: ContextSource["render"] } },
 ): PlanningStage<K, Setting> {
   const { context, ...rest } = spec;
+  const name = spec.name ?? key;
+  const promptName = spec.node.replace(/_/g, "-");
   return {
-    name: key,
+    name,
     title: spec.node.replace(/_/g, " "),
-    artifactFile: `artifacts/${key}.md`,
-    task: () => prompt(spec.node.replace(/_/g, "-")),
+    prompt: promptName,
+    artifactFile: `artifacts/${name}.md`,
+    task: () => prompt(promptName),
     get: (s) => s[key] ?? undefined,
     update: (value) => ({ [key]: value }) as { [P in K]: NonNullable<PaperToCodeState[K]> },
     editable: (s) => s[key],
-    asContext: { part: key, render: (s: PaperToCodeState) => (s[key] ? rest.show(s[key]!) : undefined), ...context },
+    asContext: { part: name, render: (s: PaperToCodeState) => (s[key] ? rest.show(s[key]!) : undefined), ...context },
     ...rest,
   };
 }
 
 /** A planning stage answered in JSON: asked with its reply schema, written and shown as Markdown, refined by patch, edited as JSON. */
-export function jsonPlanningStage<K extends Exclude<PlanningKey, "config">, const Setting extends string, T extends NonNullable<PaperToCodeState[K]>>(
+export function jsonPlanningStage<K extends Exclude<PlanningKey, "configYaml">, const Setting extends string, T extends NonNullable<PaperToCodeState[K]>>(
   key: K,
   spec: Pick<PlanningStage<K, Setting>, "node" | "label" | "refine" | "reads" | "checks"> & {
     context: { title: string; rank: number };

@@ -1,5 +1,5 @@
 import { END, START, StateGraph, type BaseCheckpointSaver } from "@langchain/langgraph";
-import { chooseReferenceFilesNode, judgeLeafNode, judgeRepositoryNode } from "../agents/judge.js";
+import { chooseReferenceFilesNode, judgeLeafNode, judgeRepositoryNode } from "../agents/judge/index.js";
 import { evalReportNode, prepareEvalNode, sendJudges } from "../src/eval/nodes.js";
 import { EvalAnnotation, EvalConfigurationAnnotation } from "../src/eval/state.js";
 

@@ -2,9 +2,6 @@ import { costOf } from "./llm/prices.js";
 import { loadPrompt } from "./prompts.js";
 import { countTokens } from "./tokens.js";
 
-/** A design part a call reads (see llm/context.ts): plan, config, architecture, logic. */
-type ContextPart = "plan" | "config" | "architecture" | "logic";
-
 /** Typical sizes in tokens of what the agents write, for an estimate before any call. */
 const OUTPUT = { plan: 2000, architecture: 1500, logicPerFile: 300, config: 600, verdict: 500, analysis: 900, code: 1500, interface: 150 };
 /** Files a file imports, on average: a coder sees each by its interface when long. */
@@ -21,7 +18,7 @@ export interface EstimateRow {
 
 interface EstimatedCall {
   /** The shared context the call starts with (see llm/context.ts), in order. */
-  parts: ContextPart[];
+  parts: string[];
   /** Its own material and task, after the shared context. */
   own: number;
   output: number;
@@ -36,35 +33,36 @@ interface EstimatedCall {
  * (1,024 tokens). An estimate: the files and reply lengths are the model's to
  * choose; repair rounds, re-asks and refinements are not counted.
  */
-export function estimateRun(options: { model: string; paperTokens: number; files: number; rounds: Record<string, number> }): EstimateRow[] {
+/** A planning stage as the estimate sees it: what it reads, its prompt, the stages that come first. */
+export interface EstimatedStage {
+  name: string;
+  reads: string[];
+  prompt: string;
+}
+
+export function estimateRun(options: { model: string; paperTokens: number; files: number; rounds: Record<string, number>; planning: EstimatedStage[] }): EstimateRow[] {
   const { files, rounds } = options;
   const head = countTokens(loadPrompt("system")) + options.paperTokens;
-  const size: Record<ContextPart, number> = { plan: OUTPUT.plan, config: OUTPUT.config, architecture: OUTPUT.architecture, logic: OUTPUT.logicPerFile * files };
+  const size: Record<string, number> = { plan: OUTPUT.plan, config: OUTPUT.config, architecture: OUTPUT.architecture, logic: OUTPUT.logicPerFile * files };
   const template = (name: string) => countTokens(loadPrompt(name)) + countTokens(loadPrompt("json-reply"));
-  const call = (parts: ContextPart[], own: number, output: number): EstimatedCall => ({ parts, own, output });
-  const verify = (stage: string, parts: ContextPart[], shown: number) => ((rounds[stage] ?? 0) > 0 ? [call(parts, template("verifier") + shown, OUTPUT.verdict)] : []);
-  const design: ContextPart[] = ["plan", "config", "architecture"];
+  const call = (parts: string[], own: number, output: number): EstimatedCall => ({ parts, own, output });
+  const verify = (stage: string, parts: string[], shown: number) => ((rounds[stage] ?? 0) > 0 ? [call(parts, template("verifier") + shown, OUTPUT.verdict)] : []);
+  const design = ["plan", "config", "architecture"];
   const stages: [string, EstimatedCall[]][] = [
     [
       "planning",
-      [
-        call([], template("planner"), OUTPUT.plan),
-        ...verify("plan", [], OUTPUT.plan),
-        call(["plan"], template("architect"), OUTPUT.architecture),
-        call(["plan"], template("config-writer"), OUTPUT.config),
-        ...verify("architecture", ["plan"], OUTPUT.architecture),
-        ...verify("config", ["plan"], OUTPUT.config),
-        call(["plan", "architecture"], template("logic-designer"), size.logic),
-        ...verify("logic", ["plan", "architecture"], size.logic),
-      ],
+      options.planning.flatMap((stage) => {
+        const output = size[stage.name] ?? OUTPUT.plan;
+        return [call(stage.reads, template(stage.prompt), output), ...verify(stage.name, stage.reads, output)];
+      }),
     ],
     ["analysis", Array.from({ length: files }, () => [call(design, template("analyst") + OUTPUT.logicPerFile, OUTPUT.analysis), ...verify("analysis", design, OUTPUT.analysis)]).flat()],
     ["coding", Array.from({ length: files }, () => call(["plan", "config"], template("coder") + OUTPUT.analysis + DEPENDENCIES_PER_FILE * OUTPUT.interface, OUTPUT.code))],
   ];
   const rate = (cached: number) => costOf(options.model, { calls: 1, inputTokens: 1_000_000, cachedInputTokens: cached, outputTokens: 0, reasoningTokens: 0 });
   const caches = (rate(1_000_000) ?? Infinity) < (rate(0) ?? 0);
-  const prefixOf = (parts: ContextPart[]) => head + parts.reduce((n, p) => n + size[p], 0);
-  const seen: ContextPart[][] = [];
+  const prefixOf = (parts: string[]) => head + parts.reduce((n, p) => n + (size[p] ?? 0), 0);
+  const seen: string[][] = [];
   return stages.map(([stage, calls]) => {
     const row: EstimateRow = { stage, calls: calls.length, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
     for (const c of calls) {

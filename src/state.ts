@@ -74,7 +74,8 @@ const designChannels = {
   plan: Annotation<Plan | undefined>,
   architecture: Annotation<Architecture | undefined>,
   logic: Annotation<LogicDesign | undefined>,
-  config: Annotation<ConfigArtifact | undefined>,
+  /** config.yaml (named apart from every node's RunnableConfig `config`). */
+  configYaml: Annotation<ConfigArtifact | undefined>,
   /** The files the coder writes, in implementation order. */
   files: Annotation<PlannedFile[] | undefined>,
   code: Annotation<Record<string, GeneratedFile>>({ reducer: merge, default: () => ({}) }),
@@ -136,7 +137,7 @@ export type PaperToCodeState = typeof PaperToCodeAnnotation.State;
 export type PaperToCodeUpdate = typeof PaperToCodeAnnotation.Update;
 
 /** The planning stage's decisions, which every per-file worker reads. */
-export type Design = { [K in "plan" | "architecture" | "logic" | "config" | "files"]: NonNullable<PaperToCodeState[K]> };
+export type Design = { [K in "plan" | "architecture" | "logic" | "configYaml" | "files"]: NonNullable<PaperToCodeState[K]> };
 
 /**
  * What a per-file worker (analyst, coder) receives through Send: the file it
@@ -145,7 +146,8 @@ export type Design = { [K in "plan" | "architecture" | "logic" | "config" | "fil
  * (src/workspace/design.ts writes and reads it).
  */
 export type FileTask = Pick<PaperToCodeState, "outDir" | "paper" | "code"> & {
-  design: string;
+  /** The design's hash in the blob store. */
+  designSha: string;
   target: string;
   analysis?: Analysis;
   issues?: CodeIssue[];
@@ -162,7 +164,7 @@ export const FileAnalysisAnnotation = Annotation.Root({
   outDir: designChannels.outDir,
   paper: designChannels.paper,
   code: designChannels.code,
-  design: Annotation<string>,
+  designSha: Annotation<string>,
   target: Annotation<string>,
 });
 export type FileAnalysisState = typeof FileAnalysisAnnotation.State;

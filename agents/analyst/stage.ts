@@ -45,6 +45,7 @@ export const analysisStage: ReviewedStage<AnalystState, Analysis, "refineAnalysi
   name: "analysis",
   node: "analyst",
   title: "analyst",
+  prompt: "analyst",
   label: "the file analysis",
   refine: { setting: "refineAnalysis", default: 0, description: "Verify/refine rounds for each file's analysis (costs up to 2 calls per file per round). Default 0." },
   artifactFile: "artifacts/analysis/",
@@ -54,7 +55,7 @@ export const analysisStage: ReviewedStage<AnalystState, Analysis, "refineAnalysi
   reply: { json: AnalysisSchema, schemaName: "file_analysis" },
   // The analysis uses config.yaml's key paths: a near miss is corrected here, at no call; the rest the check reports.
   accept: (value, s) => {
-    const { analysis, renamed } = s.config.valid ? alignKeys(value, s.config.keys) : { analysis: value, renamed: [] };
+    const { analysis, renamed } = s.configYaml.valid ? alignKeys(value, s.configYaml.keys) : { analysis: value, renamed: [] };
     const notes = renamed.length ? [`analysis of ${s.target}: config keys aligned with config.yaml: ${renamed.map(([a, b]) => `${a} -> ${b}`).join(", ")}`] : [];
     return { value: analysis, notes };
   },
@@ -62,7 +63,7 @@ export const analysisStage: ReviewedStage<AnalystState, Analysis, "refineAnalysi
   update: (v, s) => ({ analyses: { [s.target]: v } }),
   write: writeAnalysis,
   show: (v) => JSON.stringify(v, null, 2),
-  checks: (s, v) => checkAnalysis(v, s.config, s.target),
+  checks: (s, v) => checkAnalysis(v, s.configYaml, s.target),
   patch: jsonPatch({ schema: AnalysisSchema, reply: AnalysisSchema, lists: { interfaces: "name" }, schemaName: "file_analysis_patch" }),
   // A person edits every file's analysis at once: file -> analysis.
   editable: (s) => s.analyses,

@@ -114,7 +114,8 @@ export function provenanceIssues(report: ProvenanceReport): ReviewIssue[] {
 const yamlBlock = (v: ConfigArtifact) => `\`\`\`yaml\n${v.yaml}\`\`\``;
 
 /** Config writer: config.yaml with the paper's settings, each traceable, nothing invented. */
-export const configStage = planningStage("config", {
+export const configStage = planningStage("configYaml", {
+  name: "config",
   node: "config_writer",
   label: "config.yaml",
   refine: { setting: "refineConfig", default: 1, description: "Verify/refine rounds for config.yaml. Default 1." },
@@ -123,7 +124,7 @@ export const configStage = planningStage("config", {
   context: {
     title: "config.yaml, written by the config writer: the settings every file reads, with the key paths to use",
     rank: 1,
-    render: (s: PaperToCodeState) => s.config && `\`\`\`yaml\n${s.config.yaml.trimEnd()}\n\`\`\``,
+    render: (s: PaperToCodeState) => s.configYaml && `\`\`\`yaml\n${s.configYaml.yaml.trimEnd()}\n\`\`\``,
   },
   // A reply that does not parse, or is not a mapping of settings, is re-asked with the reason and never written.
   reply: { text: parseConfigReply },
@@ -139,8 +140,8 @@ export const configStage = planningStage("config", {
     current: yamlBlock,
     reply: (current) => ({ text: (reply) => parseConfigReply(applyConfigReply(current.yaml, reply)) }),
   },
-  editable: (s) => s.config?.yaml,
-  applyEdit: (value) => ({ config: configFromEdit(value) }),
+  editable: (s) => s.configYaml?.yaml,
+  applyEdit: (value) => ({ configYaml: configFromEdit(value) }),
 });
 
 /** A person's config.yaml: YAML text of a mapping of settings. */

@@ -10,9 +10,9 @@ import type { ReviewIssue, ReviewRecord } from "../../src/review/types.js";
 const RECONCILE_ROUNDS = 1;
 
 /** The config keys the logic design names that config.yaml does not have. */
-export function designKeyMismatches(state: Pick<PaperToCodeState, "logic" | "config">): KeyMismatch[] {
-  if (!state.logic || !state.config?.valid) return [];
-  const keys = state.config.keys;
+export function designKeyMismatches(state: Pick<PaperToCodeState, "logic" | "configYaml">): KeyMismatch[] {
+  if (!state.logic || !state.configYaml?.valid) return [];
+  const keys = state.configYaml.keys;
   const topLevel = new Set(keys.filter((k) => !k.includes(".")));
   const references = [
     ...state.logic.files.flatMap((f) => keyReferences(f.logic, f.path, topLevel)),
@@ -55,7 +55,7 @@ export async function reconcileDesignNode(state: PaperToCodeState, config?: Runn
     return { reviews: [settled], notes: brokenNotes };
   }
   const refine = done < Math.min(RECONCILE_ROUNDS, refineRoundsFrom(config, logicStage.refine.setting, logicStage.refine.default));
-  const issues = mismatchIssues(mismatches, state.config!.keys);
+  const issues = mismatchIssues(mismatches, state.configYaml!.keys);
   const record: ReviewRecord = {
     stage: "logic",
     round,

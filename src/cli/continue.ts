@@ -329,13 +329,13 @@ async function fork(run: OpenedRun, point: ForkPoint, update: PaperToCodeUpdate)
 /** `key.path=value` edits of config.yaml, comments kept; values are YAML (numbers, booleans, lists). Unknown keys are refused. */
 export function setConfigKeys(stage: ReviewableStage, state: PaperToCodeState, assignments: string[]): string {
   if (stage !== "config") throw new UserError(`--set edits config.yaml; use --file or $EDITOR for the ${stage}`, ExitCode.usage);
-  const doc = parseDocument(state.config?.yaml ?? "");
+  const doc = parseDocument(state.configYaml?.yaml ?? "");
   for (const assignment of assignments) {
     const at = assignment.indexOf("=");
     if (at <= 0) throw new UserError(`--set ${assignment}: expected key=value`, ExitCode.usage);
     const path = assignment.slice(0, at).trim().split(".");
     if (!doc.hasIn(path)) {
-      throw new UserError(`--set ${assignment}: config.yaml has no key '${path.join(".")}' (keys: ${state.config?.keys.join(", ")})`, ExitCode.usage);
+      throw new UserError(`--set ${assignment}: config.yaml has no key '${path.join(".")}' (keys: ${state.configYaml?.keys.join(", ")})`, ExitCode.usage);
     }
     // A new node in the old one's place, with its comments (the paper reference) and on one line.
     const previous = doc.getIn(path, true) as { comment?: string | null; commentBefore?: string | null } | undefined;

@@ -1,3 +1,4 @@
+import { PLANNING_STAGES } from "../../graphs/stages.js";
 import type { CallRecord } from "../llm/usage.js";
 import type { PaperRecord } from "../state.js";
 
@@ -50,26 +51,24 @@ export class Progress {
   }
 }
 
+/** A stage's name short enough for a progress line ("architecture": "arch."). */
+const short = (name: string) => (name.length > 8 ? `${name.slice(0, 4)}.` : name);
+
 const LABELS: Record<string, string> = {
   ingest: "paper loaded",
-  planner: "planner",
-  architect: "architect",
-  logic_designer: "logic designer",
-  config_writer: "config writer",
+  ...Object.fromEntries(
+    PLANNING_STAGES.flatMap(({ stage }) => [
+      [stage.node, stage.title],
+      [`verify_${stage.name}`, `verify ${short(stage.name)}`],
+      [`refine_${stage.name}`, `refine ${short(stage.name)}`],
+    ]),
+  ),
   plan_files: "file order",
   reconcile_design: "design vs config",
   reconcile_logic: "refine logic",
   analyst: "analyst",
   coder: "coder",
   finalize: "finalize",
-  verify_plan: "verify plan",
-  verify_architecture: "verify arch.",
-  verify_logic: "verify logic",
-  verify_config: "verify config",
-  refine_plan: "refine plan",
-  refine_architecture: "refine arch.",
-  refine_logic: "refine logic",
-  refine_config: "refine config",
   analysis: "analyst",
   file: "analyst+coder",
   check_code: "static checks",

@@ -13,7 +13,7 @@ import { checkModelServer } from "../models/preflight.js";
 import { describeModel } from "../models/settings.js";
 import { loadPaper } from "../paper/load.js";
 import { priceTable } from "../llm/prices.js";
-import { REFINE_SETTINGS, REFINE_STAGES, REVIEWABLE_STAGES } from "../../graphs/stages.js";
+import { PLANNING_STAGES, REFINE_SETTINGS, REFINE_STAGES, REVIEWABLE_STAGES } from "../../graphs/stages.js";
 import type { RunSettings } from "../state.js";
 import { driveRun } from "./drive.js";
 import { Progress } from "./progress.js";
@@ -237,7 +237,8 @@ async function dryRun(paperPaths: string[], options: RunOptions, configurable: C
   const files = typeof options.dryRun === "string" ? Number(options.dryRun) : 12;
   if (!Number.isInteger(files) || files < 1) throw new UserError(`--dry-run ${options.dryRun}: the number of files must be a whole number >= 1`, ExitCode.usage);
   const rounds = Object.fromEntries(REFINE_STAGES.map((stage) => [stage, refineRoundsFrom(config, REFINE_SETTINGS[stage]!.setting, REFINE_SETTINGS[stage]!.default)]));
-  const rows = estimateRun({ model, paperTokens: fitted.tokens, files, rounds });
+  const planning = PLANNING_STAGES.map(({ stage }) => ({ name: stage.name, reads: [...stage.reads].sort((a, b) => a.rank - b.rank).map((r) => r.part), prompt: stage.prompt }));
+  const rows = estimateRun({ model, paperTokens: fitted.tokens, files, rounds, planning });
   const total = rows.reduce(
     (t, r) => ({ calls: t.calls + r.calls, inputTokens: t.inputTokens + r.inputTokens, cachedInputTokens: t.cachedInputTokens + r.cachedInputTokens, outputTokens: t.outputTokens + r.outputTokens, costUsd: t.costUsd === undefined || r.costUsd === undefined ? undefined : t.costUsd + r.costUsd }),
     { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, costUsd: 0 as number | undefined },

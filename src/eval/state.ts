@@ -2,6 +2,9 @@ import { Annotation } from "@langchain/langgraph";
 import type { CallRecord } from "../llm/usage.js";
 import type { PaperRecord } from "../state.js";
 import type { RubricNode } from "./rubric.js";
+import type { RepositoryJudgment } from "../../agents/judge/schema.js";
+
+export type { RepositoryJudgment } from "../../agents/judge/schema.js";
 
 export type EvalMode = "reference-free" | "reference-based" | "rubric";
 export const EVAL_MODES: readonly EvalMode[] = ["reference-free", "reference-based", "rubric"];
@@ -20,21 +23,9 @@ export interface StoredRepository {
   skipped: string[];
 }
 
-export type Severity = "high" | "medium" | "low";
-
 /** One component the paper requires, as one judge sample saw it in the repository. */
-export interface ComponentCritique {
-  name: string;
-  severity: Severity;
-  status: "correct" | "partial" | "missing" | "incorrect";
-  critique: string;
-}
-
-export interface RepositoryJudgment {
-  components: ComponentCritique[];
-  summary: string;
-  score: number;
-}
+export type ComponentCritique = RepositoryJudgment["components"][number];
+export type Severity = ComponentCritique["severity"];
 
 /** One independent sample of a repository-level judgment: valid with its judgment, or invalid with why. */
 export interface RepositorySample {

@@ -21,8 +21,8 @@ export interface AskMeta {
 export interface Asked<T> {
   value: T;
   calls: CallRecord[];
-  /** Problems that tolerant parsing could not absorb and a re-ask fixed. */
-  repairs: string[];
+  /** Problems that tolerant parsing could not absorb and a re-ask fixed (a "repair" is a coder's fix of code, not this). */
+  reasks: string[];
 }
 
 export interface AskOptions<T> {
@@ -187,7 +187,7 @@ export async function askWithRepair<T>(
   options: AskOptions<T> = {},
 ): Promise<Asked<T>> {
   const calls: CallRecord[] = [];
-  const repairs: string[] = [];
+  const reasks: string[] = [];
   const forgets: (() => void)[] = [];
   const request = options.request ?? (() => ({}));
   const ask = async (conversation: BaseMessage[], kind: CallKind) => {
@@ -198,8 +198,8 @@ export async function askWithRepair<T>(
       // The client parses JSON-schema replies itself; a server that ignored the schema makes that throw.
       if (!(error instanceof SyntaxError) || !model.nativeStructuredOutput) throw error;
       model.nativeStructuredOutput = false;
-      repairs.push(`the server did not honour JSON-schema output (${error.message}); switched to JSON in text`);
-      invoked = await invokeOnce(model, conversation, meta, request(), { ...kind, repairOf: repairs.at(-1) });
+      reasks.push(`the server did not honour JSON-schema output (${error.message}); switched to JSON in text`);
+      invoked = await invokeOnce(model, conversation, meta, request(), { ...kind, repairOf: reasks.at(-1) });
     }
     calls.push(invoked.call);
     forgets.push(invoked.forget);
@@ -207,7 +207,7 @@ export async function askWithRepair<T>(
   };
   let conversation = messages;
   for (let attempt = 0; attempt < 2; attempt++) {
-    let message = await ask(conversation, { repairOf: repairs.at(-1) });
+    let message = await ask(conversation, { repairOf: reasks.at(-1) });
     let text = replyText(message);
     for (let n = 0; options.continueOnLength && endedByLength(message) && n < MAX_CONTINUATIONS; n++) {
       message = await ask([...conversation, new AIMessage(text), new HumanMessage(prompt("continue"))], { continuation: true });
@@ -220,7 +220,7 @@ export async function askWithRepair<T>(
       const value = parse(text);
       const tolerated = options.toleratedOf?.(value);
       if (tolerated) calls.at(-1)!.tolerated = tolerated;
-      return { value, calls, repairs };
+      return { value, calls, reasks };
     } catch (error) {
       if (!(error instanceof ReplyParseError) && !(error instanceof z.ZodError)) throw error;
       problem = error instanceof z.ZodError ? describeZodError(error) : error.message;
@@ -229,7 +229,7 @@ export async function askWithRepair<T>(
         throw new AgentOutputError(meta.agent, `unusable reply after a re-ask: ${problem}`, text, calls);
       }
     }
-    repairs.push(problem);
+    reasks.push(problem);
     conversation = [...messages, new AIMessage(text), new HumanMessage(prompt("repair", { problem }))];
   }
   throw new Error("unreachable");

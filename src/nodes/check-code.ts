@@ -19,7 +19,7 @@ export async function checkCodeNode(state: PaperToCodeState, config?: RunnableCo
   for (const file of Object.values(state.code)) files.set(file.path, await getBlob(state.outDir!, file.sha));
   const input = {
     files,
-    configKeys: state.config?.valid ? state.config.keys : undefined,
+    configKeys: state.configYaml?.valid ? state.configYaml.keys : undefined,
     entrypoint: state.logic!.entrypoint,
   };
   const found = await checkRepository({ ...input, requirements: requirementsOf(state) });

@@ -63,7 +63,7 @@ export async function smokeRunNode(state: PaperToCodeState, config?: RunnableCon
             timedOut: result.timedOut,
             repoDir: repo,
             repoFiles: new Set(repositoryFiles(state).concat(state.debugRounds.flatMap((r) => r.edits.map((e) => e.path)))),
-            configKeys: state.config?.keys ?? [],
+            configKeys: state.configYaml?.keys ?? [],
           }),
         }),
   };

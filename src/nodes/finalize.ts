@@ -24,9 +24,9 @@ export async function missingFiles(outDir: string, paths: string[]): Promise<str
 /** Write the managed files, check every planned file is there, and record the run. */
 export async function finalizeNode(state: PaperToCodeState, config?: RunnableConfig) {
   const outDir = state.outDir!;
-  await writeRepoFile(outDir, "config.yaml", state.config!.yaml);
+  await writeRepoFile(outDir, "config.yaml", state.configYaml!.yaml);
   await writeRepoFile(outDir, "requirements.txt", renderRequirements(requirementsOf(state)));
-  const provenance = await provenanceOfRun(state, state.config);
+  const provenance = await provenanceOfRun(state, state.configYaml);
   if (provenance) await writeArtifact(outDir, "provenance.json", `${JSON.stringify(provenance, null, 2)}\n`);
   await writeRepoFile(outDir, "README.md", renderRepoReadme(state, provenance));
   const missing = await missingFiles(outDir, repositoryFiles(state));

@@ -16,12 +16,12 @@ export async function paperStructureOf(state: { outDir?: string; paper?: PaperRe
 }
 
 export function fileTask(state: PaperToCodeState, target: string, issues?: CodeIssue[]): FileTask {
-  const { outDir, paper, plan, architecture, logic, config, files, code } = state;
-  const design = putBlobSync(outDir!, JSON.stringify({ plan, architecture, logic, config, files } satisfies Partial<Design>));
-  return { outDir, paper, code, design, target, analysis: state.analyses[target], ...(issues ? { issues } : {}) };
+  const { outDir, paper, plan, architecture, logic, configYaml, files, code } = state;
+  const designSha = putBlobSync(outDir!, JSON.stringify({ plan, architecture, logic, configYaml, files } satisfies Partial<Design>));
+  return { outDir, paper, code, designSha, target, analysis: state.analyses[target], ...(issues ? { issues } : {}) };
 }
 
 /** A task with its design read back from the blob store. */
-export async function withDesign<T extends { outDir?: string; design: string }>(task: T): Promise<T & Design> {
-  return { ...task, ...(JSON.parse(await getBlob(task.outDir!, task.design)) as Design) };
+export async function withDesign<T extends { outDir?: string; designSha: string }>(task: T): Promise<T & Design> {
+  return { ...task, ...(JSON.parse(await getBlob(task.outDir!, task.designSha)) as Design) };
 }

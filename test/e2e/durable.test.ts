@@ -103,7 +103,7 @@ describe("durable runs", () => {
       const learningRates = new Set<string>();
       for await (const snapshot of graph.getStateHistory({ configurable: { thread_id: id } })) {
         const state = snapshot.values as PaperToCodeState;
-        if (state.status === "complete") learningRates.add(/learning_rate: ([0-9.]+)/.exec(state.config!.yaml)![1]!);
+        if (state.status === "complete") learningRates.add(/learning_rate: ([0-9.]+)/.exec(state.configYaml!.yaml)![1]!);
       }
       expect([...learningRates].sort()).toEqual(["0.125", "0.5"]);
     } finally {

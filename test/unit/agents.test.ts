@@ -92,8 +92,8 @@ describe("config writer node", () => {
     ]);
     const state = { ...(await ingestedState()), plan: tinyPlan };
     const update = await configWriterNode(state, config);
-    expect(update.config.keys).toEqual(["training", "training.lr"]);
-    expect(update.config.yaml).toContain("# Section 3");
+    expect(update.configYaml.keys).toEqual(["training", "training.lr"]);
+    expect(update.configYaml.yaml).toContain("# Section 3");
     expect(model.requests[1]!.messages.at(-1)!.content).toContain("invalid YAML");
     expect(await readFile(join(state.outDir!, "artifacts", "config.yaml"), "utf8")).toContain("lr: 0.5");
   });

@@ -57,7 +57,7 @@ describe("call journal", () => {
 describe("review gate", () => {
   let state: PaperToCodeState;
   beforeEach(async () => {
-    state = { ...(await ingestedState()), config: { yaml: CONFIG_YAML, keys: ["training", "training.learning_rate", "training.steps"], valid: true } };
+    state = { ...(await ingestedState()), configYaml: { yaml: CONFIG_YAML, keys: ["training", "training.learning_rate", "training.steps"], valid: true } };
   });
 
   const gateGraph = () =>
@@ -65,7 +65,7 @@ describe("review gate", () => {
 
   it("passes straight through when the stage is not under review", async () => {
     const result = await gateGraph().invoke(state, { configurable: { thread_id: "a", review: "plan" } });
-    expect(result.config!.yaml).toBe(CONFIG_YAML);
+    expect(result.configYaml!.yaml).toBe(CONFIG_YAML);
     expect(result.notes).toEqual([]);
   });
 
@@ -90,7 +90,7 @@ describe("review gate", () => {
 
     const edited = CONFIG_YAML.replace("5000", "10");
     const result = await graph.invoke(new Command({ resume: { action: "edit", value: edited } }), config);
-    expect(result.config).toEqual({ yaml: edited, keys: ["training", "training.learning_rate", "training.steps"], valid: true });
+    expect(result.configYaml).toEqual({ yaml: edited, keys: ["training", "training.learning_rate", "training.steps"], valid: true });
     expect(result.notes).toEqual(["config edited by a reviewer"]);
     expect(readFileSync(join(state.outDir!, "artifacts", "config.yaml"), "utf8")).toBe(edited);
   });
@@ -110,7 +110,7 @@ describe("review gate", () => {
 });
 
 describe("--set on config.yaml", () => {
-  const state = { config: { yaml: CONFIG_YAML, keys: ["training.learning_rate", "training.steps"], valid: true } } as PaperToCodeState;
+  const state = { configYaml: { yaml: CONFIG_YAML, keys: ["training.learning_rate", "training.steps"], valid: true } } as PaperToCodeState;
 
   it("changes values in place, keeps the paper's comments, and parses values as YAML", () => {
     const yaml = setConfigKeys("config", state, ["training.learning_rate=1e-3", "training.steps=[1, 2]"]);

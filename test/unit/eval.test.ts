@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { chooseReferenceFilesNode, judgeLeafNode, judgeRepositoryNode, type LeafTask, type RepositoryTask } from "../../agents/judge.js";
+import { chooseReferenceFilesNode, judgeLeafNode, judgeRepositoryNode, type LeafTask, type RepositoryTask } from "../../agents/judge/index.js";
 import { ExitCode, UserError } from "../../src/errors.js";
 import { summarizeRubric, summarizeSamples } from "../../src/eval/aggregate.js";
 import { codeFirst, packFiles, rankFiles, readRepository, type RepoFile } from "../../src/eval/files.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { graph } from "../../graphs/paper2code.js";
-import { REFINE_STAGES } from "../../graphs/stages.js";
+import { EDIT_POINTS, PIPELINE_STAGES, PLANNING_STAGES, REFINE_SETTINGS, REFINE_STAGES, REVIEWED_STAGES, REWIND_POINTS, stageOfNode } from "../../graphs/stages.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -44,5 +44,34 @@ describe("the Studio graph export", () => {
     expect(REFINE_STAGES).toHaveLength(6);
     const input = schemas.graph.input.properties;
     expect(Object.keys(input)).toEqual(expect.arrayContaining(["paperPath", "paperText", "outDir"]));
+  });
+});
+
+describe("the stage descriptors", () => {
+  const prompts = join(ROOT, "prompts");
+
+  it("give every reviewed stage a task prompt that opens with its one `# Task:` line, and a verifier checklist", async () => {
+    for (const stage of REVIEWED_STAGES) {
+      const text = await readFile(join(prompts, `${stage.prompt}.md`), "utf8");
+      expect(text.split("\n")[0], stage.name).toMatch(/^# Task: \S/);
+      expect(text.split("\n").filter((l) => /^# /.test(l)), stage.name).toHaveLength(1);
+      expect((await readFile(join(prompts, "checklists", `${stage.name}.md`), "utf8")).trim(), stage.name).not.toBe("");
+    }
+  });
+
+  it("derive the vocabularies: each planning stage's four nodes, its rewind and edit points, its refine setting", () => {
+    const nodes = Object.keys(graph.getGraph().nodes);
+    for (const { stage, after } of PLANNING_STAGES) {
+      for (const node of [stage.node, `verify_${stage.name}`, `refine_${stage.name}`, `${stage.name}_ready`]) {
+        expect(nodes, node).toContain(node);
+        expect(stageOfNode(node), node).toBe(stage.name);
+      }
+      expect(REWIND_POINTS[stage.name]).toEqual({ node: stage.node, after: after ? `${after.name}_ready` : "ingest" });
+      expect(EDIT_POINTS[stage.name]!.after).toBe(`${stage.name}_ready`);
+      expect(REFINE_SETTINGS[stage.name]!.setting).toMatch(/^refine[A-Z]/);
+      expect(PIPELINE_STAGES).toContain(stage.name);
+    }
+    expect(EDIT_POINTS.plan).toEqual({ node: "architect", after: "plan_ready" });
+    expect(EDIT_POINTS.config).toEqual({ node: "reconcile_design", after: "config_ready" });
   });
 });

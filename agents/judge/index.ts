@@ -1,32 +1,18 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
-import { AgentOutputError } from "../src/errors.js";
-import { askJson, type Asked } from "../src/llm/ask.js";
-import type { CallRecord } from "../src/llm/usage.js";
-import { prompt } from "../src/prompts.js";
-import { paperMarkdownOf } from "../src/workspace/design.js";
-import { codeFirst, packFiles, rankFiles, type PackedFiles } from "../src/eval/files.js";
-import { evalSetting, judgeFor } from "../src/eval/judge-model.js";
-import { loadFiles } from "../src/eval/store.js";
-import type { EvalState, LeafJudgment, LeafTask, ReferenceSelection, RepositorySample, RepositoryTask } from "../src/eval/state.js";
+import { AgentOutputError } from "../../src/errors.js";
+import { askJson, type Asked } from "../../src/llm/ask.js";
+import type { CallRecord } from "../../src/llm/usage.js";
+import { prompt } from "../../src/prompts.js";
+import { paperMarkdownOf } from "../../src/workspace/design.js";
+import { codeFirst, packFiles, rankFiles, type PackedFiles } from "../../src/eval/files.js";
+import { evalSetting, judgeFor } from "../../src/eval/judge-model.js";
+import { loadFiles } from "../../src/eval/store.js";
+import { RepositoryJudgmentSchema } from "./schema.js";
+import type { EvalState, LeafJudgment, LeafTask, ReferenceSelection, RepositorySample, RepositoryTask } from "../../src/eval/state.js";
 
-export type { LeafTask, RepositoryTask } from "../src/eval/state.js";
-
-export const RepositoryJudgmentSchema = z.object({
-  components: z
-    .array(
-      z.object({
-        name: z.string().min(1),
-        severity: z.enum(["high", "medium", "low"]),
-        status: z.enum(["correct", "partial", "missing", "incorrect"]),
-        critique: z.string(),
-      }),
-    )
-    .min(1)
-    .describe("The components the paper requires, each with how the repository implements it"),
-  summary: z.string().describe("The repository's fidelity to the paper, in a few sentences"),
-  score: z.number().int().min(1).max(5).describe("1 (does not implement the method) to 5 (faithful and complete)"),
-});
+export type { LeafTask, RepositoryTask } from "../../src/eval/state.js";
+export { RepositoryJudgmentSchema, type RepositoryJudgment } from "./schema.js";
 
 export const LeafJudgmentSchema = z.object({
   explanation: z.string().min(1).describe("What the code does and where, and why that meets the requirement or not"),
