@@ -3,14 +3,14 @@ import { join } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { compilePaperToCode } from "../../graphs/paper2code.js";
 import { describeLocation } from "../checkpointer.js";
-import { AgentOutputError, ExitCode, UserError, errorMessage, rootCause } from "../errors.js";
-import { BudgetExceededError, startBudget } from "../llm/budget.js";
-import { costOfCalls, hasPrice } from "../llm/prices.js";
+import { AgentOutputError, ExitCode, UserError, errorMessage } from "../errors.js";
+import { BudgetExceededError } from "../llm/budget.js";
 import { summarizeCalls, type CallRecord } from "../llm/usage.js";
 import { lockRun, pendingReview } from "../runs.js";
 import type { ReviewRequest } from "../review/types.js";
 import { writeRunReport } from "../run-report.js";
 import type { PaperToCodeState } from "../state.js";
+import { driveGraph, startSpending, STOPPED_EXIT_CODE } from "./drive-graph.js";
 import { Progress } from "./progress.js";
 
 export type PaperToCodeGraph = ReturnType<typeof compilePaperToCode>;
@@ -38,12 +38,6 @@ export interface DriveOptions {
   settingsChanged?: { at: string; setting: string; was: unknown; now: unknown }[];
 }
 
-/** What stops a run cleanly: Ctrl-C, a kill, and a closed terminal (SIGHUP), each at the next step boundary. */
-export const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-
-/** Exit code of a run stopped by SIGINT, SIGTERM or SIGHUP at a step boundary (128 + SIGINT). */
-export const STOPPED_EXIT_CODE = 130;
-
 /**
  * Run the graph until it ends, pauses for a review, fails or is told to stop,
  * then write run.json and say how to continue. Every step is checkpointed;
@@ -54,48 +48,23 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   const progress = new Progress(!options.quiet);
   // The budget covers the whole run: what earlier processes spent counts.
   const before = await graph.getState({ configurable: { thread_id: threadId } });
-  startBudget(threadId, costOfCalls((before.values as Partial<PaperToCodeState>).calls ?? []) ?? 0);
-  const budget = options.configurable.budgetUsd as number | undefined;
-  if (budget !== undefined && !hasPrice(options.modelSpec ?? "")) {
-    process.stderr.write(`warning: --budget is not enforced: no price is known for ${options.modelSpec} (add one with --prices)\n`);
-  }
+  startSpending(threadId, (before.values as Partial<PaperToCodeState>).calls ?? [], options.configurable.budgetUsd as number | undefined, options.modelSpec ?? "");
   const unlock = lockRun(outDir);
   const configurable = { ...options.configurable, thread_id: threadId, ...(options.checkpointId ? { checkpoint_id: options.checkpointId } : {}) };
   // Concurrency is enforced by the model client's request queue, not LangGraph's maxConcurrency
   // (with maxConcurrency 1, LangGraph 1.7 ends a run early when a step has parallel tasks).
   const config: RunnableConfig = { configurable, recursionLimit: 1000 };
 
-  let stopSignal: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopSignal) process.exit(STOPPED_EXIT_CODE);
-    stopSignal = signal;
-    process.stderr.write(`\n${signal}: stopping after the current step (send it again to stop now; nothing saved is lost)\n`);
-  };
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-
   // Calls of steps that failed in earlier attempts: paid, never in the state; run.json keeps counting them.
   const failedStepCalls = earlierFailedStepCalls(outDir);
   const started = Date.now();
-  let nodes = 0;
-  let error: unknown;
-  try {
-    const stream = await graph.stream(options.input as never, { ...config, streamMode: ["updates", "checkpoints"] });
-    for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
-      if (mode === "updates") {
-        for (const [node, update] of Object.entries(chunk as Record<string, Record<string, unknown>>)) {
-          if (node === "__interrupt__" || node === "__metadata__") continue;
-          nodes += 1;
-          progress.nodeDone(node, update);
-        }
-      } else if (stopSignal) {
-        break; // a checkpoint was just saved: the step boundary
-      }
-    }
-  } catch (caught) {
-    error = rootCause(caught);
-  } finally {
-    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-  }
+  const driven = await driveGraph(graph, options.input, config, {
+    stop: "at-checkpoint",
+    stopping: "stopping after the current step (send it again to stop now; nothing saved is lost)",
+    onUpdate: (node, update) => progress.nodeDone(node, update),
+  });
+  const { stopSignal, updates: nodes } = driven;
+  let { error } = driven;
 
   try {
     const snapshot = await graph.getState({ configurable: { thread_id: threadId } });

@@ -4,7 +4,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StateSnapshot } from "@langchain/langgraph";
 import { compileEval } from "../../graphs/eval.js";
 import { checkpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
-import { AgentOutputError, ExitCode, UserError, errorMessage, rootCause } from "../errors.js";
+import { AgentOutputError, ExitCode, UserError, errorMessage } from "../errors.js";
 import { repositoryRoot } from "../eval/files.js";
 import { evaluationId } from "../eval/identity.js";
 import { evalSetting, judgeSettingsFrom } from "../eval/judge-model.js";
@@ -12,14 +12,13 @@ import { modesOf, readRubric } from "../eval/nodes.js";
 import { writeEvalReport, type EvalReport, type EvalReportMeta } from "../eval/report.js";
 import { leavesOf } from "../eval/rubric.js";
 import type { EvalConfiguration, EvalState } from "../eval/state.js";
-import { BudgetExceededError, startBudget } from "../llm/budget.js";
-import { costOfCalls, hasPrice, priceTable } from "../llm/prices.js";
-import { createChatModel, loadProviderFor } from "../models/factory.js";
+import { BudgetExceededError } from "../llm/budget.js";
 import { checkModelServer } from "../models/preflight.js";
 import { describeModel } from "../models/settings.js";
 import { lockRun } from "../runs.js";
-import { STOPPED_EXIT_CODE, STOP_SIGNALS } from "./drive.js";
+import { driveGraph, startSpending, STOPPED_EXIT_CODE } from "./drive-graph.js";
 import { Progress } from "./progress.js";
+import { checkModelSettings, useProcessSettings } from "./preflight.js";
 import { readSettingsFile } from "./settings-file.js";
 
 export interface EvalOptions {
@@ -84,12 +83,10 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
     tpm: options.tpm ?? file.tpm,
     callJournal: undefined,
   };
-  if (options.prices) process.env.PAPER2CODE_PRICES = resolve(options.prices);
-  priceTable();
+  useProcessSettings(options);
   // Fail on bad input before any work: no judge, a missing key, a missing folder, a broken rubric.
   const judge = judgeSettingsFrom({ configurable });
-  await loadProviderFor(judge.model);
-  createChatModel(judge);
+  await checkModelSettings(judge);
   if (options.codeDev && !options.rubric) throw new UserError("--code-dev applies to --rubric grading; give --rubric <rubric.json>", ExitCode.usage);
   if (options.referenceFiles?.length && !options.reference) throw new UserError("--reference-files needs --reference <the authors' repository>", ExitCode.usage);
   const root = repositoryRoot(repo);
@@ -144,11 +141,7 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
     }
     const known = (before.values as Partial<EvalState>).modes !== undefined || before.tasks.length > 0;
     const finished = known && before.tasks.length === 0;
-    const spent = costOfCalls((before.values as Partial<EvalState>).calls ?? []) ?? 0;
-    startBudget(threadId, spent);
-    if (configurable.budgetUsd !== undefined && !hasPrice(judge.model)) {
-      process.stderr.write(`warning: --budget is not enforced: no price is known for ${judge.model} (add one with --prices)\n`);
-    }
+    startSpending(threadId, (before.values as Partial<EvalState>).calls ?? [], configurable.budgetUsd, judge.model);
     const leaves = rubric ? leavesOf(rubric).length : 0;
     progress.line(`paper2code eval: ${root} with judge ${describeModel(judge)}; ${modes.join(", ")}${rubric ? ` (${leaves} leaves${options.codeDev ? ", Code-Dev" : ""})` : ""}`);
     progress.line(`evaluation ${threadId} -> ${outDir}${finished ? " (already complete: the report is written again, no judge is called)" : known ? " (continuing: judgments already made are kept)" : ""}`);
@@ -159,24 +152,11 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
       const made = judgmentsMade(before);
       if (made.size) progress.line(`  ${made.size} judgment(s) already made are kept`);
       const judged = { leaves: [...made].filter((k) => k.startsWith("leaf:")).length, made };
-      const abort = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (stopSignal) process.exit(STOPPED_EXIT_CODE);
-        stopSignal = signal;
-        process.stderr.write(`\n${signal}: stopping; judgments already made are kept (send it again to stop at once)\n`);
-        abort.abort();
-      };
-      for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-      try {
-        const stream = await graph.stream(known ? null : (input as never), { ...config, streamMode: "updates", signal: abort.signal });
-        for await (const chunk of stream as AsyncIterable<Record<string, Partial<EvalState>>>) {
-          for (const [node, update] of Object.entries(chunk)) reportProgress(progress, node, update, leaves, judged);
-        }
-      } catch (caught) {
-        error = stopSignal ? undefined : rootCause(caught);
-      } finally {
-        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-      }
+      ({ error, stopSignal } = await driveGraph(graph, known ? null : input, config, {
+        stop: "abort",
+        stopping: "stopping; judgments already made are kept (send it again to stop at once)",
+        onUpdate: (node, update) => reportProgress(progress, node, update as Partial<EvalState>, leaves, judged),
+      }));
     }
 
     const snapshot = await graph.getState(config);

@@ -8,15 +8,14 @@ import { modelSettingsFrom, paperTokenBudgetFrom, refineRoundsFrom, parseStageLi
 import { estimateRun } from "../dry-run.js";
 import { fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
-import { createChatModel, loadProviderFor } from "../models/factory.js";
 import { checkModelServer } from "../models/preflight.js";
 import { describeModel } from "../models/settings.js";
 import { loadPaper } from "../paper/load.js";
-import { priceTable } from "../llm/prices.js";
 import { PLANNING_STAGES, REFINE_SETTINGS, REFINE_STAGES, REVIEWABLE_STAGES } from "../../graphs/stages.js";
 import type { RunSettings } from "../state.js";
 import { driveRun } from "./drive.js";
 import { Progress } from "./progress.js";
+import { checkModelSettings, useProcessSettings } from "./preflight.js";
 import { readSettingsFile } from "./settings-file.js";
 
 export interface RunOptions extends ExecutionOptions {
@@ -167,15 +166,11 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     rewind: undefined,
     ...refineSettings(file.refine, options.refine),
   } as Configuration;
-  if (options.prices) process.env.PAPER2CODE_PRICES = resolve(options.prices);
-  priceTable(); // a broken price file fails here, not after paid calls
+  useProcessSettings(options);
   // Fail on configuration before any work: no model, a missing key, an unreadable paper.
   const settings = modelSettingsFrom({ configurable });
   if (options.dryRun !== undefined) return dryRun(paperPaths, options, configurable, settings.model);
-  await loadProviderFor(settings.model);
-  createChatModel(settings);
-  // The password stays in this process: it is not part of the checkpointed configuration.
-  if (options.password) process.env.PAPER2CODE_PDF_PASSWORD = options.password;
+  await checkModelSettings(settings);
   const paper = await loadPaper(paperPaths, { password: options.password });
 
   const outDir = resolve(
@@ -230,7 +225,6 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
 
 /** --dry-run [files]: what the run would cost, from the paper's length; no model is called, nothing is written. */
 async function dryRun(paperPaths: string[], options: RunOptions, configurable: Configuration, model: string): Promise<number> {
-  if (options.password) process.env.PAPER2CODE_PDF_PASSWORD = options.password;
   const paper = await loadPaper(paperPaths, { password: options.password });
   const config = { configurable };
   const fitted = fitPaperToBudget(paper, paperTokenBudgetFrom(config), { includeAppendix: configurable.includeAppendix });

@@ -8,6 +8,7 @@ import { describeZodError } from "../llm/ask.js";
 import { ExitCode, UserError } from "../errors.js";
 import { storePaper } from "../nodes/ingest.js";
 import { loadPaper } from "../paper/load.js";
+import { pdfPassword } from "../paper/password.js";
 import { readRepository } from "./files.js";
 import { evalSetting, judgeSettingsFrom, readEvalConfiguration } from "./judge-model.js";
 import { writeEvalReport } from "./report.js";
@@ -67,7 +68,7 @@ export async function prepareEvalNode(state: EvalState, config?: RunnableConfig)
   } else if (state.referenceFiles?.length) {
     throw new UserError("--reference-files needs --reference <the authors' repository>", ExitCode.usage);
   }
-  const paper = await loadPaper(state.paperPath, { password: process.env.PAPER2CODE_PDF_PASSWORD });
+  const paper = await loadPaper(state.paperPath, { password: pdfPassword() });
   const { record } = await storePaper(outDir, paper, evalSetting(config, "paperTokenBudget"), true);
   const notes = [
     ...record.warnings.map((w) => `paper: ${w}`),

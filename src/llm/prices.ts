@@ -37,17 +37,27 @@ const BUILT_IN: Record<string, Price> = {
 
 const FREE = /^(ollama|vllm|lmstudio):/;
 
-/** The built-in prices, with those of the file named by PAPER2CODE_PRICES (or --prices) on top. */
+/** The price file this process was given (--prices), in place of PAPER2CODE_PRICES. */
+let priceFile: string | undefined;
+
+/** Use this price file (read at once, so a broken one fails before any call). */
+export function usePriceFile(path: string | undefined) {
+  if (path) priceFile = path;
+  priceTable();
+}
+
+/** The built-in prices, with those of the file given by --prices (else PAPER2CODE_PRICES) on top. */
 export function priceTable(env: NodeJS.ProcessEnv = process.env): Record<string, Price> {
-  if (!env.PAPER2CODE_PRICES) return BUILT_IN;
+  const file = priceFile ?? env.PAPER2CODE_PRICES;
+  if (!file) return BUILT_IN;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(env.PAPER2CODE_PRICES, "utf8"));
+    raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new UserError(`price file ${env.PAPER2CODE_PRICES}: ${(error as Error).message}`, ExitCode.usage);
+    throw new UserError(`price file ${file}: ${(error as Error).message}`, ExitCode.usage);
   }
   const parsed = z.record(z.string(), PriceSchema).safeParse(raw);
-  if (!parsed.success) throw new UserError(`price file ${env.PAPER2CODE_PRICES}: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`, ExitCode.usage);
+  if (!parsed.success) throw new UserError(`price file ${file}: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`, ExitCode.usage);
   return { ...BUILT_IN, ...parsed.data };
 }
 

@@ -5,6 +5,7 @@ import { paperTokenBudgetFrom, readConfiguration } from "../configuration.js";
 import { describeFit, fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper, parsePaperText } from "../paper/load.js";
+import { pdfPassword } from "../paper/password.js";
 import type { Paper } from "../paper/types.js";
 import type { PaperToCodeState, PaperRecord } from "../state.js";
 import { putBlob } from "../workspace/blobs.js";
@@ -20,7 +21,7 @@ export async function ingestNode(state: PaperToCodeState, config?: RunnableConfi
   const outDir = resolve(state.outDir ?? defaultOutDir(config));
   let paper;
   if (state.paperText?.trim()) paper = parsePaperText(state.paperText);
-  else if (state.paperPath) paper = await loadPaper(state.paperPath, { password: process.env.PAPER2CODE_PDF_PASSWORD });
+  else if (state.paperPath) paper = await loadPaper(state.paperPath, { password: pdfPassword() });
   else throw new UserError("no paper given: set paperPath (a file or folder) or paperText", ExitCode.usage);
 
   const { record, markdown } = await storePaper(outDir, paper, paperTokenBudgetFrom(config), readConfiguration(config).includeAppendix ?? true);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { Command, END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { setConfigKeys } from "../../src/cli/continue.js";
+import { setConfigKeys } from "../../src/cli/artifact-edits.js";
 import { CallJournal } from "../../src/llm/journal.js";
 import { configStage } from "../../agents/config-writer/index.js";
 import { reviewGate } from "../../agents/reviewer.js";
