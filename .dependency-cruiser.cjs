@@ -6,7 +6,13 @@
  */
 module.exports = {
   forbidden: [
-    { name: "no-cycle", severity: "error", comment: "an import cycle (types count: they tie the modules' meaning together)", from: {}, to: { circular: true } },
+    {
+      name: "no-cycle",
+      severity: "error",
+      comment: "an import cycle (types count: they tie the modules' meaning together)",
+      from: {},
+      to: { circular: true },
+    },
     {
       name: "src-below-agents",
       severity: "error",
@@ -14,8 +20,19 @@ module.exports = {
       from: { path: "^src/", pathNot: ["^src/cli/", "^src/state[.]ts$", "^src/eval/state[.]ts$"] },
       to: { path: "^(agents|graphs)/" },
     },
-    { name: "state-reads-schemas-only", severity: "error", from: { path: ["^src/state[.]ts$", "^src/eval/state[.]ts$"] }, to: { path: "^(agents|graphs)/", pathNot: "^agents/[^/]+/schema[.]ts$" } },
-    { name: "agents-below-graphs", severity: "error", comment: "agents know nothing of the wiring", from: { path: "^agents/" }, to: { path: "^graphs/" } },
+    {
+      name: "state-reads-schemas-only",
+      severity: "error",
+      from: { path: ["^src/state[.]ts$", "^src/eval/state[.]ts$"] },
+      to: { path: "^(agents|graphs)/", pathNot: "^agents/[^/]+/schema[.]ts$" },
+    },
+    {
+      name: "agents-below-graphs",
+      severity: "error",
+      comment: "agents know nothing of the wiring",
+      from: { path: "^agents/" },
+      to: { path: "^graphs/" },
+    },
     { name: "no-test-code", severity: "error", from: { path: "^(src|agents|graphs)/" }, to: { path: "^(test|bench)/" } },
   ],
   options: {

@@ -86,12 +86,20 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
     files: renderFileTable(input.files!),
     conventions: input.logic!.sharedConventions,
     logic: file.logic || "(no logic given)",
-    analysis: input.analysis ? renderAnalysis(path, input.analysis) : "(no separate analysis: for a test or support file the logic above is the specification)",
+    analysis: input.analysis
+      ? renderAnalysis(path, input.analysis)
+      : "(no separate analysis: for a test or support file the logic above is the specification)",
     dependencies: context.code,
     interfaces: context.interfaces,
     packages: input.logic!.requiredPackages.join(", ") || "(none)",
   });
-  const asked = await askWithRepair(await modelFor(config), buildMessages(await contextOf(input, CODER_CONTEXT), task), { agent: "coder", file: path }, (text) => extractCode(text, path), codeReply);
+  const asked = await askWithRepair(
+    await modelFor(config),
+    buildMessages(await contextOf(input, CODER_CONTEXT), task),
+    { agent: "coder", file: path },
+    (text) => extractCode(text, path),
+    codeReply,
+  );
   const { code, note } = asked.value;
   const generated = await saveCode(input, code, note);
   await markWritten(input, generated);
@@ -107,7 +115,10 @@ export function disputesIn(reply: string, issues: CodeIssue[]): { issue: CodeIss
   const outside = reply.replace(/```[\s\S]*?(```|$)/g, "");
   const disputes: { issue: CodeIssue; reason: string }[] = [];
   for (const m of outside.matchAll(/^\s*[-*]?\s*NOT A PROBLEM:\s*(.+?)\s*(?:--|—|–)\s*(.+)$/gim)) {
-    const claim = m[1]!.replace(/^line \S+:\s*/, "").replace(/^\[[\w-]+\]\s*/, "").trim();
+    const claim = m[1]!
+      .replace(/^line \S+:\s*/, "")
+      .replace(/^\[[\w-]+\]\s*/, "")
+      .trim();
     // Models quote a problem loosely: the listed problem sharing most of the claim's words.
     const words = (t: string) => new Set(t.toLowerCase().match(/[a-z0-9_.]+/g) ?? []);
     const said = words(claim);
@@ -138,7 +149,10 @@ export async function repairCodeNode(fileTask: FileTask, config?: RunnableConfig
   const messages = buildMessages(await contextOf(input, CODER_CONTEXT), task);
   const issues = input.issues ?? [];
   const parse = (text: string) => ({ ...extractCode(text, path), disputes: disputesIn(text, issues) });
-  const asked = await askWithRepair(await modelFor(config), messages, { agent: "coder", file: path }, parse, { ...codeReply, toleratedOf: (v) => v.note });
+  const asked = await askWithRepair(await modelFor(config), messages, { agent: "coder", file: path }, parse, {
+    ...codeReply,
+    toleratedOf: (v) => v.note,
+  });
   const generated = await saveCode(input, asked.value.code, asked.value.note);
   const disputes = asked.value.disputes.map(({ issue, reason }) => ({ ...issue, reason }));
   const fixed = issues.filter((i) => !disputes.some((d) => d.message === i.message));

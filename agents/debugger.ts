@@ -6,7 +6,7 @@ import { modelFor } from "../src/configuration.js";
 import { AgentOutputError } from "../src/errors.js";
 import { applyEdits, parseEdits } from "../src/execution/edits.js";
 import type { DebugRound } from "../src/execution/record.js";
-import { askWithRepair, buildMessages } from "../src/llm/ask.js";
+import { askWithRepair, buildMessages, unlessUnusable } from "../src/llm/ask.js";
 import { ReplyParseError } from "../src/parsing/json.js";
 import { prompt } from "../src/prompts.js";
 import { renderFileTable } from "../src/render/markdown.js";
@@ -52,7 +52,10 @@ function parseDebuggerReply(text: string, outDir: string): DebuggerReply {
     const paths = normalizeFileList([...new Set(edits.map((e) => e.path))]);
     const safe = new Map([...new Set(edits.map((e) => e.path))].map((p, i) => [p, paths[i]!]));
     const normalized = edits.map((e) => ({ ...e, path: safe.get(e.path)! }));
-    return { diagnosis: /^\s*diagnosis:\s*(.+)$/im.exec(text)?.[1]?.trim(), contents: applyEdits(normalized, (path) => readRepoFile(outDir, path)) };
+    return {
+      diagnosis: /^\s*diagnosis:\s*(.+)$/im.exec(text)?.[1]?.trim(),
+      contents: applyEdits(normalized, (path) => readRepoFile(outDir, path)),
+    };
   } catch (error) {
     if (error instanceof UnsafePathError) throw new ReplyParseError(error.message);
     throw error;
@@ -79,14 +82,14 @@ export async function debuggerNode(state: PaperToCodeState, config?: RunnableCon
     files: renderFileTable(state.files ?? []),
     sources: sourcesFor(state, failure.files),
   });
-  let asked;
-  try {
-    // The coders' shared context (paper, plan, config.yaml): its prefix is already in the provider's cache.
-    asked = await askWithRepair(await modelFor(config), buildMessages(await contextOf(state, CODER_CONTEXT), task), { agent: "debugger" }, (text) => parseDebuggerReply(text, outDir));
-  } catch (error) {
-    if (!(error instanceof AgentOutputError)) throw error;
-    const record: DebugRound = { round, edits: [], error: error.message };
-    return { debugRounds: [record], calls: error.calls ?? [], notes: [`debugger round ${round}: no edit applied (${error.message})`] };
+  // The coders' shared context (paper, plan, config.yaml): its prefix is already in the provider's cache.
+  const messages = buildMessages(await contextOf(state, CODER_CONTEXT), task);
+  const asked = await unlessUnusable(
+    askWithRepair(await modelFor(config), messages, { agent: "debugger" }, (text) => parseDebuggerReply(text, outDir)),
+  );
+  if (asked instanceof AgentOutputError) {
+    const record: DebugRound = { round, edits: [], error: asked.message };
+    return { debugRounds: [record], calls: asked.calls ?? [], notes: [`debugger round ${round}: no edit applied (${asked.message})`] };
   }
   const { diagnosis, contents } = asked.value;
   const diffs: string[] = [];
@@ -96,7 +99,8 @@ export async function debuggerNode(state: PaperToCodeState, config?: RunnableCon
   for (const [path, after] of contents) {
     const before = readRepoFile(outDir, path);
     await writeArtifact(outDir, `debug/round-${round}/before/${path}`, before ?? "");
-    if (!existsSync(resolveInside(artifactsDir(outDir), `debug/original/${path}`))) await writeArtifact(outDir, `debug/original/${path}`, before ?? "");
+    if (!existsSync(resolveInside(artifactsDir(outDir), `debug/original/${path}`)))
+      await writeArtifact(outDir, `debug/original/${path}`, before ?? "");
     if (planned.has(path)) code[path] = await saveCodeFile(outDir, path, after);
     else await writeRepoFile(outDir, path, after);
     diffs.push(createTwoFilesPatch(`a/${path}`, `b/${path}`, before ?? "", after));
@@ -109,6 +113,8 @@ export async function debuggerNode(state: PaperToCodeState, config?: RunnableCon
     code,
     debugRounds: [record],
     calls: asked.calls,
-    notes: [`debugger round ${round} (${failure.kind}): edited ${edits.map((e) => e.path).join(", ")}${diagnosis ? ` — ${diagnosis}` : ""}`],
+    notes: [
+      `debugger round ${round} (${failure.kind}): edited ${edits.map((e) => e.path).join(", ")}${diagnosis ? ` — ${diagnosis}` : ""}`,
+    ],
   };
 }

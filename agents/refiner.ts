@@ -1,6 +1,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { modelFor } from "../src/configuration.js";
 import { AgentOutputError } from "../src/errors.js";
+import { unlessUnusable } from "../src/llm/ask.js";
 import { contextOf } from "../src/llm/context.js";
 import { prompt } from "../src/prompts.js";
 import type { ReviewIssue } from "../src/review/types.js";
@@ -14,7 +15,14 @@ import { renderIssues, reviewDir, reviewsOf, type ReviewState } from "./verifier
  * artifact and the critique, asking for a corrected artifact in the same format.
  * The original task's heading is demoted so the request reads as a revision.
  */
-export function refineTask(input: { stage: string; file?: string; instructions: string; current: string; critique: ReviewIssue[]; format: string }): string {
+export function refineTask(input: {
+  stage: string;
+  file?: string;
+  instructions: string;
+  current: string;
+  critique: ReviewIssue[];
+  format: string;
+}): string {
   return prompt("refine", {
     what: input.file ? `${input.stage} of \`${input.file}\`` : input.stage,
     instructions: input.instructions.replace(/^# Task:/m, "## The original task:"),
@@ -40,14 +48,13 @@ export function refineNode<S extends ReviewState>(stage: ReviewedStage<S>) {
       critique: last.issues.filter((i) => i.severity !== "low"),
       format: patch.format,
     });
-    let asked;
-    try {
-      asked = await askReply(await modelFor(runConfig), await contextOf(state, stage.reads), task, patch.reply(value), metaOf("refiner", state));
-    } catch (error) {
+    const asked = await unlessUnusable(
+      askReply(await modelFor(runConfig), await contextOf(state, stage.reads), task, patch.reply(value), metaOf("refiner", state)),
+    );
+    if (asked instanceof AgentOutputError) {
       // A refinement is an improvement, not a step the run needs: an unusable one leaves the artifact as it was.
-      if (!(error instanceof AgentOutputError)) throw error;
       const where = state.target ? `${stage.name} of ${state.target}` : stage.name;
-      return { calls: error.calls ?? [], notes: [`refiner for ${where}: ${error.message}; the artifact is kept as it was`] };
+      return { calls: asked.calls ?? [], notes: [`refiner for ${where}: ${asked.message}; the artifact is kept as it was`] };
     }
     const dir = reviewDir(stage, state.target);
     await writeArtifact(state.outDir!, `${dir}/round-${last.round}-before.${patch.extension}`, patch.current(value));

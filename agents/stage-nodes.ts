@@ -22,7 +22,13 @@ export function artifactNode<S extends StageState, T, U extends PaperToCodeUpdat
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return async (input: any, config?: RunnableConfig): Promise<U & { calls: CallRecord[]; notes: string[] }> => {
     const state: S = stage.load ? await stage.load(input as never) : input;
-    const asked = await askReply(await modelFor(config), await contextOf(state, stage.reads), stage.task(state), stage.reply, metaOf(stage.node, state));
+    const asked = await askReply(
+      await modelFor(config),
+      await contextOf(state, stage.reads),
+      stage.task(state),
+      stage.reply,
+      metaOf(stage.node, state),
+    );
     const { value, notes } = stage.accept ? stage.accept(asked.value, state) : { value: asked.value, notes: [] };
     await stage.write(state.outDir!, value, state);
     const where = state.target ? ` for ${state.target}` : "";

@@ -24,7 +24,15 @@ export interface StageState {
  * by a person. Generic nodes (artifactNode, verifyNode, refineNode, reviewGate)
  * read it; graphs/stages.ts lists the stages and derives their vocabularies.
  */
-export interface ReviewedStage<S extends StageState = any, T = any, Setting extends string = string, U extends PaperToCodeUpdate = PaperToCodeUpdate> {
+// Lists hold stages of different states and artifacts: by default a stage is any stage.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export interface ReviewedStage<
+  S extends StageState = any,
+  T = any,
+  Setting extends string = string,
+  U extends PaperToCodeUpdate = PaperToCodeUpdate,
+> {
+  /* eslint-enable @typescript-eslint/no-explicit-any */
   /** The name users give it (`--review`, `rewind --to`, `edit`), and the middle of its node names: verify_<name>, refine_<name>, <name>_ready. */
   name: string;
   /** The node of the agent that makes it (also the agent's name in call records). */
@@ -98,7 +106,12 @@ export function jsonPatch<T extends Record<string, unknown>>(options: {
 
 /** The planning artifacts: the design every per-file worker reads (src/state.ts). */
 type PlanningKey = Exclude<keyof Design, "files">;
-type PlanningStage<K extends PlanningKey, Setting extends string> = ReviewedStage<PaperToCodeState, NonNullable<PaperToCodeState[K]>, Setting, { [P in K]: NonNullable<PaperToCodeState[K]> }>;
+type PlanningStage<K extends PlanningKey, Setting extends string> = ReviewedStage<
+  PaperToCodeState,
+  NonNullable<PaperToCodeState[K]>,
+  Setting,
+  { [P in K]: NonNullable<PaperToCodeState[K]> }
+>;
 
 /**
  * A planning stage whose artifact is the state's `key`: read, updated and
@@ -108,8 +121,13 @@ type PlanningStage<K extends PlanningKey, Setting extends string> = ReviewedStag
  */
 export function planningStage<K extends PlanningKey, const Setting extends string>(
   key: K,
-  spec: Omit<PlanningStage<K, Setting>, "name" | "title" | "prompt" | "get" | "update" | "editable" | "task" | "asContext" | "artifactFile"> &
-    Partial<Pick<PlanningStage<K, Setting>, "name" | "editable" | "artifactFile">> & { context: { title: string; rank: number; render?: ContextSource["render"] } },
+  spec: Omit<
+    PlanningStage<K, Setting>,
+    "name" | "title" | "prompt" | "get" | "update" | "editable" | "task" | "asContext" | "artifactFile"
+  > &
+    Partial<Pick<PlanningStage<K, Setting>, "name" | "editable" | "artifactFile">> & {
+      context: { title: string; rank: number; render?: ContextSource["render"] };
+    },
 ): PlanningStage<K, Setting> {
   const { context, ...rest } = spec;
   const name = spec.name ?? key;
@@ -129,12 +147,16 @@ export function planningStage<K extends PlanningKey, const Setting extends strin
 }
 
 /** A planning stage answered in JSON: asked with its reply schema, written and shown as Markdown, refined by patch, edited as JSON. */
-export function jsonPlanningStage<K extends Exclude<PlanningKey, "configYaml">, const Setting extends string, T extends NonNullable<PaperToCodeState[K]>>(
+export function jsonPlanningStage<
+  K extends Exclude<PlanningKey, "configYaml">,
+  const Setting extends string,
+  T extends NonNullable<PaperToCodeState[K]>,
+>(
   key: K,
   spec: Pick<PlanningStage<K, Setting>, "node" | "label" | "refine" | "reads" | "checks"> & {
     context: { title: string; rank: number };
     schema: z.ZodObject;
-    reply: z.ZodType<T, any>;
+    reply: z.ZodType<T, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     schemaName: string;
     /** Lists of named entries a refiner's patch changes entry by entry. */
     lists: KeyedLists;
@@ -147,7 +169,12 @@ export function jsonPlanningStage<K extends Exclude<PlanningKey, "configYaml">, 
     reply: { json: reply, schemaName },
     write: (out, v) => writeArtifact(out, `${key}.md`, render(v as T)),
     show: (v) => render(v as T),
-    patch: jsonPatch({ schema, reply: reply as z.ZodType<Record<string, unknown>>, lists, schemaName: `${schemaName}_patch` }) as PlanningStage<K, Setting>["patch"],
+    patch: jsonPatch({
+      schema,
+      reply: reply as z.ZodType<Record<string, unknown>>,
+      lists,
+      schemaName: `${schemaName}_patch`,
+    }) as PlanningStage<K, Setting>["patch"],
     applyEdit: (value) => ({ [key]: reply.parse(value) }) as { [P in K]: NonNullable<PaperToCodeState[K]> },
     ...rest,
   });

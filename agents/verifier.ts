@@ -54,11 +54,13 @@ export function verdictIssues(verdict: Verdict): ReviewIssue[] {
 /** What the review nodes read of a state: its review records, and the file a per-file stage is about. */
 export type ReviewState = StageState & { reviews: ReviewRecord[] };
 
-export const reviewsOf = (state: ReviewState, stage: ReviewedStage) => state.reviews.filter((r) => r.stage === stage.name && r.file === state.target);
+export const reviewsOf = (state: ReviewState, stage: ReviewedStage) =>
+  state.reviews.filter((r) => r.stage === stage.name && r.file === state.target);
 
 export const reviewDir = (stage: ReviewedStage, file?: string) => (file ? `reviews/${stage.name}/${file}` : `reviews/${stage.name}`);
 
-export const roundsOf = (config: RunnableConfig | undefined, stage: ReviewedStage) => refineRoundsFrom(config, stage.refine.setting, stage.refine.default);
+export const roundsOf = (config: RunnableConfig | undefined, stage: ReviewedStage) =>
+  refineRoundsFrom(config, stage.refine.setting, stage.refine.default);
 
 /** Verify node: deterministic checks always; the verifier's verdict when the stage has refine rounds. */
 export function verifyNode<S extends ReviewState>(stage: ReviewedStage<S>) {
@@ -95,11 +97,19 @@ export function verifyNode<S extends ReviewState>(stage: ReviewedStage<S>) {
       issues,
       action,
     };
-    await writeArtifact(state.outDir!, `${reviewDir(stage, state.target)}/round-${record.round}-verdict.json`, `${JSON.stringify(record, null, 2)}\n`);
+    await writeArtifact(
+      state.outDir!,
+      `${reviewDir(stage, state.target)}/round-${record.round}-verdict.json`,
+      `${JSON.stringify(record, null, 2)}\n`,
+    );
     const where = state.target ? `${stage.name} of ${state.target}` : stage.name;
     const blocking = issues.filter((i) => i.severity !== "low");
     const notes = [
-      ...(action === "gave-up" ? [`${where}: ${blocking.length} problem(s) remain after ${refinesDone} refine round(s): ${blocking.map((i) => i.problem).join("; ")}`] : []),
+      ...(action === "gave-up"
+        ? [
+            `${where}: ${blocking.length} problem(s) remain after ${refinesDone} refine round(s): ${blocking.map((i) => i.problem).join("; ")}`,
+          ]
+        : []),
       ...(action !== "refine" ? issues.filter((i) => i.severity === "low").map((i) => `${where}: open point: ${i.problem}`) : []),
     ];
     return { reviews: [record], calls, notes };

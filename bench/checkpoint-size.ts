@@ -24,11 +24,27 @@ for (const n of sizes.length ? sizes : [5, 10, 20]) {
   const dir = mkdtempSync(join(tmpdir(), "p2c-ckpt-"));
   try {
     const db = join(dir, "checkpoints.sqlite");
-    const result = await runCli(["run", TINY_PAPER, "--model", "compat:scripted", "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", db, "-q"]);
+    const result = await runCli([
+      "run",
+      TINY_PAPER,
+      "--model",
+      "compat:scripted",
+      "--base-url",
+      server.baseUrl,
+      "--out",
+      join(dir, "out"),
+      "--checkpointer",
+      db,
+      "-q",
+    ]);
     if (result.code !== 0) throw new Error(`run of ${n} files failed: ${result.stderr}`);
     const sqlite = SqliteSaver.fromConnString(db).db;
     sqlite.pragma("wal_checkpoint(TRUNCATE)");
-    const checkpoints = sqlite.prepare("SELECT COUNT(*) AS n, SUM(LENGTH(checkpoint)) + SUM(LENGTH(metadata)) AS bytes, MAX(LENGTH(checkpoint)) AS largest FROM checkpoints").get() as { n: number; bytes: number; largest: number };
+    const checkpoints = sqlite
+      .prepare(
+        "SELECT COUNT(*) AS n, SUM(LENGTH(checkpoint)) + SUM(LENGTH(metadata)) AS bytes, MAX(LENGTH(checkpoint)) AS largest FROM checkpoints",
+      )
+      .get() as { n: number; bytes: number; largest: number };
     const writes = sqlite.prepare("SELECT COUNT(*) AS n, SUM(LENGTH(value)) AS bytes FROM writes").get() as { n: number; bytes: number };
     sqlite.close();
     const file = statSync(db).size;
@@ -41,6 +57,8 @@ for (const n of sizes.length ? sizes : [5, 10, 20]) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-console.log("| files | model calls | checkpoints | checkpoint bytes | largest checkpoint | writes | write bytes | database file | per file |");
+console.log(
+  "| files | model calls | checkpoints | checkpoint bytes | largest checkpoint | writes | write bytes | database file | per file |",
+);
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const row of rows) console.log(row);

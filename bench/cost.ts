@@ -10,7 +10,7 @@
  *   npm run build && npx tsx bench/cost.ts [--baseline <commit>] [--scale 40] [--no-latency]
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -45,7 +45,10 @@ function baselineCli(commit: string): string {
   }
   if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   console.error(`building the baseline ${commit} in ${dir} ...`);
-  const built = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: dir, stdio: "inherit" });
+  const built = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
+    cwd: dir,
+    stdio: "inherit",
+  });
   if (built.status !== 0) throw new Error("the baseline did not build");
   return cli;
 }
@@ -57,7 +60,10 @@ interface Measured {
 
 function runCliAt(cli: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, OPENAI_API_KEY: "sk-bench-not-a-key", PAPER2CODE_MODEL: "" }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, OPENAI_API_KEY: "sk-bench-not-a-key", PAPER2CODE_MODEL: "" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", fail);
@@ -70,7 +76,22 @@ async function measure(cli: string, flags: string[], withLatency: boolean): Prom
   const dir = mkdtempSync(join(tmpdir(), "p2c-cost-"));
   try {
     const started = Date.now();
-    const result = await runCliAt(cli, ["run", paper, "--model", MODEL, "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", join(dir, "c.sqlite"), "-q", "--concurrency", "8", ...flags]);
+    const result = await runCliAt(cli, [
+      "run",
+      paper,
+      "--model",
+      MODEL,
+      "--base-url",
+      server.baseUrl,
+      "--out",
+      join(dir, "out"),
+      "--checkpointer",
+      join(dir, "c.sqlite"),
+      "-q",
+      "--concurrency",
+      "8",
+      ...flags,
+    ]);
     const wallMs = Date.now() - started;
     if (result.code !== 0) throw new Error(`${cli} run ${flags.join(" ")} failed: ${result.stderr}`);
     return { wallMs, requests: [...server.requests] };
@@ -91,7 +112,10 @@ function totals(m: Measured) {
     s.cached += r.cachedTokens ?? 0;
     s.output += r.completionTokens;
   }
-  const all = Object.values(byStage).reduce((a, b) => ({ calls: a.calls + b.calls, input: a.input + b.input, cached: a.cached + b.cached, output: a.output + b.output }), { calls: 0, input: 0, cached: 0, output: 0 });
+  const all = Object.values(byStage).reduce(
+    (a, b) => ({ calls: a.calls + b.calls, input: a.input + b.input, cached: a.cached + b.cached, output: a.output + b.output }),
+    { calls: 0, input: 0, cached: 0, output: 0 },
+  );
   return { byStage, all };
 }
 
@@ -112,8 +136,12 @@ function criticalPathMs(requests: LoggedRequest[]): number {
   const refines = (what: string) => (r: LoggedRequest) => r.rule === `refine:${what}`;
   const plan = sum((r) => r.rule === "planner") + sum(verifies(/# Task: verify the reproduction plan/)) + sum(refines("plan"));
   const logicBranch =
-    sum((r) => r.rule === "architect") + sum(verifies(/# Task: verify the architecture/)) + sum(refines("architecture")) +
-    sum((r) => r.rule === "logic_designer") + sum(verifies(/# Task: verify the logic design/)) + sum(refines("logic"));
+    sum((r) => r.rule === "architect") +
+    sum(verifies(/# Task: verify the architecture/)) +
+    sum(refines("architecture")) +
+    sum((r) => r.rule === "logic_designer") +
+    sum(verifies(/# Task: verify the logic design/)) +
+    sum(refines("logic"));
   const configBranch = sum((r) => r.rule === "config_writer") + sum(verifies(/# Task: verify config\.yaml/)) + sum(refines("config"));
   const planning = plan + Math.max(logicBranch, configBranch);
   const finish = new Map<string, number>();
@@ -123,7 +151,10 @@ function criticalPathMs(requests: LoggedRequest[]): number {
     const start = Math.max(analysed, ...f.dependsOn.map((d) => finish.get(d) ?? planning));
     finish.set(f.path, start + sum((r) => r.rule === `coder:${f.path}`));
   }
-  if (process.env.PAPER2CODE_BENCH_DEBUG) console.error(`bound: planning ${planning.toFixed(0)} ms (plan ${plan.toFixed(0)}, logic branch ${logicBranch.toFixed(0)}, config branch ${configBranch.toFixed(0)}); files ${JSON.stringify([...finish].map(([p, t]) => [p, Math.round(t)]))}`);
+  if (process.env.PAPER2CODE_BENCH_DEBUG)
+    console.error(
+      `bound: planning ${planning.toFixed(0)} ms (plan ${plan.toFixed(0)}, logic branch ${logicBranch.toFixed(0)}, config branch ${configBranch.toFixed(0)}); files ${JSON.stringify([...finish].map(([p, t]) => [p, Math.round(t)]))}`,
+    );
   return Math.max(...finish.values());
 }
 
@@ -137,18 +168,18 @@ console.error(`fixture sizes (tokens): ${JSON.stringify(realisticSizes())}`);
 if (!values["latency-only"]) await zeroLatency();
 
 async function zeroLatency() {
-// The baseline left the appendix out unless asked: ask, so that both read the same paper.
-const baseline = await measure(baselineCli(values.baseline!), ["--include-appendix"], false);
-const current = await measure(CLI, [], false);
-const before = totals(baseline);
-const after = totals(current);
+  // The baseline left the appendix out unless asked: ask, so that both read the same paper.
+  const baseline = await measure(baselineCli(values.baseline!), ["--include-appendix"], false);
+  const current = await measure(CLI, [], false);
+  const before = totals(baseline);
+  const after = totals(current);
 
-const rows = ["planning", "analysis", "coding"].map((stage) => {
-  const b = before.byStage[stage] ?? { calls: 0, input: 0, cached: 0, output: 0 };
-  const a = after.byStage[stage] ?? { calls: 0, input: 0, cached: 0, output: 0 };
-  return `| ${stage} | ${b.calls} | ${a.calls} | ${n(b.input)} | ${n(a.input)} | ${n(b.output)} | ${n(a.output)} |`;
-});
-console.log(`## Realistic 27-file fixture, zero latency (baseline ${values.baseline} vs this checkout)
+  const rows = ["planning", "analysis", "coding"].map((stage) => {
+    const b = before.byStage[stage] ?? { calls: 0, input: 0, cached: 0, output: 0 };
+    const a = after.byStage[stage] ?? { calls: 0, input: 0, cached: 0, output: 0 };
+    return `| ${stage} | ${b.calls} | ${a.calls} | ${n(b.input)} | ${n(a.input)} | ${n(b.output)} | ${n(a.output)} |`;
+  });
+  console.log(`## Realistic 27-file fixture, zero latency (baseline ${values.baseline} vs this checkout)
 
 | stage | calls before | calls now | input before | input now | output before | output now |
 | --- | --- | --- | --- | --- | --- | --- |

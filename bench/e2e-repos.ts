@@ -33,14 +33,20 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   { name: "tiny, defaults", rules: tinyRules, paper: () => TINY_PAPER, args: [] },
   { name: "tiny, --refine 0", rules: tinyRules, paper: () => TINY_PAPER, args: ["--refine", "0"] },
-  { name: "tiny, sequential, full context", rules: tinyRules, paper: () => TINY_PAPER, args: ["--schedule", "sequential", "--context", "full"] },
+  {
+    name: "tiny, sequential, full context",
+    rules: tinyRules,
+    paper: () => TINY_PAPER,
+    args: ["--schedule", "sequential", "--context", "full"],
+  },
   { name: "defects, refine all=1", rules: () => defectRules(), paper: () => TINY_PAPER, args: ["--refine", "all=1"] },
   { name: "12 files", rules: () => manyFileRules(12).rules, paper: () => TINY_PAPER, args: ["--refine", "0"] },
   { name: "realistic 27 files", rules: realisticRules, paper: (dir) => writeRealisticPaper(join(dir, "paper.md")), args: [] },
 ];
 
 /** Artifacts whose text holds no time, id or absolute path. */
-const STABLE_ARTIFACTS = /^(plan\.md|architecture\.md|logic\.(json|md)|config\.yaml|order\.json|provenance\.json|analysis\/.*\.md|checks\.json)$/;
+const STABLE_ARTIFACTS =
+  /^(plan\.md|architecture\.md|logic\.(json|md)|config\.yaml|order\.json|provenance\.json|analysis\/.*\.md|checks\.json)$/;
 
 function treeHash(root: string, keep: (path: string) => boolean = () => true): { hash: string; files: number } {
   const hash = createHash("sha256");
@@ -50,7 +56,10 @@ function treeHash(root: string, keep: (path: string) => boolean = () => true): {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
       else if (keep(relative(root, path))) {
-        hash.update(`${relative(root, path)}\0`).update(readFileSync(path)).update("\0");
+        hash
+          .update(`${relative(root, path)}\0`)
+          .update(readFileSync(path))
+          .update("\0");
         files++;
       }
     }
@@ -65,13 +74,36 @@ for (const scenario of SCENARIOS) {
   const server = await startScriptedServer(scenario.rules());
   try {
     const out = join(dir, "out");
-    const r = await runCli(["run", scenario.paper(dir), "--model", "compat:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "c.sqlite"), "-q", ...scenario.args]);
+    const r = await runCli([
+      "run",
+      scenario.paper(dir),
+      "--model",
+      "compat:m",
+      "--base-url",
+      server.baseUrl,
+      "--out",
+      out,
+      "--checkpointer",
+      join(dir, "c.sqlite"),
+      "-q",
+      ...scenario.args,
+    ]);
     if (r.code !== 0) throw new Error(`${scenario.name}: exit ${r.code}: ${r.stderr}`);
     const repo = treeHash(join(out, "repo"));
     const artifacts = treeHash(join(out, "artifacts"), (p) => STABLE_ARTIFACTS.test(p));
-    const requests = createHash("sha256").update(server.requests.map((q) => q.key).sort().join("\n")).digest("hex").slice(0, 16);
+    const requests = createHash("sha256")
+      .update(
+        server.requests
+          .map((q) => q.key)
+          .sort()
+          .join("\n"),
+      )
+      .digest("hex")
+      .slice(0, 16);
     results[scenario.name] = { repo: repo.hash, artifacts: artifacts.hash, files: repo.files, calls: server.requests.length, requests };
-    console.log(`${scenario.name.padEnd(32)} repo ${repo.hash} (${repo.files} files)  artifacts ${artifacts.hash}  ${server.requests.length} calls  requests ${requests}`);
+    console.log(
+      `${scenario.name.padEnd(32)} repo ${repo.hash} (${repo.files} files)  artifacts ${artifacts.hash}  ${server.requests.length} calls  requests ${requests}`,
+    );
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -81,6 +113,10 @@ if (values.out) writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n
 if (values.compare) {
   const before = JSON.parse(readFileSync(values.compare, "utf8")) as typeof results;
   const differ = Object.keys(results).filter((k) => JSON.stringify(results[k]) !== JSON.stringify(before[k]));
-  console.log(differ.length ? `DIFFERENT from ${values.compare}: ${differ.join(", ")}` : `identical to ${values.compare}: ${Object.keys(results).length} scenarios`);
+  console.log(
+    differ.length
+      ? `DIFFERENT from ${values.compare}: ${differ.join(", ")}`
+      : `identical to ${values.compare}: ${Object.keys(results).length} scenarios`,
+  );
   process.exitCode = differ.length ? 1 : 0;
 }

@@ -14,7 +14,13 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 3;
 const shared = join(import.meta.dirname, "..", "..", "shared", "papers");
-const files = args.length ? args : existsSync(shared) ? readdirSync(shared).filter((f) => f.endsWith(".pdf")).map((f) => join(shared, f)) : [];
+const files = args.length
+  ? args
+  : existsSync(shared)
+    ? readdirSync(shared)
+        .filter((f) => f.endsWith(".pdf"))
+        .map((f) => join(shared, f))
+    : [];
 if (files.length === 0) {
   console.error("no PDFs: pass files or provide ../shared/papers");
   process.exit(2);
@@ -56,6 +62,10 @@ for (const file of files) {
   ours += a;
   theirs += b;
   allPages += pages;
-  console.log(`| ${basename(file)} | ${pages} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a / pages).toFixed(1)} | ${(b / pages).toFixed(1)} | ${(a / b).toFixed(1)}x |`);
+  console.log(
+    `| ${basename(file)} | ${pages} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a / pages).toFixed(1)} | ${(b / pages).toFixed(1)} | ${(a / b).toFixed(1)}x |`,
+  );
 }
-console.log(`| all | ${allPages} | ${ours.toFixed(0)} | ${theirs.toFixed(0)} | ${(ours / allPages).toFixed(1)} | ${(theirs / allPages).toFixed(1)} | ${(ours / theirs).toFixed(1)}x |`);
+console.log(
+  `| all | ${allPages} | ${ours.toFixed(0)} | ${theirs.toFixed(0)} | ${(ours / allPages).toFixed(1)} | ${(theirs / allPages).toFixed(1)} | ${(ours / theirs).toFixed(1)}x |`,
+);

@@ -31,8 +31,10 @@ const MODEL = "openai:gpt-4.1-mini";
 
 /** A paper of realistic length (about 10,000 tokens): the tiny XOR paper with related-work style sections appended. */
 function syntheticPaper(dir: string): string {
-  const filler = Array.from({ length: 40 }, (_, i) =>
-    `## Discussion ${i + 1}\n\n${"The two-layer perceptron with a tanh hidden layer reaches zero error on XOR in every seed we tried; the learning rate of 0.5 and 5000 steps of full-batch gradient descent were chosen on a held-out seed. ".repeat(5)}`,
+  const filler = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `## Discussion ${i + 1}\n\n${"The two-layer perceptron with a tanh hidden layer reaches zero error on XOR in every seed we tried; the learning rate of 0.5 and 5000 steps of full-batch gradient descent were chosen on a held-out seed. ".repeat(5)}`,
   ).join("\n\n");
   const path = join(dir, "paper.md");
   // Before the references: what follows them is appendix, which agents do not read by default.
@@ -56,7 +58,22 @@ async function measure(flags: string[], withLatency: boolean): Promise<Measured>
   try {
     const started = Date.now();
     const result = await runCli(
-      ["run", paper, "--model", MODEL, "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", join(dir, "c.sqlite"), "-q", "--concurrency", "8", ...flags],
+      [
+        "run",
+        paper,
+        "--model",
+        MODEL,
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        join(dir, "out"),
+        "--checkpointer",
+        join(dir, "c.sqlite"),
+        "-q",
+        "--concurrency",
+        "8",
+        ...flags,
+      ],
       { env: { OPENAI_API_KEY: "sk-bench-not-a-key" } },
     );
     const wallMs = Date.now() - started;
@@ -82,7 +99,10 @@ function criticalPathMs(requests: LoggedRequest[]): number {
   const planning =
     ms("planner") +
     verifier(/verify the reproduction plan/) +
-    Math.max(ms("architect") + verifier(/verify the architecture/) + ms("logic_designer") + verifier(/verify the logic design/), ms("config_writer") + verifier(/verify config\.yaml/));
+    Math.max(
+      ms("architect") + verifier(/verify the architecture/) + ms("logic_designer") + verifier(/verify the logic design/),
+      ms("config_writer") + verifier(/verify config\.yaml/),
+    );
   const analysis = Math.max(...requests.filter((r) => r.rule?.startsWith("analyst:")).map(callMs));
   const finish = new Map<string, number>();
   for (const m of manyModules(files)) {
@@ -98,7 +118,9 @@ const paper = values.paper ?? syntheticPaper(paperDir);
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-console.error(`${files} files, critical path ${criticalPathLength(manyModules(files))} files long; latency ${latency.firstTokenMs} ms + ${latency.perTokenMs} ms/token`);
+console.error(
+  `${files} files, critical path ${criticalPathLength(manyModules(files))} files long; latency ${latency.firstTokenMs} ms + ${latency.perTokenMs} ms/token`,
+);
 const parallel = await measure([], true);
 console.error(`parallel: ${seconds(parallel.wallMs)}`);
 const sequential = await measure(["--schedule", "sequential", "--context", "full"], true);
@@ -109,7 +131,10 @@ console.error(`zero latency: ${seconds(zero.wallMs)}`);
 const lowerBound = criticalPathMs(parallel.requests);
 const coderIn = (m: Measured) => m.report.usage.byAgent.coder!.inputTokens;
 const cost = (m: Measured, cached: boolean) =>
-  Object.entries(m.report.usage.byModel).reduce((sum, [model, usage]) => sum + costOf(model, cached ? usage : { ...usage, cachedInputTokens: 0 })!, 0);
+  Object.entries(m.report.usage.byModel).reduce(
+    (sum, [model, usage]) => sum + costOf(model, cached ? usage : { ...usage, cachedInputTokens: 0 })!,
+    0,
+  );
 const nodes = zero.report.resources?.nodes ?? 0;
 
 console.log(`| measure | value |

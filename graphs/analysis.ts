@@ -11,7 +11,10 @@ const meta = inStage(analysisStage.name);
 
 /** One file's analysis: analyst -> verify -> (refine -> verify)* , bounded by refineAnalysis. */
 export function buildAnalysisGraph() {
-  return new StateGraph({ stateSchema: FileAnalysisAnnotation, input: FileAnalysisAnnotation, output: FileAnalysisOutput }, ConfigurationAnnotation)
+  return new StateGraph(
+    { stateSchema: FileAnalysisAnnotation, input: FileAnalysisAnnotation, output: FileAnalysisOutput },
+    ConfigurationAnnotation,
+  )
     .addNode("analyst", artifactNode(analysisStage), meta)
     .addNode("verify_analysis", verifyNode(analysisStage), meta)
     .addNode("refine_analysis", refineNode(analysisStage), meta)

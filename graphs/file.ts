@@ -28,9 +28,15 @@ export function buildFileGraph() {
     .addNode("verify_analysis", verifyNode(analysisStage), meta)
     .addNode("refine_analysis", refineNode(analysisStage), meta)
     .addNode("coder", coder, inStage("coding"))
-    .addConditionalEdges(START, (s: FileWorkState) => (s.analysis || (s.kind && s.kind !== "code") ? "coder" : "analyst"), ["analyst", "coder"])
+    .addConditionalEdges(START, (s: FileWorkState) => (s.analysis || (s.kind && s.kind !== "code") ? "coder" : "analyst"), [
+      "analyst",
+      "coder",
+    ])
     .addEdge("analyst", "verify_analysis")
-    .addConditionalEdges("verify_analysis", afterVerify<FileAnalysisState>(analysisStage, "refine_analysis", "coder"), ["refine_analysis", "coder"])
+    .addConditionalEdges("verify_analysis", afterVerify<FileAnalysisState>(analysisStage, "refine_analysis", "coder"), [
+      "refine_analysis",
+      "coder",
+    ])
     .addEdge("refine_analysis", "verify_analysis")
     .addEdge("coder", END)
     .compile({ name: "file" });

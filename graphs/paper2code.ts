@@ -42,7 +42,9 @@ export function buildPaperToCodeGraph() {
   const node = (name: string, action: any) => graph.addNode(name, action, inStage(stageOfNode(name)));
   graph = node("ingest", ingestNode).addEdge(START, "ingest");
   for (const { stage, after } of PLANNING_STAGES) graph = addReviewedStage(graph, stage, after ? gateOf(after) : "ingest");
-  const lastGates = PLANNING_STAGES.filter(({ stage }) => !PLANNING_STAGES.some((s) => s.after === stage)).map(({ stage }) => gateOf(stage));
+  const lastGates = PLANNING_STAGES.filter(({ stage }) => !PLANNING_STAGES.some((s) => s.after === stage)).map(({ stage }) =>
+    gateOf(stage),
+  );
   node("reconcile_design", reconcileDesignNode);
   node("reconcile_logic", refineNode(logicStage));
   node("plan_files", planFilesNode);
@@ -69,19 +71,24 @@ export function buildPaperToCodeGraph() {
       "check_code",
       (state: PaperToCodeState) => {
         const files = state.codeChecks.at(-1)?.repairedFiles ?? [];
-        return files.length === 0 ? "finalize" : files.map((path) => new Send("repair_code", fileTask(state, path, issuesFor(state, path))));
+        return files.length === 0
+          ? "finalize"
+          : files.map((path) => new Send("repair_code", fileTask(state, path, issuesFor(state, path))));
       },
       ["repair_code", "finalize"],
     )
     .addEdge("repair_code", "check_code")
-    .addConditionalEdges("finalize", (state: PaperToCodeState) => (state.execute && state.status === "complete" ? "smoke_run" : END), ["smoke_run", END])
+    .addConditionalEdges("finalize", (state: PaperToCodeState) => (state.execute && state.status === "complete" ? "smoke_run" : END), [
+      "smoke_run",
+      END,
+    ])
     .addConditionalEdges("smoke_run", afterSmokeRun, ["debugger", "execution_report"])
     .addEdge("debugger", "smoke_run")
     .addEdge("execution_report", END) as unknown as ReturnType<typeof typedGraph>;
 }
 
 /** The graph's type as Studio's schema extractor reads it: the state, and the configurable settings. */
-const typedGraph = () => new StateGraph(PaperToCodeAnnotation, ConfigurationAnnotation);
+export const typedGraph = () => new StateGraph(PaperToCodeAnnotation, ConfigurationAnnotation);
 
 export function compilePaperToCode(checkpointer?: BaseCheckpointSaver) {
   return buildPaperToCodeGraph().compile({ checkpointer, name: "paper2code" });

@@ -46,7 +46,9 @@ export const REFINE_SETTINGS: Record<string, { setting: string; default: number 
 
 /** The stage of each node: a reviewed stage's four nodes, and the rest of the pipeline. */
 const NODE_STAGE: Record<string, string> = {
-  ...Object.fromEntries(REVIEWED_STAGES.flatMap((s) => [s.node, `verify_${s.name}`, `refine_${s.name}`, gateOf(s)].map((node) => [node, s.name]))),
+  ...Object.fromEntries(
+    REVIEWED_STAGES.flatMap((s) => [s.node, `verify_${s.name}`, `refine_${s.name}`, gateOf(s)].map((node) => [node, s.name])),
+  ),
   reconcile_design: "analysis",
   reconcile_logic: "analysis",
   plan_files: "analysis",
@@ -78,7 +80,9 @@ export interface ForkPoint {
 }
 
 export const REWIND_POINTS: Record<string, ForkPoint> = {
-  ...Object.fromEntries(PLANNING_STAGES.map(({ stage, after }) => [stage.name, { node: stage.node, after: after ? gateOf(after) : "ingest" }])),
+  ...Object.fromEntries(
+    PLANNING_STAGES.map(({ stage, after }) => [stage.name, { node: stage.node, after: after ? gateOf(after) : "ingest" }]),
+  ),
   analysis: { node: "reconcile_design", after: gateOf(configStage) },
   coding: { node: "coder", after: gateOf(analysisStage) },
   checks: { node: "check_code", after: "coder", first: true },

@@ -67,7 +67,9 @@ export async function openCheckpointer(location: string): Promise<Checkpointer> 
       const exists = saver.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get();
       if (!exists) return [];
       const rows = saver.db
-        .prepare("SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints WHERE checkpoint_ns = '' GROUP BY thread_id ORDER BY last DESC")
+        .prepare(
+          "SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints WHERE checkpoint_ns = '' GROUP BY thread_id ORDER BY last DESC",
+        )
         .all() as { thread_id: string }[];
       return rows.map((r) => r.thread_id);
     },
@@ -87,7 +89,10 @@ async function openPostgres(url: string): Promise<Checkpointer> {
     throw new UserError(`cannot open the checkpoint database ${describeLocation(url)}: ${(error as Error).message}`, ExitCode.usage);
   }
   // The saver keeps its pool private; listing threads is one query on its own table.
-  const internals = saver as unknown as { pool: { query(sql: string): Promise<{ rows: { thread_id: string }[] }> }; options: { schema: string } };
+  const internals = saver as unknown as {
+    pool: { query(sql: string): Promise<{ rows: { thread_id: string }[] }> };
+    options: { schema: string };
+  };
   return {
     saver,
     location: url,

@@ -40,13 +40,25 @@ export interface EstimatedStage {
   prompt: string;
 }
 
-export function estimateRun(options: { model: string; paperTokens: number; files: number; rounds: Record<string, number>; planning: EstimatedStage[] }): EstimateRow[] {
+export function estimateRun(options: {
+  model: string;
+  paperTokens: number;
+  files: number;
+  rounds: Record<string, number>;
+  planning: EstimatedStage[];
+}): EstimateRow[] {
   const { files, rounds } = options;
   const head = countTokens(loadPrompt("system")) + options.paperTokens;
-  const size: Record<string, number> = { plan: OUTPUT.plan, config: OUTPUT.config, architecture: OUTPUT.architecture, logic: OUTPUT.logicPerFile * files };
+  const size: Record<string, number> = {
+    plan: OUTPUT.plan,
+    config: OUTPUT.config,
+    architecture: OUTPUT.architecture,
+    logic: OUTPUT.logicPerFile * files,
+  };
   const template = (name: string) => countTokens(loadPrompt(name)) + countTokens(loadPrompt("json-reply"));
   const call = (parts: string[], own: number, output: number): EstimatedCall => ({ parts, own, output });
-  const verify = (stage: string, parts: string[], shown: number) => ((rounds[stage] ?? 0) > 0 ? [call(parts, template("verifier") + shown, OUTPUT.verdict)] : []);
+  const verify = (stage: string, parts: string[], shown: number) =>
+    (rounds[stage] ?? 0) > 0 ? [call(parts, template("verifier") + shown, OUTPUT.verdict)] : [];
   const design = ["plan", "config", "architecture"];
   const stages: [string, EstimatedCall[]][] = [
     [
@@ -56,10 +68,22 @@ export function estimateRun(options: { model: string; paperTokens: number; files
         return [call(stage.reads, template(stage.prompt), output), ...verify(stage.name, stage.reads, output)];
       }),
     ],
-    ["analysis", Array.from({ length: files }, () => [call(design, template("analyst") + OUTPUT.logicPerFile, OUTPUT.analysis), ...verify("analysis", design, OUTPUT.analysis)]).flat()],
-    ["coding", Array.from({ length: files }, () => call(["plan", "config"], template("coder") + OUTPUT.analysis + DEPENDENCIES_PER_FILE * OUTPUT.interface, OUTPUT.code))],
+    [
+      "analysis",
+      Array.from({ length: files }, () => [
+        call(design, template("analyst") + OUTPUT.logicPerFile, OUTPUT.analysis),
+        ...verify("analysis", design, OUTPUT.analysis),
+      ]).flat(),
+    ],
+    [
+      "coding",
+      Array.from({ length: files }, () =>
+        call(["plan", "config"], template("coder") + OUTPUT.analysis + DEPENDENCIES_PER_FILE * OUTPUT.interface, OUTPUT.code),
+      ),
+    ],
   ];
-  const rate = (cached: number) => costOf(options.model, { calls: 1, inputTokens: 1_000_000, cachedInputTokens: cached, outputTokens: 0, reasoningTokens: 0 });
+  const rate = (cached: number) =>
+    costOf(options.model, { calls: 1, inputTokens: 1_000_000, cachedInputTokens: cached, outputTokens: 0, reasoningTokens: 0 });
   const caches = (rate(1_000_000) ?? Infinity) < (rate(0) ?? 0);
   const prefixOf = (parts: string[]) => head + parts.reduce((n, p) => n + (size[p] ?? 0), 0);
   const seen: string[][] = [];

@@ -68,13 +68,26 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
       byStage: byStage.byKey,
       byAgent: byAgent.byKey,
       byModel: byModel.byKey,
-      byFile: summarizeCalls(calls.filter((c) => c.file), (c) => c.file!).byKey,
+      byFile: summarizeCalls(
+        calls.filter((c) => c.file),
+        (c) => c.file!,
+      ).byKey,
     },
     /** USD from the price table; null when a model's price is unknown. */
     costUsd: costOfCalls(calls) ?? null,
     /** Calls answered from the call journal (paid before, once): not money spent again. */
-    replayed: { calls: calls.filter((c) => c.replayed).length, costUsd: costOfCalls(calls.filter((c) => c.replayed).map((c) => ({ ...c, replayed: false }))) ?? null },
-    cost: { byStage: costsBy(calls, stageOf), byModel: costsBy(calls, (c) => c.model), byFile: costsBy(calls.filter((c) => c.file), (c) => c.file!) },
+    replayed: {
+      calls: calls.filter((c) => c.replayed).length,
+      costUsd: costOfCalls(calls.filter((c) => c.replayed).map((c) => ({ ...c, replayed: false }))) ?? null,
+    },
+    cost: {
+      byStage: costsBy(calls, stageOf),
+      byModel: costsBy(calls, (c) => c.model),
+      byFile: costsBy(
+        calls.filter((c) => c.file),
+        (c) => c.file!,
+      ),
+    },
     ...(extra.failedStepCalls?.length ? { failedStepCalls: extra.failedStepCalls } : {}),
     ...(extra.settingsChanged?.length ? { settingsChanged: extra.settingsChanged } : {}),
     timings: extra.timings,

@@ -10,7 +10,8 @@ export function parseStageList<T extends string>(value: string | string[] | unde
   const names = (Array.isArray(value) ? value : (value ?? "").split(",")).map((s) => s.trim()).filter(Boolean);
   if (names.includes("all")) return [...allowed];
   for (const name of names) {
-    if (!(allowed as readonly string[]).includes(name)) throw new Error(`${what}: unknown stage '${name}' (stages: ${allowed.join(", ")}, all)`);
+    if (!(allowed as readonly string[]).includes(name))
+      throw new Error(`${what}: unknown stage '${name}' (stages: ${allowed.join(", ")}, all)`);
   }
   return names as T[];
 }

@@ -89,7 +89,10 @@ export const isEvaluationThread = (id: string) => id.startsWith(EVAL_THREAD_PREF
 /** Find a run's thread by its id or an unambiguous prefix of it (the 8 characters in the run folder's name do). */
 export function resolveThreadId(idOrPrefix: string, allThreads: string[]): string {
   if (isEvaluationThread(idOrPrefix)) {
-    throw new UserError(`${idOrPrefix} is an evaluation, not a run: run the same \`paper2code eval\` command again to continue it`, ExitCode.usage);
+    throw new UserError(
+      `${idOrPrefix} is an evaluation, not a run: run the same \`paper2code eval\` command again to continue it`,
+      ExitCode.usage,
+    );
   }
   const threads = allThreads.filter((t) => !isEvaluationThread(t));
   if (threads.includes(idOrPrefix)) return idOrPrefix;

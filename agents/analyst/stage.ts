@@ -38,7 +38,8 @@ export function analystTask(input: Pick<FileTask, "target"> & Design): string {
 }
 
 type AnalystState = FileAnalysisState & Design;
-const writeAnalysis = (out: string, v: Analysis, s: { target: string }) => writeArtifact(out, `analysis/${s.target}.md`, renderAnalysis(s.target, v));
+const writeAnalysis = (out: string, v: Analysis, s: { target: string }) =>
+  writeArtifact(out, `analysis/${s.target}.md`, renderAnalysis(s.target, v));
 
 /** Analyst: a detailed specification of one file, run once per file in parallel. */
 export const analysisStage: ReviewedStage<AnalystState, Analysis, "refineAnalysis", { analyses: Record<string, Analysis> }> = {
@@ -47,7 +48,11 @@ export const analysisStage: ReviewedStage<AnalystState, Analysis, "refineAnalysi
   title: "analyst",
   prompt: "analyst",
   label: "the file analysis",
-  refine: { setting: "refineAnalysis", default: 0, description: "Verify/refine rounds for each file's analysis (costs up to 2 calls per file per round). Default 0." },
+  refine: {
+    setting: "refineAnalysis",
+    default: 0,
+    description: "Verify/refine rounds for each file's analysis (costs up to 2 calls per file per round). Default 0.",
+  },
   artifactFile: "artifacts/analysis/",
   reads: [planStage.asContext!, configStage.asContext!, architectureStage.asContext!],
   load: (state: FileAnalysisState) => withDesign(state),
@@ -56,7 +61,9 @@ export const analysisStage: ReviewedStage<AnalystState, Analysis, "refineAnalysi
   // The analysis uses config.yaml's key paths: a near miss is corrected here, at no call; the rest the check reports.
   accept: (value, s) => {
     const { analysis, renamed } = s.configYaml.valid ? alignKeys(value, s.configYaml.keys) : { analysis: value, renamed: [] };
-    const notes = renamed.length ? [`analysis of ${s.target}: config keys aligned with config.yaml: ${renamed.map(([a, b]) => `${a} -> ${b}`).join(", ")}`] : [];
+    const notes = renamed.length
+      ? [`analysis of ${s.target}: config keys aligned with config.yaml: ${renamed.map(([a, b]) => `${a} -> ${b}`).join(", ")}`]
+      : [];
     return { value: analysis, notes };
   },
   get: (s) => s.analyses[s.target],

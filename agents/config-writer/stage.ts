@@ -47,7 +47,6 @@ export function parseConfigReply(text: string): ConfigArtifact {
   return ConfigArtifactSchema.parse({ yaml, keys: flattenKeys(value), valid: true });
 }
 
-
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /** Leaf values of a parsed YAML document (list elements one by one), the smoke overrides left out. */
@@ -55,13 +54,13 @@ function leafValues(value: unknown, out: unknown[] = [], top = true): unknown[] 
   if (Array.isArray(value)) value.forEach((v) => leafValues(v, out, false));
   else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) if (!(top && k === "smoke")) leafValues(v, out, false);
-  }
-  else if (value !== null && value !== undefined) out.push(value);
+  } else if (value !== null && value !== undefined) out.push(value);
   return out;
 }
 
 /** Settings about the authors' runs rather than the method: an implementation does not configure them. */
-const NOT_A_SETTING = /\b(gpus?|tpus?|hours?|days?|wall[- ]?clock|training time|run ?time|compute|hardware|flops|cost|memory|machines?|nodes?|cores?|accelerators?|chips?)\b/i;
+const NOT_A_SETTING =
+  /\b(gpus?|tpus?|hours?|days?|wall[- ]?clock|training time|run ?time|compute|hardware|flops|cost|memory|machines?|nodes?|cores?|accelerators?|chips?)\b/i;
 
 /**
  * Every setting of the plan an implementation needs is in config.yaml, matched by
@@ -70,7 +69,8 @@ const NOT_A_SETTING = /\b(gpus?|tpus?|hours?|days?|wall[- ]?clock|training time|
  * hardware) is not a setting. A missing one is high severity.
  */
 export function checkConfig(config: ConfigArtifact, plan: Plan): ReviewIssue[] {
-  if (!config.valid) return [issue("high", "config.yaml", `config.yaml does not parse: ${config.error ?? "invalid YAML"}`, "write valid YAML")];
+  if (!config.valid)
+    return [issue("high", "config.yaml", `config.yaml does not parse: ${config.error ?? "invalid YAML"}`, "write valid YAML")];
   const leaves = leafValues(parse(config.yaml));
   const numbers = leaves.flatMap((v) => (typeof v === "number" ? [v] : typeof v === "string" ? numbersIn(v).map((m) => m.value) : []));
   const words = new Set(leaves.filter((v): v is string => typeof v === "string").map(norm));
@@ -81,9 +81,18 @@ export function checkConfig(config: ConfigArtifact, plan: Plan): ReviewIssue[] {
     const stated = numbersIn(String(h.value));
     const found = stated.length
       ? stated.every((m) => numbers.some((n) => mentionStates(m, n) || sameNumber(m.value, n)))
-      : words.has(norm(String(h.value))) || [...words].some((w) => w.length >= 3 && norm(String(h.value)).includes(w)) || segments.has(norm(String(h.value)));
+      : words.has(norm(String(h.value))) ||
+        [...words].some((w) => w.length >= 3 && norm(String(h.value)).includes(w)) ||
+        segments.has(norm(String(h.value)));
     if (!found) {
-      issues.push(issue("high", "config.yaml", `the plan's setting ${h.name} = ${String(h.value)} (${h.source}) is not in config.yaml`, `add it with a comment citing ${h.source}`));
+      issues.push(
+        issue(
+          "high",
+          "config.yaml",
+          `the plan's setting ${h.name} = ${String(h.value)} (${h.source}) is not in config.yaml`,
+          `add it with a comment citing ${h.source}`,
+        ),
+      );
     }
   }
   return issues;
@@ -105,7 +114,14 @@ export function provenanceIssues(report: ProvenanceReport): ReviewIssue[] {
       ];
     }
     if (e.status === "elsewhere" && e.cites.length > 0) {
-      return [issue("low", `config.yaml: ${e.key}`, `${e.key} = ${value} cites ${e.cites.join(", ")}, but ${e.note}; the paper states it in ${e.foundAt}`, `cite ${e.foundAt}`)];
+      return [
+        issue(
+          "low",
+          `config.yaml: ${e.key}`,
+          `${e.key} = ${value} cites ${e.cites.join(", ")}, but ${e.note}; the paper states it in ${e.foundAt}`,
+          `cite ${e.foundAt}`,
+        ),
+      ];
     }
     return [];
   });

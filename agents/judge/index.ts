@@ -1,7 +1,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
 import { AgentOutputError } from "../../src/errors.js";
-import { askJson, type Asked } from "../../src/llm/ask.js";
+import { askJson, unlessUnusable } from "../../src/llm/ask.js";
 import type { CallRecord } from "../../src/llm/usage.js";
 import { prompt } from "../../src/prompts.js";
 import { paperMarkdownOf } from "../../src/workspace/design.js";
@@ -27,7 +27,11 @@ function referenceChoiceSchema(paths: ReadonlySet<string>) {
       .min(1)
       .superRefine((files, ctx) => {
         const unknown = files.filter((f) => !paths.has(f));
-        if (unknown.length) ctx.addIssue({ code: "custom", message: `not files of the repository: ${unknown.slice(0, 5).join(", ")} (use the paths exactly as listed)` });
+        if (unknown.length)
+          ctx.addIssue({
+            code: "custom",
+            message: `not files of the repository: ${unknown.slice(0, 5).join(", ")} (use the paths exactly as listed)`,
+          });
       })
       .describe("Paths of the files to read, most important first"),
     reason: z.string().describe("Why these files, in one sentence"),
@@ -48,13 +52,10 @@ async function judge<S extends z.ZodType>(
   schema: S,
   meta: { agent: string; schemaName: string; file: string },
 ): Promise<{ value?: z.infer<S>; problem?: string; calls: CallRecord[]; invalidReplies: number }> {
-  let asked: Asked<z.infer<S>>;
-  try {
-    asked = await askJson(await judgeFor(config), paper, task, schema, { ...meta, system: "judge-system" });
-  } catch (error) {
-    if (!(error instanceof AgentOutputError)) throw error;
-    const calls = error.calls ?? [];
-    return { problem: error.message.replace(/^[^:]+: /, ""), calls, invalidReplies: invalidRepliesOf(calls, true) };
+  const asked = await unlessUnusable(askJson(await judgeFor(config), paper, task, schema, { ...meta, system: "judge-system" }));
+  if (asked instanceof AgentOutputError) {
+    const calls = asked.calls ?? [];
+    return { problem: asked.message.replace(/^[^:]+: /, ""), calls, invalidReplies: invalidRepliesOf(calls, true) };
   }
   return { value: asked.value, calls: asked.calls, invalidReplies: invalidRepliesOf(asked.calls, false) };
 }
@@ -118,17 +119,29 @@ export async function chooseReferenceFilesNode(state: EvalState, config?: Runnab
   }
   const budget = evalSetting(config, "codeTokenBudget");
   const total = reference.files.reduce((sum, f) => sum + f.tokens, 0);
-  if (total <= budget) return { referenceSelection: { by: "all", files: reference.files.map((f) => f.path), invalidReplies: 0 } satisfies ReferenceSelection };
+  if (total <= budget)
+    return { referenceSelection: { by: "all", files: reference.files.map((f) => f.path), invalidReplies: 0 } satisfies ReferenceSelection };
   const listing = reference.files.map((f) => `- ${f.path}: ${f.tokens}`).join("\n");
   const task = prompt("judge-reference-files", { total: total.toLocaleString("en"), budget: budget.toLocaleString("en"), listing });
-  const asked = await judge(config, await paperMarkdownOf(state), task, referenceChoiceSchema(new Set(reference.files.map((f) => f.path))), {
-    agent: "judge-reference-files",
-    schemaName: "reference_files",
-    file: "reference",
-  });
+  const asked = await judge(
+    config,
+    await paperMarkdownOf(state),
+    task,
+    referenceChoiceSchema(new Set(reference.files.map((f) => f.path))),
+    {
+      agent: "judge-reference-files",
+      schemaName: "reference_files",
+      file: "reference",
+    },
+  );
   const selection: ReferenceSelection = asked.value
     ? { by: "judge", files: [...new Set(asked.value.files as string[])], reason: asked.value.reason, invalidReplies: asked.invalidReplies }
-    : { by: "fallback", files: codeFirst(reference.files).map((f) => f.path), reason: `the judge gave no usable choice (${asked.problem}); code files first`, invalidReplies: asked.invalidReplies };
+    : {
+        by: "fallback",
+        files: codeFirst(reference.files).map((f) => f.path),
+        reason: `the judge gave no usable choice (${asked.problem}); code files first`,
+        invalidReplies: asked.invalidReplies,
+      };
   const notes = asked.value ? [] : [`reference files: ${selection.reason}`];
   return { referenceSelection: selection, calls: asked.calls, notes };
 }
@@ -137,7 +150,10 @@ export async function chooseReferenceFilesNode(state: EvalState, config?: Runnab
 export async function judgeLeafNode(task: LeafTask, config?: RunnableConfig) {
   const files = await loadFiles(task.outDir, task.submission!);
   const ranked = rankFiles(files, [{ text: task.leaf.requirements, weight: 1 }, ...task.context.map((text) => ({ text, weight: 0.3 }))]);
-  const packed = packFiles(ranked.map((r) => r.file), evalSetting(config, "leafTokenBudget"));
+  const packed = packFiles(
+    ranked.map((r) => r.file),
+    evalSetting(config, "leafTokenBudget"),
+  );
   const text = prompt("judge-leaf", {
     ancestry: task.context.map((requirement, depth) => `${"  ".repeat(depth)}- ${requirement}`).join("\n") || "(none)",
     id: task.leaf.id,
@@ -146,7 +162,11 @@ export async function judgeLeafNode(task: LeafTask, config?: RunnableConfig) {
     shown: describeShown(packed),
     code: packed.text,
   });
-  const asked = await judge(config, await paperMarkdownOf(task), text, LeafJudgmentSchema, { agent: "judge-leaf", schemaName: "leaf_judgment", file: task.leaf.id });
+  const asked = await judge(config, await paperMarkdownOf(task), text, LeafJudgmentSchema, {
+    agent: "judge-leaf",
+    schemaName: "leaf_judgment",
+    file: task.leaf.id,
+  });
   const judgment: LeafJudgment = {
     id: task.leaf.id,
     score: asked.value?.score ?? 0,
@@ -157,4 +177,3 @@ export async function judgeLeafNode(task: LeafTask, config?: RunnableConfig) {
   };
   return { leaves: { [task.leaf.id]: judgment }, calls: asked.calls };
 }
-

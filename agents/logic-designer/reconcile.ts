@@ -32,7 +32,8 @@ export function mismatchIssues(mismatches: KeyMismatch[], keys: string[]): Revie
   }));
 }
 
-const reconcileRounds = (state: PaperToCodeState) => state.reviews.filter((r) => r.stage === "logic" && r.summary === RECONCILE_SUMMARY && r.action === "refine").length;
+const reconcileRounds = (state: PaperToCodeState) =>
+  state.reviews.filter((r) => r.stage === "logic" && r.summary === RECONCILE_SUMMARY && r.action === "refine").length;
 const RECONCILE_SUMMARY = "the logic design and config.yaml disagree on key paths";
 
 /**
@@ -67,7 +68,9 @@ export async function reconcileDesignNode(state: PaperToCodeState, config?: Runn
   await writeArtifact(state.outDir!, `reviews/logic/round-${record.round}-config-keys.json`, `${JSON.stringify(record, null, 2)}\n`);
   const notes = refine
     ? []
-    : [`design and config.yaml disagree on ${mismatches.length} key path(s): ${mismatches.map((m) => `${m.where}: ${m.path}${m.suggestion ? ` (config.yaml: ${m.suggestion})` : ""}`).join("; ")}`];
+    : [
+        `design and config.yaml disagree on ${mismatches.length} key path(s): ${mismatches.map((m) => `${m.where}: ${m.path}${m.suggestion ? ` (config.yaml: ${m.suggestion})` : ""}`).join("; ")}`,
+      ];
   return { reviews: [record], notes: [...brokenNotes, ...notes] };
 }
 

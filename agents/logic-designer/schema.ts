@@ -19,7 +19,11 @@ export const LogicDesignSchema = z.object({
 });
 export type LogicDesign = z.infer<typeof LogicDesignSchema>;
 
-const normalizedPaths = (paths: string[]) => validatedPaths(paths.map((path) => ({ path })), (p) => p.map(normalizeRepoPath)).map((d) => d.path);
+const normalizedPaths = (paths: string[]) =>
+  validatedPaths(
+    paths.map((path) => ({ path })),
+    (p) => p.map(normalizeRepoPath),
+  ).map((d) => d.path);
 
 /** The logic designer's reply with every path normalised and confined. */
 export const LogicDesignReplySchema = LogicDesignSchema.transform((design) => ({

@@ -17,18 +17,31 @@ export function checkLogic(logic: LogicDesign, architecture: Architecture): Revi
   const planned = architecture.files.map((f) => f.path).filter((p) => !MANAGED_FILES.has(p));
   const known = new Set([...planned, ...logic.files.map((f) => f.path)]);
   for (const path of planned) {
-    if (!logic.implementationOrder.includes(path)) issues.push(issue("high", "implementationOrder", `${path} is missing from the implementation order`, `add ${path} after the files it imports`));
+    if (!logic.implementationOrder.includes(path))
+      issues.push(
+        issue("high", "implementationOrder", `${path} is missing from the implementation order`, `add ${path} after the files it imports`),
+      );
     if (!logic.files.some((f) => f.path === path)) issues.push(issue("medium", path, `no logic is given for ${path}`));
   }
   for (const f of logic.files) {
     for (const dep of f.dependsOn) {
-      if (!known.has(dep) && !MANAGED_FILES.has(dep)) issues.push(issue("high", f.path, `${f.path} depends on ${dep}, which is not a file of the repository`, "depend only on planned files"));
+      if (!known.has(dep) && !MANAGED_FILES.has(dep))
+        issues.push(
+          issue("high", f.path, `${f.path} depends on ${dep}, which is not a file of the repository`, "depend only on planned files"),
+        );
     }
   }
   const deps = Object.fromEntries(logic.files.map((f) => [f.path, f.dependsOn.filter((d) => known.has(d))]));
   const { brokenDependencies } = implementationOrder([...known], deps, logic.implementationOrder);
   for (const broken of brokenDependencies) {
-    issues.push(issue("high", broken.file, `dependency cycle through ${broken.file} -> ${broken.dependsOn}`, "remove one import of the cycle (move the shared code into its own file)"));
+    issues.push(
+      issue(
+        "high",
+        broken.file,
+        `dependency cycle through ${broken.file} -> ${broken.dependsOn}`,
+        "remove one import of the cycle (move the shared code into its own file)",
+      ),
+    );
   }
   if (!known.has(logic.entrypoint)) issues.push(issue("high", "entrypoint", `the entry point ${logic.entrypoint} is not a planned file`));
   return issues;

@@ -33,7 +33,9 @@ const configAt = (path: string[], maybeNone = false): Origin => ({ kind: "config
 
 function sameOrigin(a: Origin, b: Origin): boolean {
   if (a.kind !== b.kind) return false;
-  return a.kind !== "config" || (b.kind === "config" && a.path.join("\0") === b.path.join("\0") && Boolean(a.maybeNone) === Boolean(b.maybeNone));
+  return (
+    a.kind !== "config" || (b.kind === "config" && a.path.join("\0") === b.path.join("\0") && Boolean(a.maybeNone) === Boolean(b.maybeNone))
+  );
 }
 
 /** What several call sites (or assignments) agree on: one part of the config, not config, or unknown. */
@@ -76,7 +78,11 @@ function parameterNames(fn: Node): string[] {
 }
 
 interface Events {
-  call(callee: { name: string; viaSelf: boolean; viaSuper?: boolean; className?: string }, args: Origin[], keywords: Map<string, Origin>): void;
+  call(
+    callee: { name: string; viaSelf: boolean; viaSuper?: boolean; className?: string },
+    args: Origin[],
+    keywords: Map<string, Origin>,
+  ): void;
   returned(origin: Origin): void;
   attribute(className: string, attr: string, origin: Origin): void;
   read(read: ConfigKeyRead, guarded: boolean): void;
@@ -102,7 +108,10 @@ class RepositoryModel {
   readonly attributes = new Map<string, Origin | undefined>();
   readonly globals = new Map<string, Map<string, Origin>>();
 
-  constructor(readonly trees: Map<string, Tree>, readonly keys: Set<string>) {
+  constructor(
+    readonly trees: Map<string, Tree>,
+    readonly keys: Set<string>,
+  ) {
     for (const [file, tree] of trees) this.collect(tree.rootNode, file);
   }
 
@@ -112,7 +121,15 @@ class RepositoryModel {
       if (!def) continue;
       if (def.type === "function_definition") {
         const params = parameterNames(def);
-        const info: FunctionInfo = { name: def.childForFieldName("name")?.text ?? "", file, node: def, params, skipFirst: Boolean(className) && /^(self|cls)$/.test(params[0] ?? ""), className, parent };
+        const info: FunctionInfo = {
+          name: def.childForFieldName("name")?.text ?? "",
+          file,
+          node: def,
+          params,
+          skipFirst: Boolean(className) && /^(self|cls)$/.test(params[0] ?? ""),
+          className,
+          parent,
+        };
         this.functions.push(info);
         this.collect(def.childForFieldName("body")!, file, undefined, info);
       } else if (def.type === "class_definition") {
@@ -120,7 +137,20 @@ class RepositoryModel {
         const bases = children(def.childForFieldName("superclasses")).map((b) => b.text.split(".").at(-1)!);
         this.classes.set(name, { name, bases });
         this.collect(def.childForFieldName("body")!, file, name, parent);
-      } else if (["if_statement", "try_statement", "with_statement", "block", "else_clause", "except_clause", "finally_clause", "elif_clause", "for_statement", "while_statement"].includes(def.type)) {
+      } else if (
+        [
+          "if_statement",
+          "try_statement",
+          "with_statement",
+          "block",
+          "else_clause",
+          "except_clause",
+          "finally_clause",
+          "elif_clause",
+          "for_statement",
+          "while_statement",
+        ].includes(def.type)
+      ) {
         this.collect(def, file, className, parent);
       }
     }
@@ -187,7 +217,10 @@ class RepositoryModel {
 
 /** Walks one function (or a module's top level) once, in order, reporting what it sees. */
 class Walker {
-  constructor(private readonly model: RepositoryModel, private readonly events: Events) {}
+  constructor(
+    private readonly model: RepositoryModel,
+    private readonly events: Events,
+  ) {}
 
   run(scope: Scope, body: Node) {
     this.block(scope, body);
@@ -218,7 +251,12 @@ class Walker {
         return this.ifStatement(scope, node);
       case "try_statement": {
         const catches = children(node).some(
-          (c) => c.type === "except_clause" && (children(c).length === 0 || children(c).some((t) => t.type !== "block" && t.text.split(/[\s,()]+/).some((n) => CATCHES_KEY_ERROR.test(n.split(".").at(-1)!)))),
+          (c) =>
+            c.type === "except_clause" &&
+            (children(c).length === 0 ||
+              children(c).some(
+                (t) => t.type !== "block" && t.text.split(/[\s,()]+/).some((n) => CATCHES_KEY_ERROR.test(n.split(".").at(-1)!)),
+              )),
         );
         const inner = { ...scope, guards: new Set(scope.guards), guardAll: scope.guardAll || catches };
         const body = node.childForFieldName("body");
@@ -348,11 +386,15 @@ class Walker {
     const absent: string[] = [];
     const visit = (n: Node) => {
       if (n.type === "comparison_operator") {
-        const operators = n.children.filter((c) => c && !c.isNamed).map((c) => c!.text).join(" ");
+        const operators = n.children
+          .filter((c) => c && !c.isNamed)
+          .map((c) => c!.text)
+          .join(" ");
         const [left, right] = children(n);
         const key = stringValue(left);
         const origin = right ? this.peek(scope, right) : OTHER;
-        if (key !== undefined && origin.kind === "config") (/not\s+in/.test(operators) ? absent : present).push([...origin.path, key].join("."));
+        if (key !== undefined && origin.kind === "config")
+          (/not\s+in/.test(operators) ? absent : present).push([...origin.path, key].join("."));
       }
       if (n.type === "call") {
         const fn = n.childForFieldName("function");
@@ -378,7 +420,10 @@ class Walker {
   private readAt(scope: Scope, node: Node, path: string[], viaGet?: boolean) {
     const dotted = path.join(".");
     const guarded = scope.guardAll || [...scope.guards].some((g) => dotted === g || dotted.startsWith(`${g}.`));
-    this.events.read({ file: scope.file, line: line(node), path, text: node.text.split("\n")[0]!.slice(0, 80), ...(viaGet ? { viaGet } : {}) }, guarded);
+    this.events.read(
+      { file: scope.file, line: line(node), path, text: node.text.split("\n")[0]!.slice(0, 80), ...(viaGet ? { viaGet } : {}) },
+      guarded,
+    );
   }
 
   origin(scope: Scope, node: Node): Origin {
@@ -390,7 +435,8 @@ class Walker {
       case "attribute": {
         const object = node.childForFieldName("object");
         const attr = node.childForFieldName("attribute")?.text ?? "";
-        if (object?.type === "identifier" && object.text === "self" && scope.className) return this.model.attributeOf(scope.className, attr) ?? OTHER;
+        if (object?.type === "identifier" && object.text === "self" && scope.className)
+          return this.model.attributeOf(scope.className, attr) ?? OTHER;
         if (object) this.origin(scope, object);
         return OTHER;
       }
@@ -449,7 +495,9 @@ class Walker {
         return OTHER;
       }
       default:
-        for (const child of children(node)) if (isExpression(child) || child.type === "pair" || child.type === "keyword_argument" || child.type === "argument_list") this.origin(scope, child);
+        for (const child of children(node))
+          if (isExpression(child) || child.type === "pair" || child.type === "keyword_argument" || child.type === "argument_list")
+            this.origin(scope, child);
         return OTHER;
     }
   }
@@ -470,7 +518,7 @@ class Walker {
       } else positional.push(this.origin(scope, arg));
     }
     if (!fn) return OTHER;
-    const name = fn.type === "attribute" ? fn.childForFieldName("attribute")?.text ?? "" : fn.type === "identifier" ? fn.text : "";
+    const name = fn.type === "attribute" ? (fn.childForFieldName("attribute")?.text ?? "") : fn.type === "identifier" ? fn.text : "";
     const object = fn.type === "attribute" ? fn.childForFieldName("object") : undefined;
     const objectOrigin = object ? this.origin(scope, object) : OTHER;
     const dotted = fn.text.replace(/\s+/g, "");
@@ -499,14 +547,16 @@ class Walker {
         return OTHER;
       }
       if (name === "copy") return base;
-      if (name === "pop" && key !== undefined) return rawArgs.length >= 2 ? OTHER : (this.readAt(scope, node, [...base.path, key]), configAt([...base.path, key]));
+      if (name === "pop" && key !== undefined)
+        return rawArgs.length >= 2 ? OTHER : (this.readAt(scope, node, [...base.path, key]), configAt([...base.path, key]));
       return UNKNOWN; // .items(), .keys(), .values(): parts of it, not checked
     }
     if (YAML_LOADERS.test(dotted) || (fn.type === "identifier" && /^(safe_load|full_load)$/.test(name))) {
       const literal = stringValue(rawArgs[0]) ?? stringValue(children(rawArgs[0]?.childForFieldName("arguments"))[0]);
       return literal !== undefined && !/config\.ya?ml$/.test(literal) ? OTHER : configAt([]);
     }
-    if (/^(copy\.)?deepcopy$|^copy\.copy$|^dict$/.test(dotted) && positional[0]?.kind === "config" && rawArgs.length === 1) return positional[0];
+    if (/^(copy\.)?deepcopy$|^copy\.copy$|^dict$/.test(dotted) && positional[0]?.kind === "config" && rawArgs.length === 1)
+      return positional[0];
     const viaSelf = object?.type === "identifier" && object.text === "self";
     const viaSuper = object?.type === "call" && object.childForFieldName("function")?.text === "super";
     const callee = { name, viaSelf, viaSuper, className: scope.className };
@@ -529,13 +579,18 @@ const NOT_EXPRESSIONS = new Set(["comment", "block", "function_definition", "cla
 const isExpression = (node: Node) => !NOT_EXPRESSIONS.has(node.type) && !node.type.endsWith("_statement") && !node.type.endsWith("_clause");
 
 /** Every raising read of a config key in the repository, with the keys the code itself writes. */
-export async function configKeyReads(files: Map<string, string>, keys: Set<string>): Promise<{ reads: ConfigKeyRead[]; written: Set<string> }> {
+export async function configKeyReads(
+  files: Map<string, string>,
+  keys: Set<string>,
+): Promise<{ reads: ConfigKeyRead[]; written: Set<string> }> {
   const parser = await pythonParser();
   const trees = new Map<string, Tree>();
-  if (parser) for (const [path, source] of files) if (path.endsWith(".py")) {
-    const tree = parser.parse(source);
-    if (tree && !tree.rootNode.hasError) trees.set(path, tree);
-  }
+  if (parser)
+    for (const [path, source] of files)
+      if (path.endsWith(".py")) {
+        const tree = parser.parse(source);
+        if (tree && !tree.rootNode.hasError) trees.set(path, tree);
+      }
   const model = new RepositoryModel(trees, keys);
   const reads: ConfigKeyRead[] = [];
   const written = new Set<string>();
@@ -567,7 +622,8 @@ export async function configKeyReads(files: Map<string, string>, keys: Set<strin
         returned: (origin) => {
           if (fn) returns.set(fn, merge(returns.get(fn), origin));
         },
-        attribute: (className, attr, origin) => attributes.set(`${className}.${attr}`, merge(attributes.get(`${className}.${attr}`), origin)),
+        attribute: (className, attr, origin) =>
+          attributes.set(`${className}.${attr}`, merge(attributes.get(`${className}.${attr}`), origin)),
         read: (read, guarded) => {
           if (collect && !guarded) reads.push(read);
         },
@@ -592,13 +648,16 @@ export async function configKeyReads(files: Map<string, string>, keys: Set<strin
       fn.params.forEach((p, i) => p && env.set(p, known?.[i] ?? UNKNOWN));
       const parentScope: Scope | undefined = fn.parent ? { file: fn.file, env: new Map(), guards: new Set(), guardAll: false } : undefined;
       const body = fn.node.childForFieldName("body");
-      if (body) walkOne({ file: fn.file, fn, className: fn.className, env, parent: parentScope, guards: new Set(), guardAll: false }, body, fn);
+      if (body)
+        walkOne({ file: fn.file, fn, className: fn.className, env, parent: parentScope, guards: new Set(), guardAll: false }, body, fn);
     }
     const replace = <K>(target: Map<K, Origin | undefined>, fresh: Map<K, Origin | undefined>) => {
-      const same = target.size === fresh.size && [...fresh].every(([k, v]) => {
-        const before = target.get(k);
-        return before && v && sameOrigin(before, v);
-      });
+      const same =
+        target.size === fresh.size &&
+        [...fresh].every(([k, v]) => {
+          const before = target.get(k);
+          return before && v && sameOrigin(before, v);
+        });
       if (!same) {
         target.clear();
         for (const [k, v] of fresh) target.set(k, v);
@@ -618,10 +677,12 @@ export async function configKeyReads(files: Map<string, string>, keys: Set<strin
       });
     }
     for (const fn of model.functions) {
-      const slots = callSites.get(fn) ?? fn.params.map((p) => {
-        const named = byName.get(`${fn.file}\0${p}`);
-        return named?.kind === "config" ? named : undefined;
-      });
+      const slots =
+        callSites.get(fn) ??
+        fn.params.map((p) => {
+          const named = byName.get(`${fn.file}\0${p}`);
+          return named?.kind === "config" ? named : undefined;
+        });
       const before = model.params.get(fn);
       const after = fn.params.map((_, i) => slots?.[i]);
       if (JSON.stringify(before) !== JSON.stringify(after)) {

@@ -22,7 +22,8 @@ export async function publicInterface(source: string): Promise<string> {
       for (const member of definition.childForFieldName("body")?.namedChildren ?? []) {
         const method = member?.type === "decorated_definition" ? member.childForFieldName("definition") : member;
         if (method?.type !== "function_definition") continue;
-        if (isPublic(method) || method.childForFieldName("name")?.text === "__init__") lines.push(`    ${header(method)}`, ...docLine(method, "        "));
+        if (isPublic(method) || method.childForFieldName("name")?.text === "__init__")
+          lines.push(`    ${header(method)}`, ...docLine(method, "        "));
         collectAttributes(method, attributes);
       }
       // What callers read off an instance (net.h, trainer.optimizer) is part of its interface too.
@@ -41,7 +42,12 @@ function docLine(definition: Node, indent: string): string[] {
   const first = definition.childForFieldName("body")?.namedChildren[0];
   const string = first?.type === "expression_statement" ? first.namedChildren[0] : undefined;
   if (string?.type !== "string") return [];
-  const text = string.text.replace(/^[rRuU]?("""|'''|"|')/, "").replace(/("""|'''|"|')$/, "").trim().split("\n")[0]!.trim();
+  const text = string.text
+    .replace(/^[rRuU]?("""|'''|"|')/, "")
+    .replace(/("""|'''|"|')$/, "")
+    .trim()
+    .split("\n")[0]!
+    .trim();
   return text ? [`${indent}"""${text.slice(0, 160)}"""`] : [];
 }
 
@@ -50,7 +56,8 @@ function collectAttributes(method: Node, into: Set<string>) {
   const visit = (n: Node) => {
     if (n.type === "assignment") {
       const left = n.childForFieldName("left");
-      if (left?.type === "attribute" && left.childForFieldName("object")?.text === "self") into.add(left.childForFieldName("attribute")!.text);
+      if (left?.type === "attribute" && left.childForFieldName("object")?.text === "self")
+        into.add(left.childForFieldName("attribute")!.text);
     }
     if (n.type !== "function_definition" || n === method) for (const c of n.namedChildren) if (c) visit(c);
   };
@@ -63,7 +70,12 @@ const isPublic = (definition: Node) => !(definition.childForFieldName("name")?.t
 function header(definition: Node): string {
   const body = definition.childForFieldName("body");
   const text = body ? definition.text.slice(0, body.startIndex - definition.startIndex) : definition.text;
-  return text.replace(/\s+/g, " ").replace(/\s*:\s*$/, "").replace(/\(\s+/g, "(").replace(/,\s*\)/g, ")").trim();
+  return text
+    .replace(/\s+/g, " ")
+    .replace(/\s*:\s*$/, "")
+    .replace(/\(\s+/g, "(")
+    .replace(/,\s*\)/g, ")")
+    .trim();
 }
 
 function interfaceByLines(source: string): string {

@@ -156,7 +156,8 @@ export async function analysePython(source: string): Promise<PyModuleFacts> {
       const names = n.childrenForFieldName("name").map((c) => (c?.type === "aliased_import" ? c.childForFieldName("name")!.text : c!.text));
       facts.imports.push({ module, level, names, line: line(n) });
     } else if (n.type === "if_statement" && n.parent?.type === "module") {
-      if (/__name__\s*==\s*["']__main__["']|["']__main__["']\s*==\s*__name__/.test(n.childForFieldName("condition")?.text ?? "")) facts.hasMainGuard = true;
+      if (/__name__\s*==\s*["']__main__["']|["']__main__["']\s*==\s*__name__/.test(n.childForFieldName("condition")?.text ?? ""))
+        facts.hasMainGuard = true;
     }
   });
   tree.delete();

@@ -81,7 +81,13 @@ export async function checkRepository(repo: RepositoryUnderCheck): Promise<CodeC
   for (const [path, f] of facts) {
     // One syntax issue per file: a parser's later errors mostly follow from its first.
     const [first, ...more] = f.syntaxErrors;
-    if (first) issues.push({ check: "syntax", file: path, line: first.line, message: `${first.message}${more.length ? ` (and ${more.length} more)` : ""}` });
+    if (first)
+      issues.push({
+        check: "syntax",
+        file: path,
+        line: first.line,
+        message: `${first.message}${more.length ? ` (and ${more.length} more)` : ""}`,
+      });
     for (const imp of f.imports) {
       const target = resolveModule(repo.files, path, imp.module, imp.level);
       const top = imp.module.split(".")[0]!;
@@ -93,12 +99,22 @@ export async function checkRepository(repo: RepositoryUnderCheck): Promise<CodeC
           if (name === "*" || targetFacts.defines.has(name)) continue;
           const submodule = resolveModule(repo.files, path, imp.module ? `${imp.module}.${name}` : name, imp.level);
           if (submodule) continue;
-          issues.push({ check: "imported-name", file: path, line: imp.line, message: `imports ${name} from ${target}, which does not define it` });
+          issues.push({
+            check: "imported-name",
+            file: path,
+            line: imp.line,
+            message: `imports ${name} from ${target}, which does not define it`,
+          });
         }
         continue;
       }
       if (imp.level > 0) {
-        issues.push({ check: "import", file: path, line: imp.line, message: `relative import of ${".".repeat(imp.level)}${imp.module} does not resolve to a generated file` });
+        issues.push({
+          check: "import",
+          file: path,
+          line: imp.line,
+          message: `relative import of ${".".repeat(imp.level)}${imp.module} does not resolve to a generated file`,
+        });
         continue;
       }
       if (STDLIB.has(top)) continue;
@@ -127,19 +143,28 @@ export async function checkRepository(repo: RepositoryUnderCheck): Promise<CodeC
   const present = new Set([...repo.files.keys(), ...WRITTEN_LATER]);
   for (const [path, source] of repo.files) {
     if (!/\.(sh|bash)$/.test(path)) continue;
-    for (const finding of checkShellScript(path, source, present)) issues.push({ check: "shell", file: path, line: finding.line, message: finding.message, blocking: true });
+    for (const finding of checkShellScript(path, source, present))
+      issues.push({ check: "shell", file: path, line: finding.line, message: finding.message, blocking: true });
   }
 
   const scripts = [...repo.files.keys()].filter((p) => /\.(sh|bash)$/.test(p));
   const entry = repo.entrypoint;
   if (!repo.files.has(entry)) {
     // With a reproduce.sh, what it runs is the entry point, and its own check judges that.
-    issues.push({ check: "entrypoint", file: entry, message: `the entry point ${entry} was not generated`, blocking: !scripts.includes("reproduce.sh") });
+    issues.push({
+      check: "entrypoint",
+      file: entry,
+      message: `the entry point ${entry} was not generated`,
+      blocking: !scripts.includes("reproduce.sh"),
+    });
   } else if (entry.endsWith(".py") && !facts.get(entry)?.hasMainGuard) {
     issues.push({ check: "entrypoint", file: entry, message: `the entry point ${entry} has no \`if __name__ == "__main__":\` block` });
   }
 
-  const counts = { syntax: 0, import: 0, "imported-name": 0, requirement: 0, "config-key": 0, entrypoint: 0, shell: 0 } as Record<CheckKind, number>;
+  const counts = { syntax: 0, import: 0, "imported-name": 0, requirement: 0, "config-key": 0, entrypoint: 0, shell: 0 } as Record<
+    CheckKind,
+    number
+  >;
   for (const issue of issues) counts[issue.check]++;
   return { ok: issues.length === 0, filesChecked: facts.size + scripts.length, issues, counts };
 }
@@ -165,7 +190,12 @@ async function missingConfigKeys(files: Map<string, string>, keys: Set<string>):
     if (parent !== undefined && !keys.has(parent) && !read.viaGet) continue; // the parent's own read is the one to report
     reported.add(`${read.file}\0${dotted}`);
     const how = read.viaGet ? ` through a .get() with no default, so it is None when missing` : "";
-    issues.push({ check: "config-key", file: read.file, line: read.line, message: `${read.text} reads config key ${dotted}${how}, which config.yaml does not have` });
+    issues.push({
+      check: "config-key",
+      file: read.file,
+      line: read.line,
+      message: `${read.text} reads config key ${dotted}${how}, which config.yaml does not have`,
+    });
   }
   return issues;
 }

@@ -21,7 +21,12 @@ export function checkShellScript(path: string, source: string, files: ReadonlySe
   const findings: ShellFinding[] = [];
   const { commands, fences } = simpleCommands(source);
   const made = new Set(commands.flatMap((c) => c.writes));
-  const dirs = ["", ...commands.flatMap((c) => (c.words[0] === "cd" && c.words[1] && isLiteral(c.words[1]) ? [posix.normalize(c.words[1]).replace(/\/$/, "")] : []))];
+  const dirs = [
+    "",
+    ...commands.flatMap((c) =>
+      c.words[0] === "cd" && c.words[1] && isLiteral(c.words[1]) ? [posix.normalize(c.words[1]).replace(/\/$/, "")] : [],
+    ),
+  ];
   const exists = (file: string) =>
     dirs.some((dir) => {
       const candidate = posix.normalize(posix.join(dir, file));
@@ -29,11 +34,16 @@ export function checkShellScript(path: string, source: string, files: ReadonlySe
     });
   const fence = fences[0];
   if (fence) findings.push({ line: fence, message: `line ${fence}: a Markdown code fence: ${path} must hold the script alone` });
-  const notCommands = commands.filter(({ words: [command], quoted }) => !quoted && (/^[A-Za-z_][\w.-]*:$/.test(command!) || command === "-"));
+  const notCommands = commands.filter(
+    ({ words: [command], quoted }) => !quoted && (/^[A-Za-z_][\w.-]*:$/.test(command!) || command === "-"),
+  );
   if (notCommands.length) {
     const { line, words } = notCommands[0]!;
     const more = notCommands.length > 1 ? ` (and ${notCommands.length - 1} more such lines)` : "";
-    findings.push({ line, message: `line ${line}: \`${words[0]}\` is not a command${more}: ${path} reads as YAML, Markdown or prose, not a shell script` });
+    findings.push({
+      line,
+      message: `line ${line}: \`${words[0]}\` is not a command${more}: ${path} reads as YAML, Markdown or prose, not a shell script`,
+    });
   }
   for (const { words, line } of commands) {
     const [command, ...args] = words;
@@ -61,18 +71,28 @@ function bashSyntax(source: string): ShellFinding | undefined {
   if (!SYSTEM_BASH) return undefined;
   const result = spawnSync(SYSTEM_BASH, ["-n"], { input: source, encoding: "utf8", timeout: 10_000 });
   if (result.error || result.status === 0) return undefined;
-  const message = result.stderr.trim().split("\n")[0]?.replace(/^(\/[\w/]+\/)?bash: /, "") ?? "syntax error";
+  const message =
+    result.stderr
+      .trim()
+      .split("\n")[0]
+      ?.replace(/^(\/[\w/]+\/)?bash: /, "") ?? "syntax error";
   const line = Number(/line (\d+)/.exec(message)?.[1]) || undefined;
   return { line, message: `bash -n: ${message}` };
 }
 
 /** shellcheck's errors (not its warnings or style notes), when it is installed. */
 function shellcheckErrors(source: string): ShellFinding[] {
-  const result = spawnSync("shellcheck", ["--shell=bash", "--severity=error", "--format=json1", "-"], { input: source, encoding: "utf8", timeout: 30_000 });
+  const result = spawnSync("shellcheck", ["--shell=bash", "--severity=error", "--format=json1", "-"], {
+    input: source,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   if (result.error || !result.stdout) return [];
   try {
     const { comments } = JSON.parse(result.stdout) as { comments: { line: number; code: number; level: string; message: string }[] };
-    return comments.filter((c) => c.level === "error").map((c) => ({ line: c.line, message: `line ${c.line}: shellcheck SC${c.code}: ${c.message}` }));
+    return comments
+      .filter((c) => c.level === "error")
+      .map((c) => ({ line: c.line, message: `line ${c.line}: shellcheck SC${c.code}: ${c.message}` }));
   } catch {
     return [];
   }
@@ -87,7 +107,27 @@ interface SimpleCommand {
   writes: string[];
 }
 
-const KEYWORDS = new Set(["if", "then", "elif", "else", "fi", "do", "done", "while", "until", "for", "in", "case", "esac", "time", "!", "{", "}", "function", "select"]);
+const KEYWORDS = new Set([
+  "if",
+  "then",
+  "elif",
+  "else",
+  "fi",
+  "do",
+  "done",
+  "while",
+  "until",
+  "for",
+  "in",
+  "case",
+  "esac",
+  "time",
+  "!",
+  "{",
+  "}",
+  "function",
+  "select",
+]);
 const WRAPPERS = new Set(["exec", "env", "nohup", "command", "nice", "stdbuf"]);
 const OPERATORS = new Set([";", "&&", "||", "|", "&", ";;", "(", ")", "|&"]);
 
@@ -131,9 +171,15 @@ export function simpleCommands(source: string): { commands: SimpleCommand[]; fen
     const flush = () => {
       const lead = words.find((w) => !KEYWORDS.has(w.text) || ["for", "select", "case"].includes(w.text))?.text ?? "";
       // Keywords, assignments and wrappers (`exec`, `env X=1`, `nohup`) come before the command that runs.
-      while (words.length && !words[0]!.quoted && (KEYWORDS.has(words[0]!.text) || WRAPPERS.has(words[0]!.text) || /^[A-Za-z_]\w*(\[[^\]]*\])?\+?=/.test(words[0]!.text))) words.shift();
+      while (
+        words.length &&
+        !words[0]!.quoted &&
+        (KEYWORDS.has(words[0]!.text) || WRAPPERS.has(words[0]!.text) || /^[A-Za-z_]\w*(\[[^\]]*\])?\+?=/.test(words[0]!.text))
+      )
+        words.shift();
       // `for x in ...`, `case word in`: no command runs in these words.
-      if (words.length && !["for", "select", "case"].includes(lead)) commands.push({ words: words.map((w) => w.text), quoted: words[0]!.quoted ?? false, line: pendingLine, writes });
+      if (words.length && !["for", "select", "case"].includes(lead))
+        commands.push({ words: words.map((w) => w.text), quoted: words[0]!.quoted ?? false, line: pendingLine, writes });
       words = [];
       writes = [];
     };
@@ -259,10 +305,15 @@ const isLiteral = (word: string) => !/[$`*?[\]{}~]/.test(word) && !word.startsWi
 
 /** A Python interpreter, named or through a variable (`$PY`, `${PYTHON:-python3}`, `.venv/bin/python`). */
 const isPython = (word: string) =>
-  /^(?:.*\/)?python(?:\d+(?:\.\d+)?)?$/.test(word) || /^\$\{?[A-Za-z_]*PY[A-Za-z_]*(?::-[^}]*)?\}?$/i.test(word) || /^\$\{[A-Za-z_]\w*:-(?:.*\/)?python[\d.]*\}$/.test(word);
+  /^(?:.*\/)?python(?:\d+(?:\.\d+)?)?$/.test(word) ||
+  /^\$\{?[A-Za-z_]*PY[A-Za-z_]*(?::-[^}]*)?\}?$/i.test(word) ||
+  /^\$\{[A-Za-z_]\w*:-(?:.*\/)?python[\d.]*\}$/.test(word);
 
 /** What repository file a command runs, when it names one literally. */
-function repositoryFileRun(command: string, args: string[]): { kind: "file"; path: string } | { kind: "module"; module: string } | undefined {
+function repositoryFileRun(
+  command: string,
+  args: string[],
+): { kind: "file"; path: string } | { kind: "module"; module: string } | undefined {
   if (isPython(command)) {
     for (let i = 0; i < args.length; i++) {
       const arg = args[i]!;

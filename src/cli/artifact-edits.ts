@@ -17,7 +17,10 @@ export function setConfigKeys(stage: ReviewableStage, state: PaperToCodeState, a
     if (at <= 0) throw new UserError(`--set ${assignment}: expected key=value`, ExitCode.usage);
     const path = assignment.slice(0, at).trim().split(".");
     if (!doc.hasIn(path)) {
-      throw new UserError(`--set ${assignment}: config.yaml has no key '${path.join(".")}' (keys: ${state.configYaml?.keys.join(", ")})`, ExitCode.usage);
+      throw new UserError(
+        `--set ${assignment}: config.yaml has no key '${path.join(".")}' (keys: ${state.configYaml?.keys.join(", ")})`,
+        ExitCode.usage,
+      );
     }
     // A new node in the old one's place, with its comments (the paper reference) and on one line.
     const previous = doc.getIn(path, true) as { comment?: string | null; commentBefore?: string | null } | undefined;
@@ -53,7 +56,8 @@ export function editInEditor(stage: ReviewableStage, state: PaperToCodeState): u
   writeFileSync(path, text);
   const editor = process.env.VISUAL || process.env.EDITOR || "vi";
   const result = spawnSync("sh", ["-c", `${editor} "$1"`, "sh", path], { stdio: "inherit" });
-  if (result.status !== 0) throw new UserError(`the editor (${editor}) exited with status ${result.status}; your edit is kept in ${path}`, ExitCode.usage);
+  if (result.status !== 0)
+    throw new UserError(`the editor (${editor}) exited with status ${result.status}; your edit is kept in ${path}`, ExitCode.usage);
   const edited = readFileSync(path, "utf8");
   if (edited === text) throw new UserError(`no change to the ${stage}; nothing to do`, ExitCode.ok);
   return parseEdited(stage, edited, path);

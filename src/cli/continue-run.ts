@@ -129,12 +129,22 @@ export async function continuedSettings(run: OpenedRun, options: ContinueOptions
   if (changes.length) {
     mkdirSync(dirname(changesFile(run.state.outDir!)), { recursive: true });
     writeFileSync(changesFile(run.state.outDir!), `${JSON.stringify([...earlier, ...changes], null, 2)}\n`);
-    if (!options.quiet) for (const c of changes) process.stderr.write(`setting ${c.setting}: ${JSON.stringify(c.was)} -> ${JSON.stringify(c.now)} (kept for later continuations; run.json: settingsChanged)\n`);
+    if (!options.quiet)
+      for (const c of changes)
+        process.stderr.write(
+          `setting ${c.setting}: ${JSON.stringify(c.was)} -> ${JSON.stringify(c.now)} (kept for later continuations; run.json: settingsChanged)\n`,
+        );
   }
   return { configurable, model: describeModel(settings), modelSpec: settings.model, settingsChanged: [...earlier, ...changes] };
 }
 
-export async function drive(run: OpenedRun, options: ContinueOptions, input: unknown, settings: Awaited<ReturnType<typeof continuedSettings>>, checkpointId?: string) {
+export async function drive(
+  run: OpenedRun,
+  options: ContinueOptions,
+  input: unknown,
+  settings: Awaited<ReturnType<typeof continuedSettings>>,
+  checkpointId?: string,
+) {
   const { configurable, model, modelSpec, settingsChanged } = settings;
   return driveRun({
     settingsChanged,
@@ -175,13 +185,18 @@ export async function fork(run: OpenedRun, point: ForkPoint, update: PaperToCode
   }
   let found: StateSnapshot | undefined;
   // Walk the current branch from its head back to the first checkpoint.
-  for (let snapshot: StateSnapshot | undefined = run.snapshot; snapshot; snapshot = byId.get(String(snapshot.parentConfig?.configurable?.checkpoint_id))) {
+  for (
+    let snapshot: StateSnapshot | undefined = run.snapshot;
+    snapshot;
+    snapshot = byId.get(String(snapshot.parentConfig?.configurable?.checkpoint_id))
+  ) {
     if (snapshot.tasks.some((t) => t.name === point.node)) {
       found = snapshot;
       if (!point.first) break;
     }
   }
-  if (!found) throw new UserError(`run ${run.threadId} has not reached that stage yet (no checkpoint before ${point.node})`, ExitCode.usage);
+  if (!found)
+    throw new UserError(`run ${run.threadId} has not reached that stage yet (no checkpoint before ${point.node})`, ExitCode.usage);
   const forked = await run.graph.updateState(found.config, update, point.after);
   return String(forked.configurable?.checkpoint_id);
 }

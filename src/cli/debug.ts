@@ -13,7 +13,10 @@ export async function debugCommand(id: string, options: DebugOptions): Promise<n
   return withRun(id, options, async (run) => {
     if (run.summary.status === "running") throw new UserError(`run ${run.threadId} is running now`, ExitCode.usage);
     if (run.state.status !== "complete") {
-      throw new UserError(`run ${run.threadId} has not finished writing its repository (status ${run.state.status ?? run.summary.status}); resume it first`, ExitCode.usage);
+      throw new UserError(
+        `run ${run.threadId} has not finished writing its repository (status ${run.state.status ?? run.summary.status}); resume it first`,
+        ExitCode.usage,
+      );
     }
     const execute = { ...executionRequestFrom(options), roundsFrom: run.state.debugRounds.length };
     if (!options.quiet) process.stderr.write(`${describeExecution(execute, run.state.outDir!)}\n`);

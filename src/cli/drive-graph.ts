@@ -49,7 +49,11 @@ export async function driveGraph(
   let error: unknown;
   try {
     const streamMode: StreamMode[] = options.stop === "at-checkpoint" ? ["updates", "checkpoints"] : ["updates"];
-    const stream = await graph.stream(input as never, { ...config, streamMode, ...(options.stop === "abort" ? { signal: abort.signal } : {}) });
+    const stream = await graph.stream(input as never, {
+      ...config,
+      streamMode,
+      ...(options.stop === "abort" ? { signal: abort.signal } : {}),
+    });
     for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
       if (mode === "updates") {
         for (const [node, update] of Object.entries(chunk as Record<string, Record<string, unknown>>)) {

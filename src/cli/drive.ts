@@ -48,9 +48,18 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   const progress = new Progress(!options.quiet);
   // The budget covers the whole run: what earlier processes spent counts.
   const before = await graph.getState({ configurable: { thread_id: threadId } });
-  startSpending(threadId, (before.values as Partial<PaperToCodeState>).calls ?? [], options.configurable.budgetUsd as number | undefined, options.modelSpec ?? "");
+  startSpending(
+    threadId,
+    (before.values as Partial<PaperToCodeState>).calls ?? [],
+    options.configurable.budgetUsd as number | undefined,
+    options.modelSpec ?? "",
+  );
   const unlock = lockRun(outDir);
-  const configurable = { ...options.configurable, thread_id: threadId, ...(options.checkpointId ? { checkpoint_id: options.checkpointId } : {}) };
+  const configurable = {
+    ...options.configurable,
+    thread_id: threadId,
+    ...(options.checkpointId ? { checkpoint_id: options.checkpointId } : {}),
+  };
   // Concurrency is enforced by the model client's request queue, not LangGraph's maxConcurrency
   // (with maxConcurrency 1, LangGraph 1.7 ends a run early when a step has parallel tasks).
   const config: RunnableConfig = { configurable, recursionLimit: 1000 };
@@ -75,7 +84,15 @@ export async function driveRun(options: DriveOptions): Promise<number> {
     }
     if (error instanceof AgentOutputError && error.calls) failedStepCalls.push(...error.calls);
     const overBudget = error instanceof BudgetExceededError;
-    const status = review ? "awaiting review" : overBudget ? "stopped: budget" : stopSignal && !error ? "stopped" : error ? "failed" : (state.status ?? "failed");
+    const status = review
+      ? "awaiting review"
+      : overBudget
+        ? "stopped: budget"
+        : stopSignal && !error
+          ? "stopped"
+          : error
+            ? "failed"
+            : (state.status ?? "failed");
     const report = await writeRunReport(outDir, state, {
       status,
       error: error ? errorMessage(error) : undefined,
@@ -99,7 +116,10 @@ export async function driveRun(options: DriveOptions): Promise<number> {
     if (error) {
       if (error instanceof UserError) throw error;
       const reason = error instanceof AgentOutputError ? error.message : `${errorMessage(error).split("\n")[0]}`;
-      throw new UserError(`run failed: ${reason}\n  details: ${join(outDir, "run.json")}\n  to retry from where it stopped: ${resumeHint}`, ExitCode.model);
+      throw new UserError(
+        `run failed: ${reason}\n  details: ${join(outDir, "run.json")}\n  to retry from where it stopped: ${resumeHint}`,
+        ExitCode.model,
+      );
     }
     if (stopSignal) {
       process.stderr.write(`stopped by ${stopSignal}; to continue: ${resumeHint}\n`);
@@ -135,14 +155,18 @@ export async function driveRun(options: DriveOptions): Promise<number> {
     }
     const execution = report.execution;
     if (execution) {
-      const share = execution.totalLines ? ` (${execution.modifiedLines} of ${execution.totalLines} lines, ${(100 * execution.share!).toFixed(2)}%, modified)` : "";
+      const share = execution.totalLines
+        ? ` (${execution.modifiedLines} of ${execution.totalLines} lines, ${(100 * execution.share!).toFixed(2)}%, modified)`
+        : "";
       progress.line(
         execution.passed
           ? `smoke run: passed${execution.debugRounds ? ` after ${execution.debugRounds} debugger round(s)${share}` : " with no change"} [${execution.isolation}]`
           : `smoke run: FAILED [${execution.failure?.kind}] ${execution.failure?.summary} after ${execution.debugRounds} debugger round(s)${share}; output in ${join(outDir, execution.runs.at(-1)!.log)}`,
       );
     }
-    const unresolved = Object.entries(report.reviews).filter(([, r]) => !r.passed).map(([k]) => k);
+    const unresolved = Object.entries(report.reviews)
+      .filter(([, r]) => !r.passed)
+      .map(([k]) => k);
     if (unresolved.length) progress.line(`reviews with problems left: ${unresolved.join(", ")} (see artifacts/reviews/)`);
     if (status !== "complete") {
       throw new UserError(`run incomplete: ${state.notes.at(-1) ?? "see run.json"}`, ExitCode.incomplete);

@@ -22,7 +22,8 @@ export async function editCommand(id: string, artifact: string, options: EditOpt
   const stage = artifact as ReviewableStage;
   return withRun(id, options, async (run) => {
     if (run.summary.status === "running") throw new UserError(`run ${run.threadId} is running now`, ExitCode.usage);
-    if (reviewedStage(stage).editable(run.state) === undefined) throw new UserError(`run ${run.threadId} has no ${stage} yet`, ExitCode.usage);
+    if (reviewedStage(stage).editable(run.state) === undefined)
+      throw new UserError(`run ${run.threadId} has no ${stage} yet`, ExitCode.usage);
     const value = options.file
       ? readEditedFile(stage, options.file)
       : options.set?.length
@@ -34,7 +35,10 @@ export async function editCommand(id: string, artifact: string, options: EditOpt
     if (run.summary.review?.stage === stage) {
       return drive(run, options, new Command({ resume: { action: "edit", value } satisfies ReviewDecision }), settings);
     }
-    const checkpointId = await fork(run, editPoint(stage, run.state.runSettings?.configurable), { ...edited.update, notes: [`${stage} edited by hand`] });
+    const checkpointId = await fork(run, editPoint(stage, run.state.runSettings?.configurable), {
+      ...edited.update,
+      notes: [`${stage} edited by hand`],
+    });
     return drive(run, options, null, settings, checkpointId);
   });
 }

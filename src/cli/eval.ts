@@ -53,7 +53,12 @@ export interface EvalOptions {
   quiet?: boolean;
 }
 
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "repo";
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 40) || "repo";
 const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
 
 /**
@@ -87,11 +92,14 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
   // Fail on bad input before any work: no judge, a missing key, a missing folder, a broken rubric.
   const judge = judgeSettingsFrom({ configurable });
   await checkModelSettings(judge);
-  if (options.codeDev && !options.rubric) throw new UserError("--code-dev applies to --rubric grading; give --rubric <rubric.json>", ExitCode.usage);
-  if (options.referenceFiles?.length && !options.reference) throw new UserError("--reference-files needs --reference <the authors' repository>", ExitCode.usage);
+  if (options.codeDev && !options.rubric)
+    throw new UserError("--code-dev applies to --rubric grading; give --rubric <rubric.json>", ExitCode.usage);
+  if (options.referenceFiles?.length && !options.reference)
+    throw new UserError("--reference-files needs --reference <the authors' repository>", ExitCode.usage);
   const root = repositoryRoot(repo);
   const referenceRoot = options.reference ? repositoryRoot(options.reference, "reference repository") : undefined;
-  for (const paper of options.paper) if (!existsSync(paper)) throw new UserError(`--paper ${paper}: no such file or folder`, ExitCode.notFound);
+  for (const paper of options.paper)
+    if (!existsSync(paper)) throw new UserError(`--paper ${paper}: no such file or folder`, ExitCode.notFound);
   const rubric = options.rubric ? readRubric(options.rubric, options.codeDev ?? false) : undefined;
   await checkModelServer(judge);
   const input = {
@@ -114,7 +122,9 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
       // Resolved values: a default given explicitly is the same evaluation.
       temperature: judge.temperature,
       reasoningEffort: judge.reasoningEffort,
-      ...Object.fromEntries((["samples", "codeTokenBudget", "leafTokenBudget", "paperTokenBudget"] as const).map((k) => [k, evalSetting({ configurable }, k)])),
+      ...Object.fromEntries(
+        (["samples", "codeTokenBudget", "leafTokenBudget", "paperTokenBudget"] as const).map((k) => [k, evalSetting({ configurable }, k)]),
+      ),
       codeDev: configurable.codeDev ?? false,
     },
   });
@@ -125,7 +135,9 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
   let before = await graph.getState(config);
   // Continuing: where the evaluation began (its blobs and journal are there), unless --out says otherwise.
   const earlierOut = (before.values as Partial<EvalState>).outDir;
-  const outDir = resolve(expandHome(options.out ?? "") || earlierOut || join("evals", `${slug(basename(resolve(repo)))}-${threadId.slice(5, 13)}`));
+  const outDir = resolve(
+    expandHome(options.out ?? "") || earlierOut || join("evals", `${slug(basename(resolve(repo)))}-${threadId.slice(5, 13)}`),
+  );
   input.outDir = outDir;
   const journal = join(outDir, ".paper2code", "calls");
   (config.configurable as EvalConfiguration).callJournal = journal;
@@ -143,8 +155,12 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
     const finished = known && before.tasks.length === 0;
     startSpending(threadId, (before.values as Partial<EvalState>).calls ?? [], configurable.budgetUsd, judge.model);
     const leaves = rubric ? leavesOf(rubric).length : 0;
-    progress.line(`paper2code eval: ${root} with judge ${describeModel(judge)}; ${modes.join(", ")}${rubric ? ` (${leaves} leaves${options.codeDev ? ", Code-Dev" : ""})` : ""}`);
-    progress.line(`evaluation ${threadId} -> ${outDir}${finished ? " (already complete: the report is written again, no judge is called)" : known ? " (continuing: judgments already made are kept)" : ""}`);
+    progress.line(
+      `paper2code eval: ${root} with judge ${describeModel(judge)}; ${modes.join(", ")}${rubric ? ` (${leaves} leaves${options.codeDev ? ", Code-Dev" : ""})` : ""}`,
+    );
+    progress.line(
+      `evaluation ${threadId} -> ${outDir}${finished ? " (already complete: the report is written again, no judge is called)" : known ? " (continuing: judgments already made are kept)" : ""}`,
+    );
 
     let error: unknown;
     let stopSignal: NodeJS.Signals | undefined;
@@ -161,9 +177,16 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
 
     const snapshot = await graph.getState(config);
     const state = snapshot.values as EvalState;
-    if (!error && !stopSignal && snapshot.tasks.length > 0) error = new Error(`the evaluation stopped before finishing (next: ${snapshot.tasks.map((t) => t.name).join(", ")})`);
+    if (!error && !stopSignal && snapshot.tasks.length > 0)
+      error = new Error(`the evaluation stopped before finishing (next: ${snapshot.tasks.map((t) => t.name).join(", ")})`);
     if (error instanceof UserError && state.modes === undefined) throw error; // bad input found while preparing: nothing to report
-    const status: EvalReportMeta["status"] = stopSignal ? "stopped" : error ? (error instanceof BudgetExceededError ? "stopped" : "failed") : "complete";
+    const status: EvalReportMeta["status"] = stopSignal
+      ? "stopped"
+      : error
+        ? error instanceof BudgetExceededError
+          ? "stopped"
+          : "failed"
+        : "complete";
     const report = await writeEvalReport(outDir, state, {
       status,
       judge: describeModel(judge),
@@ -172,12 +195,20 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
       settings: Object.fromEntries(Object.entries(configurable).filter(([k, v]) => v !== undefined && k !== "callJournal")),
     });
     if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    const again = `paper2code ${process.argv.slice(2).filter((a) => a !== "--fresh").map(quote).join(" ")}`;
-    if (error instanceof BudgetExceededError) throw new UserError(`${error.message}\n  to continue with a larger budget: ${again} --budget <USD>`, ExitCode.budget);
+    const again = `paper2code ${process.argv
+      .slice(2)
+      .filter((a) => a !== "--fresh")
+      .map(quote)
+      .join(" ")}`;
+    if (error instanceof BudgetExceededError)
+      throw new UserError(`${error.message}\n  to continue with a larger budget: ${again} --budget <USD>`, ExitCode.budget);
     if (error) {
       if (error instanceof UserError) throw error;
       const reason = error instanceof AgentOutputError ? error.message : errorMessage(error).split("\n")[0];
-      throw new UserError(`evaluation failed: ${reason}\n  details: ${join(outDir, "eval.json")}\n  to continue (judgments already made are kept): ${again}`, ExitCode.model);
+      throw new UserError(
+        `evaluation failed: ${reason}\n  details: ${join(outDir, "eval.json")}\n  to continue (judgments already made are kept): ${again}`,
+        ExitCode.model,
+      );
     }
     if (stopSignal) {
       process.stderr.write(`stopped by ${stopSignal}; to continue: ${again}\n`);
@@ -185,7 +216,11 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
     }
     printSummary(progress, report, outDir);
     const empty = [report.referenceFree, report.referenceBased].filter((m) => m && m.mean === null);
-    if (empty.length) throw new UserError(`no valid judgment in ${empty.map((m) => m!.mode).join(", ")}: every sample's reply was unusable (see ${join(outDir, "eval.json")})`, ExitCode.incomplete);
+    if (empty.length)
+      throw new UserError(
+        `no valid judgment in ${empty.map((m) => m!.mode).join(", ")}: every sample's reply was unusable (see ${join(outDir, "eval.json")})`,
+        ExitCode.incomplete,
+      );
     return ExitCode.ok;
   } finally {
     unlock?.();
@@ -196,14 +231,25 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
 /** Judgments already in the checkpoint: applied to the state, or saved by tasks of the step still under way. */
 function judgmentsMade(snapshot: StateSnapshot): Set<string> {
   const updates = [snapshot.values as Partial<EvalState>, ...snapshot.tasks.map((t) => (t.result ?? {}) as Partial<EvalState>)];
-  return new Set(updates.flatMap((u) => [...(u.samples ?? []).map((s) => `${s.mode}#${s.sample}`), ...Object.keys(u.leaves ?? {}).map((id) => `leaf:${id}`)]));
+  return new Set(
+    updates.flatMap((u) => [
+      ...(u.samples ?? []).map((s) => `${s.mode}#${s.sample}`),
+      ...Object.keys(u.leaves ?? {}).map((id) => `leaf:${id}`),
+    ]),
+  );
 }
 
 /**
  * One line per judgment as it lands (leaves counted against the rubric's total).
  * On resume LangGraph streams the saved results of finished tasks again: those are not news.
  */
-function reportProgress(progress: Progress, node: string, update: Partial<EvalState>, leaves: number, judged: { leaves: number; made: Set<string> }) {
+function reportProgress(
+  progress: Progress,
+  node: string,
+  update: Partial<EvalState>,
+  leaves: number,
+  judged: { leaves: number; made: Set<string> },
+) {
   if (node === "judge_repository") {
     for (const s of update.samples ?? []) {
       if (judged.made.has(`${s.mode}#${s.sample}`)) continue;
@@ -218,7 +264,9 @@ function reportProgress(progress: Progress, node: string, update: Partial<EvalSt
   } else if (node === "reference_files" && update.referenceSelection) {
     progress.line(`  authors' files read: ${update.referenceSelection.files.length} (${update.referenceSelection.by})`);
   } else if (node === "prepare") {
-    progress.line(`  read the paper (${update.paper?.tokens.toLocaleString("en")} tokens) and ${update.submission?.files.length} repository file(s)`);
+    progress.line(
+      `  read the paper (${update.paper?.tokens.toLocaleString("en")} tokens) and ${update.submission?.files.length} repository file(s)`,
+    );
   }
 }
 
@@ -231,7 +279,10 @@ function printSummary(progress: Progress, report: EvalReport, outDir: string) {
     );
   }
   const r = report.rubric;
-  if (r) progress.line(`rubric: ${r.score.toFixed(1)}% (${r.passed} of ${r.leaves} leaves met${r.invalid ? `, ${r.invalid} without a valid judgment` : ""})`);
+  if (r)
+    progress.line(
+      `rubric: ${r.score.toFixed(1)}% (${r.passed} of ${r.leaves} leaves met${r.invalid ? `, ${r.invalid} without a valid judgment` : ""})`,
+    );
   const t = report.usage.total;
   progress.line(
     `${t.calls} judge calls, ${t.inputTokens.toLocaleString("en")} input / ${t.outputTokens.toLocaleString("en")} output tokens, ` +

@@ -34,7 +34,10 @@ export function buildCli(): Command {
     // Usage errors are printed by main() on one line, with exit code 2; commands inherit both settings.
     .exitOverride()
     .configureOutput({ outputError: () => {} })
-    .addHelpText("after", examples("paper2code run paper.pdf --model openai:gpt-4.1 --out runs/paper", "paper2code runs", "paper2code resume <id>"));
+    .addHelpText(
+      "after",
+      examples("paper2code run paper.pdf --model openai:gpt-4.1 --out runs/paper", "paper2code runs", "paper2code resume <id>"),
+    );
 
   for (const register of COMMANDS) register(program);
   return program;

@@ -5,7 +5,9 @@ import type { PaperRecord } from "../state.js";
 function paperDetail(paper: PaperRecord | undefined): string {
   if (!paper) return "";
   const n = (v: number) => v.toLocaleString("en");
-  return paper.sent ? `${n(paper.tokens)} tokens (main text ${n(paper.sent.main)}, appendix ${n(paper.sent.appendix)})` : `${n(paper.tokens)} tokens`;
+  return paper.sent
+    ? `${n(paper.tokens)} tokens (main text ${n(paper.sent.main)}, appendix ${n(paper.sent.appendix)})`
+    : `${n(paper.tokens)} tokens`;
 }
 
 /** Progress lines on stderr: one per finished stage or file, with the tokens it used. */
@@ -34,20 +36,21 @@ export class Progress {
               return issues ? `${issues} config key(s) the design names are not in config.yaml` : "the design uses config.yaml's keys";
             })()
           : node === "ingest"
-          ? paperDetail(update.paper as PaperRecord | undefined)
-          : node === "finalize"
-            ? String(update.status ?? "")
-            : node.startsWith("verify_")
-              ? String((update.reviews as { action?: string }[] | undefined)?.[0]?.action ?? "")
-              : node === "check_code"
-                ? (() => {
-                    const round = (update.codeChecks as { report: { issues: unknown[] } }[] | undefined)?.[0];
-                    return round ? `${round.report.issues.length} problem(s)` : "";
-                  })()
-                : file;
+            ? paperDetail(update.paper as PaperRecord | undefined)
+            : node === "finalize"
+              ? String(update.status ?? "")
+              : node.startsWith("verify_")
+                ? String((update.reviews as { action?: string }[] | undefined)?.[0]?.action ?? "")
+                : node === "check_code"
+                  ? (() => {
+                      const round = (update.codeChecks as { report: { issues: unknown[] } }[] | undefined)?.[0];
+                      return round ? `${round.report.issues.length} problem(s)` : "";
+                    })()
+                  : file;
     const mark = node === "finalize" && update.status !== "complete" ? "✗" : "✓";
     this.line(`[${seconds}s] ${mark} ${label.padEnd(15)} ${detail.padEnd(file ? 24 : 0)}${usage}`);
-    if (node === "ingest") for (const warning of (update.paper as PaperRecord | undefined)?.warnings ?? []) this.line(`          warning: ${warning}`);
+    if (node === "ingest")
+      for (const warning of (update.paper as PaperRecord | undefined)?.warnings ?? []) this.line(`          warning: ${warning}`);
   }
 }
 

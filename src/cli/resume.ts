@@ -19,7 +19,9 @@ export async function resumeCommand(id: string, options: ResumeOptions): Promise
     const deciding = options.approve || options.set?.length || options.file;
     if (summary.status === "running") throw new UserError(`run ${run.threadId} is running now`, ExitCode.usage);
     if (summary.status === "complete" || summary.status === "incomplete") {
-      process.stderr.write(`run ${run.threadId} has ended (${summary.status}); nothing to resume (rewind --to <stage> runs a stage again)\n`);
+      process.stderr.write(
+        `run ${run.threadId} has ended (${summary.status}); nothing to resume (rewind --to <stage> runs a stage again)\n`,
+      );
       return summary.status === "complete" ? ExitCode.ok : ExitCode.incomplete;
     }
     let input: unknown = null;
@@ -32,7 +34,10 @@ export async function resumeCommand(id: string, options: ResumeOptions): Promise
       }
       input = new Command({ resume: decisionFrom(summary.review.stage, run.state, options) });
     } else if (deciding) {
-      throw new UserError(`run ${run.threadId} is not waiting for a review; --approve, --set and --file apply to a paused run`, ExitCode.usage);
+      throw new UserError(
+        `run ${run.threadId} is not waiting for a review; --approve, --set and --file apply to a paused run`,
+        ExitCode.usage,
+      );
     }
     return drive(run, options, input, await continuedSettings(run, options));
   });

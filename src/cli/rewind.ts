@@ -23,7 +23,10 @@ export async function rewindCommand(id: string, options: RewindOptions): Promise
   }
   const stage = to as PipelineStage;
   if (options.set?.length && PIPELINE_STAGES.indexOf(stage) < PIPELINE_STAGES.indexOf("analysis")) {
-    throw new UserError(`--set edits config.yaml, which --to ${stage} would write again; rewind to analysis, coding or checks`, ExitCode.usage);
+    throw new UserError(
+      `--set edits config.yaml, which --to ${stage} would write again; rewind to analysis, coding or checks`,
+      ExitCode.usage,
+    );
   }
   return withRun(id, options, async (run) => {
     if (run.summary.status === "running") throw new UserError(`run ${run.threadId} is running now`, ExitCode.usage);
@@ -35,7 +38,8 @@ export async function rewindCommand(id: string, options: RewindOptions): Promise
     }
     const rewind = `${stage}@${Date.now().toString(36)}`;
     const settings = await continuedSettings(run, options, { rewind });
-    if (run.state.runSettings) update.runSettings = { ...run.state.runSettings, configurable: { ...run.state.runSettings.configurable, rewind } };
+    if (run.state.runSettings)
+      update.runSettings = { ...run.state.runSettings, configurable: { ...run.state.runSettings.configurable, rewind } };
     // Without the analysis barrier, coding re-runs in the file tasks: they are given the analyses, so no analyst runs again.
     if (stage === "coding" && !codersWaitForAnalyses(run.state.runSettings?.configurable)) update.analyses = run.state.analyses;
     const checkpointId = await fork(run, rewindPoint(stage, run.state.runSettings?.configurable), update);

@@ -52,7 +52,13 @@ export interface RunOptions extends ExecutionOptions {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "paper";
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "paper"
+  );
 }
 
 /** The run a folder holds, from its run.json (or its call journal, when it was killed before writing one). */
@@ -81,19 +87,28 @@ const WRITE_PROBE = ".paper2code-write-test-";
  */
 export function checkOutDir(outDir: string, force: boolean): { threadId?: string } | undefined {
   if (!existsSync(outDir)) return undefined;
-  if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir}: a file is there, not a folder; choose another --out`, ExitCode.usage);
+  if (!statSync(outDir).isDirectory())
+    throw new UserError(`--out ${outDir}: a file is there, not a folder; choose another --out`, ExitCode.usage);
   const run = runIn(outDir);
   if (run && !force) {
-    const which = run.threadId ? `run ${run.threadId}${run.status ? ` (${run.status})` : ""}` : "an earlier run (stopped before it wrote run.json)";
+    const which = run.threadId
+      ? `run ${run.threadId}${run.status ? ` (${run.status})` : ""}`
+      : "an earlier run (stopped before it wrote run.json)";
     const resume = run.threadId ? `continue it with \`paper2code resume ${run.threadId}\`, ` : "";
-    throw new UserError(`${outDir} holds ${which}: ${resume}choose another --out, or pass --force to start over there (its call journal is cleared)`, ExitCode.usage);
+    throw new UserError(
+      `${outDir} holds ${which}: ${resume}choose another --out, or pass --force to start over there (its call journal is cleared)`,
+      ExitCode.usage,
+    );
   }
   if (run) return run;
   // What paper2code writes first: .paper2code/, and the probe of prepareOutDir (left behind by a start killed at that moment).
   const entries = readdirSync(outDir).filter((e) => !e.startsWith(WRITE_PROBE));
   // An earlier paper2code output with no run in it (stopped before any call) may be used again.
   if (entries.length > 0 && !force && !entries.includes(".paper2code")) {
-    throw new UserError(`${outDir} already holds files that paper2code did not write; choose another --out or pass --force`, ExitCode.usage);
+    throw new UserError(
+      `${outDir} already holds files that paper2code did not write; choose another --out or pass --force`,
+      ExitCode.usage,
+    );
   }
   return undefined;
 }
@@ -102,7 +117,8 @@ export function checkOutDir(outDir: string, force: boolean): { threadId?: string
 function clearRun(outDir: string) {
   for (const entry of ["run.json", "repo", "artifacts"]) rmSync(join(outDir, entry), { recursive: true, force: true });
   const state = join(outDir, ".paper2code");
-  if (existsSync(state)) for (const entry of readdirSync(state)) if (entry !== "venv") rmSync(join(state, entry), { recursive: true, force: true });
+  if (existsSync(state))
+    for (const entry of readdirSync(state)) if (entry !== "venv") rmSync(join(state, entry), { recursive: true, force: true });
 }
 
 /**
@@ -126,7 +142,10 @@ export function prepareOutDir(outDir: string): string | undefined {
     try {
       mkdirSync(dir);
     } catch (error) {
-      throw new UserError(`--out ${outDir}: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, ExitCode.usage);
+      throw new UserError(
+        `--out ${outDir}: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        ExitCode.usage,
+      );
     }
   }
   const probe = join(outDir, `${WRITE_PROBE}${process.pid}`);
@@ -135,7 +154,10 @@ export function prepareOutDir(outDir: string): string | undefined {
     writeFileSync(probe, "");
     rmSync(probe, { force: true });
   } catch (error) {
-    throw new UserError(`--out ${outDir}: the folder does not take files (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, ExitCode.usage);
+    throw new UserError(
+      `--out ${outDir}: the folder does not take files (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      ExitCode.usage,
+    );
   }
   return missing[0];
 }
@@ -174,7 +196,8 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
   const paper = await loadPaper(paperPaths, { password: options.password });
 
   const outDir = resolve(
-    expandHome(options.out ?? file.out ?? "") || join("runs", `${slug(paper.title || basename(paperPaths[0]!, extname(paperPaths[0]!)))}-${threadId.slice(0, 8)}`),
+    expandHome(options.out ?? file.out ?? "") ||
+      join("runs", `${slug(paper.title || basename(paperPaths[0]!, extname(paperPaths[0]!)))}-${threadId.slice(0, 8)}`),
   );
   const earlier = checkOutDir(outDir, options.force ?? false);
   const made = prepareOutDir(outDir);
@@ -209,7 +232,12 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
       threadId,
       outDir,
       configurable,
-      input: { paperPath: resolvedPaths.length === 1 ? resolvedPaths[0] : resolvedPaths, outDir, runSettings, ...(execute ? { execute } : {}) },
+      input: {
+        paperPath: resolvedPaths.length === 1 ? resolvedPaths[0] : resolvedPaths,
+        outDir,
+        runSettings,
+        ...(execute ? { execute } : {}),
+      },
       model: describeModel(settings),
       modelSpec: settings.model,
       checkpointer: checkpointer.location,
@@ -229,12 +257,25 @@ async function dryRun(paperPaths: string[], options: RunOptions, configurable: C
   const config = { configurable };
   const fitted = fitPaperToBudget(paper, paperTokenBudgetFrom(config), { includeAppendix: configurable.includeAppendix });
   const files = typeof options.dryRun === "string" ? Number(options.dryRun) : 12;
-  if (!Number.isInteger(files) || files < 1) throw new UserError(`--dry-run ${options.dryRun}: the number of files must be a whole number >= 1`, ExitCode.usage);
-  const rounds = Object.fromEntries(REFINE_STAGES.map((stage) => [stage, refineRoundsFrom(config, REFINE_SETTINGS[stage]!.setting, REFINE_SETTINGS[stage]!.default)]));
-  const planning = PLANNING_STAGES.map(({ stage }) => ({ name: stage.name, reads: [...stage.reads].sort((a, b) => a.rank - b.rank).map((r) => r.part), prompt: stage.prompt }));
+  if (!Number.isInteger(files) || files < 1)
+    throw new UserError(`--dry-run ${options.dryRun}: the number of files must be a whole number >= 1`, ExitCode.usage);
+  const rounds = Object.fromEntries(
+    REFINE_STAGES.map((stage) => [stage, refineRoundsFrom(config, REFINE_SETTINGS[stage]!.setting, REFINE_SETTINGS[stage]!.default)]),
+  );
+  const planning = PLANNING_STAGES.map(({ stage }) => ({
+    name: stage.name,
+    reads: [...stage.reads].sort((a, b) => a.rank - b.rank).map((r) => r.part),
+    prompt: stage.prompt,
+  }));
   const rows = estimateRun({ model, paperTokens: fitted.tokens, files, rounds, planning });
   const total = rows.reduce(
-    (t, r) => ({ calls: t.calls + r.calls, inputTokens: t.inputTokens + r.inputTokens, cachedInputTokens: t.cachedInputTokens + r.cachedInputTokens, outputTokens: t.outputTokens + r.outputTokens, costUsd: t.costUsd === undefined || r.costUsd === undefined ? undefined : t.costUsd + r.costUsd }),
+    (t, r) => ({
+      calls: t.calls + r.calls,
+      inputTokens: t.inputTokens + r.inputTokens,
+      cachedInputTokens: t.cachedInputTokens + r.cachedInputTokens,
+      outputTokens: t.outputTokens + r.outputTokens,
+      costUsd: t.costUsd === undefined || r.costUsd === undefined ? undefined : t.costUsd + r.costUsd,
+    }),
     { calls: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, costUsd: 0 as number | undefined },
   );
   if (options.json) {
@@ -247,7 +288,8 @@ async function dryRun(paperPaths: string[], options: RunOptions, configurable: C
     `estimate for "${paper.title}" (${n(fitted.tokens)} tokens of paper) with ${model}, assuming ${files} files (--dry-run N to change):`,
     "stage       calls  input tokens  of which cached  output tokens  cost",
     ...[...rows, { stage: "total", ...total }].map(
-      (r) => `${r.stage.padEnd(10)}  ${String(r.calls).padStart(5)}  ${n(r.inputTokens).padStart(12)}  ${n(r.cachedInputTokens).padStart(15)}  ${n(r.outputTokens).padStart(13)}  ${usd(r.costUsd)}`,
+      (r) =>
+        `${r.stage.padEnd(10)}  ${String(r.calls).padStart(5)}  ${n(r.inputTokens).padStart(12)}  ${n(r.cachedInputTokens).padStart(15)}  ${n(r.outputTokens).padStart(13)}  ${usd(r.costUsd)}`,
     ),
     "No model was called. Repair rounds and re-asks are not included; replies' lengths are typical, not known.",
   ];
@@ -270,7 +312,10 @@ function reviewSetting(value: string | string[] | undefined): string | undefined
 }
 
 /** Refine rounds per stage: the settings file's, then the flag's on top. */
-function refineSettings(fromFile: number | Partial<Record<string, number>> | undefined, fromFlag: Partial<Record<string, number>> | undefined) {
+function refineSettings(
+  fromFile: number | Partial<Record<string, number>> | undefined,
+  fromFlag: Partial<Record<string, number>> | undefined,
+) {
   const rounds: Partial<Record<string, number>> =
     typeof fromFile === "number" ? Object.fromEntries(REFINE_STAGES.map((s) => [s, fromFile])) : { ...fromFile };
   Object.assign(rounds, fromFlag);

@@ -24,14 +24,17 @@ export const SettingsFileSchema = z
     paperTokenBudget: z.number().int().min(1000),
     refine: z.union([
       z.number().int().min(0),
-      z.object({
-        plan: z.number().int().min(0),
-        architecture: z.number().int().min(0),
-        logic: z.number().int().min(0),
-        config: z.number().int().min(0),
-        analysis: z.number().int().min(0),
-        code: z.number().int().min(0),
-      }).partial().strict(),
+      z
+        .object({
+          plan: z.number().int().min(0),
+          architecture: z.number().int().min(0),
+          logic: z.number().int().min(0),
+          config: z.number().int().min(0),
+          analysis: z.number().int().min(0),
+          code: z.number().int().min(0),
+        })
+        .partial()
+        .strict(),
     ]),
     review: z.union([z.string(), z.array(z.string())]),
     budgetUsd: z.number().positive(),

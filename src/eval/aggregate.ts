@@ -41,7 +41,9 @@ export function summarizeSamples(mode: RepositorySample["mode"], samples: readon
       } else grouped.set(key, { name: c.name.trim(), severity: c.severity, samples: 1, status: c.status, critique: c.critique });
     }
   }
-  const problems = [...grouped.values()].sort((a, b) => rank[a.severity] - rank[b.severity] || b.samples - a.samples || a.name.localeCompare(b.name));
+  const problems = [...grouped.values()].sort(
+    (a, b) => rank[a.severity] - rank[b.severity] || b.samples - a.samples || a.name.localeCompare(b.name),
+  );
   return {
     mode,
     samples: mine.length,

@@ -14,7 +14,20 @@ export interface RepoFile {
 }
 
 /** Folders no judge needs: tooling, environments, caches, paper2code's own bookkeeping. */
-export const SKIPPED_DIRS = new Set([".git", ".hg", ".svn", ".paper2code", "node_modules", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ipynb_checkpoints", ".tox"]);
+export const SKIPPED_DIRS = new Set([
+  ".git",
+  ".hg",
+  ".svn",
+  ".paper2code",
+  "node_modules",
+  "__pycache__",
+  ".venv",
+  "venv",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".ipynb_checkpoints",
+  ".tox",
+]);
 const MAX_FILE_BYTES = 512 * 1024;
 
 const isBinary = (bytes: Buffer) => bytes.subarray(0, 8192).includes(0);
@@ -65,7 +78,28 @@ export function readRepository(path: string, what = "repository"): { root: strin
   return { root, files, skipped };
 }
 
-const CODE = new Set([".py", ".pyx", ".ipynb", ".sh", ".c", ".cc", ".cpp", ".cu", ".h", ".hpp", ".js", ".ts", ".jl", ".r", ".m", ".rs", ".go", ".java", ".scala", ".lua"]);
+const CODE = new Set([
+  ".py",
+  ".pyx",
+  ".ipynb",
+  ".sh",
+  ".c",
+  ".cc",
+  ".cpp",
+  ".cu",
+  ".h",
+  ".hpp",
+  ".js",
+  ".ts",
+  ".jl",
+  ".r",
+  ".m",
+  ".rs",
+  ".go",
+  ".java",
+  ".scala",
+  ".lua",
+]);
 const SETTINGS = new Set([".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".txt"]);
 
 /** Code first, then settings, documentation last; path order within each: what to show when not everything fits. */
@@ -87,7 +121,9 @@ export function terms(text: string): string[] {
 }
 
 const STOP_WORDS = new Set(
-  "the and for with that this from are was were has have had not but its into per via all any can each such than then there these those which while will would should could been being use used using code implementation implemented implements paper".split(" "),
+  "the and for with that this from are was were has have had not but its into per via all any can each such than then there these those which while will would should could been being use used using code implementation implemented implements paper".split(
+    " ",
+  ),
 );
 
 /** Part of a ranking question; a leaf's own requirement weighs more than its ancestors'. */
@@ -118,10 +154,12 @@ export function rankFiles(files: readonly RepoFile[], question: string | QueryPa
   const avg = docs.reduce((s, d) => s + d.length, 0) / Math.max(docs.length, 1) || 1;
   const k1 = 1.2;
   const b = 0.75;
-  const idf = new Map(query.map((t) => {
-    const n = docs.filter((d) => d.counts.has(t)).length;
-    return [t, Math.log(1 + (docs.length - n + 0.5) / (n + 0.5))];
-  }));
+  const idf = new Map(
+    query.map((t) => {
+      const n = docs.filter((d) => d.counts.has(t)).length;
+      return [t, Math.log(1 + (docs.length - n + 0.5) / (n + 0.5))];
+    }),
+  );
   const scored = docs.map(({ file, counts, length }) => {
     let score = 0;
     for (const t of query) {

@@ -27,6 +27,12 @@ export function evaluationId(inputs: { paths: Record<string, string | string[] |
   for (const [label, value] of Object.entries(inputs.paths)) {
     for (const path of [value ?? []].flat()) hashPath(hash, path, label);
   }
-  hash.update(JSON.stringify(Object.entries(inputs.settings).filter(([, v]) => v !== undefined).sort()));
+  hash.update(
+    JSON.stringify(
+      Object.entries(inputs.settings)
+        .filter(([, v]) => v !== undefined)
+        .sort(),
+    ),
+  );
   return `${EVAL_THREAD_PREFIX}${hash.digest("hex").slice(0, 16)}`;
 }

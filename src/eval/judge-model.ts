@@ -44,7 +44,10 @@ export async function judgeFor(config?: RunnableConfig): Promise<ResolvedModel> 
 }
 
 /** A positive whole-number setting, else its default. */
-export function evalSetting(config: RunnableConfig | undefined, key: "samples" | "codeTokenBudget" | "leafTokenBudget" | "paperTokenBudget"): number {
+export function evalSetting(
+  config: RunnableConfig | undefined,
+  key: "samples" | "codeTokenBudget" | "leafTokenBudget" | "paperTokenBudget",
+): number {
   const value = readEvalConfiguration(config)[key];
   return typeof value === "number" && Number.isInteger(value) && value >= 1 ? value : EVAL_DEFAULTS[key];
 }

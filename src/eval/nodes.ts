@@ -38,7 +38,10 @@ export function readRubric(path: string, codeDev: boolean): RubricNode {
   try {
     rubric = parseRubric(raw);
   } catch (error) {
-    throw new UserError(`rubric ${path} is not a PaperBench rubric (nodes with id, requirements, weight, sub_tasks): ${error instanceof z.ZodError ? describeZodError(error) : (error as Error).message}`, ExitCode.badInput);
+    throw new UserError(
+      `rubric ${path} is not a PaperBench rubric (nodes with id, requirements, weight, sub_tasks): ${error instanceof z.ZodError ? describeZodError(error) : (error as Error).message}`,
+      ExitCode.badInput,
+    );
   }
   const ids = leavesOf(rubric).map((l) => l.id);
   const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
@@ -53,7 +56,8 @@ export function readRubric(path: string, codeDev: boolean): RubricNode {
 export async function prepareEvalNode(state: EvalState, config?: RunnableConfig) {
   judgeSettingsFrom(config); // no judge: fail before reading anything
   if (!state.repoPath) throw new UserError("no repository given: set repoPath", ExitCode.usage);
-  if (!state.paperPath || (Array.isArray(state.paperPath) && state.paperPath.length === 0)) throw new UserError("no paper given: set paperPath", ExitCode.usage);
+  if (!state.paperPath || (Array.isArray(state.paperPath) && state.paperPath.length === 0))
+    throw new UserError("no paper given: set paperPath", ExitCode.usage);
   if (!state.outDir) throw new UserError("no output folder given: set outDir", ExitCode.usage);
   const outDir = resolve(state.outDir);
   const modes = modesOf(state);
@@ -64,7 +68,8 @@ export async function prepareEvalNode(state: EvalState, config?: RunnableConfig)
     reference = await storeRepository(outDir, readRepository(state.referencePath, "reference repository"));
     const known = new Set(reference.files.map((f) => f.path));
     const unknown = (state.referenceFiles ?? []).filter((f) => !known.has(f));
-    if (unknown.length) throw new UserError(`--reference-files: not text files of ${reference.root}: ${unknown.join(", ")}`, ExitCode.notFound);
+    if (unknown.length)
+      throw new UserError(`--reference-files: not text files of ${reference.root}: ${unknown.join(", ")}`, ExitCode.notFound);
   } else if (state.referenceFiles?.length) {
     throw new UserError("--reference-files needs --reference <the authors' repository>", ExitCode.usage);
   }
@@ -72,7 +77,9 @@ export async function prepareEvalNode(state: EvalState, config?: RunnableConfig)
   const { record } = await storePaper(outDir, paper, evalSetting(config, "paperTokenBudget"), true);
   const notes = [
     ...record.warnings.map((w) => `paper: ${w}`),
-    ...(submission.skipped.length ? [`not read from the repository (binary, hidden or over 512 KiB): ${submission.skipped.join(", ")}`] : []),
+    ...(submission.skipped.length
+      ? [`not read from the repository (binary, hidden or over 512 KiB): ${submission.skipped.join(", ")}`]
+      : []),
   ];
   return { outDir, modes, rubric, submission, reference, paper: record, notes };
 }
@@ -87,7 +94,16 @@ export function sendJudges(state: EvalState, config?: RunnableConfig): Send[] | 
     const done = new Set(state.samples.filter((s) => s.mode === mode).map((s) => s.sample));
     for (let sample = 1; sample <= samples; sample++) {
       if (done.has(sample)) continue;
-      const task: RepositoryTask = { outDir: state.outDir, paper: state.paper, submission: state.submission, reference: state.reference, referenceSelection: state.referenceSelection, mode, sample, samples };
+      const task: RepositoryTask = {
+        outDir: state.outDir,
+        paper: state.paper,
+        submission: state.submission,
+        reference: state.reference,
+        referenceSelection: state.referenceSelection,
+        mode,
+        sample,
+        samples,
+      };
       sends.push(new Send("judge_repository", task));
     }
   }

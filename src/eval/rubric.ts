@@ -70,10 +70,20 @@ export interface ScoredNode {
 export function scoreRubric(node: RubricNode, judgments: ReadonlyMap<string, number>): ScoredNode {
   if (isLeaf(node)) {
     const value = judgments.get(node.id);
-    return { id: node.id, requirements: node.requirements, weight: node.weight, score: value ?? 0, judged: value !== undefined, children: [] };
+    return {
+      id: node.id,
+      requirements: node.requirements,
+      weight: node.weight,
+      score: value ?? 0,
+      judged: value !== undefined,
+      children: [],
+    };
   }
   const children = node.sub_tasks.map((c) => scoreRubric(c, judgments));
   const total = children.reduce((sum, c) => sum + c.weight, 0);
-  const score = total > 0 ? children.reduce((sum, c) => sum + c.weight * c.score, 0) / total : children.reduce((sum, c) => sum + c.score, 0) / children.length;
+  const score =
+    total > 0
+      ? children.reduce((sum, c) => sum + c.weight * c.score, 0) / total
+      : children.reduce((sum, c) => sum + c.score, 0) / children.length;
   return { id: node.id, requirements: node.requirements, weight: node.weight, score, children };
 }

@@ -143,15 +143,21 @@ export const EvalConfigurationAnnotation = Annotation.Root({
 
 export type EvalConfiguration = typeof EvalConfigurationAnnotation.State;
 
-export const EVAL_DEFAULTS = { samples: 8, codeTokenBudget: 60_000, leafTokenBudget: 12_000, paperTokenBudget: 120_000, temperature: 1 } as const;
+export const EVAL_DEFAULTS = {
+  samples: 8,
+  codeTokenBudget: 60_000,
+  leafTokenBudget: 12_000,
+  paperTokenBudget: 120_000,
+  temperature: 1,
+} as const;
 
 /** One repository-level judgment the eval graph sends (Send) to the judge. */
 export type RepositoryTask = Pick<EvalState, "outDir" | "paper" | "submission"> &
   Partial<Pick<EvalState, "reference" | "referenceSelection">> & {
-  mode: RepositorySample["mode"];
-  sample: number;
-  samples: number;
-};
+    mode: RepositorySample["mode"];
+    sample: number;
+    samples: number;
+  };
 
 /** One rubric leaf the eval graph sends to the judge. */
 export type LeafTask = Pick<EvalState, "outDir" | "paper" | "submission"> & {

@@ -3,7 +3,10 @@ import type { RepoFile } from "./files.js";
 import type { StoredRepository } from "./state.js";
 
 /** Keep a repository's files in the evaluation's blob store; the state holds their hashes. */
-export async function storeRepository(outDir: string, repo: { root: string; files: RepoFile[]; skipped: string[] }): Promise<StoredRepository> {
+export async function storeRepository(
+  outDir: string,
+  repo: { root: string; files: RepoFile[]; skipped: string[] },
+): Promise<StoredRepository> {
   const files = [];
   for (const file of repo.files) files.push({ path: file.path, tokens: file.tokens, sha: await putBlob(outDir, file.text) });
   return { root: repo.root, files, skipped: repo.skipped };

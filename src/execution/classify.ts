@@ -1,7 +1,17 @@
 /** What kind of failure a smoke run ended with, from its output: the class the debugger and the report name. */
 import { posix, relative, isAbsolute } from "node:path";
 
-export const FAILURE_CLASSES = ["missing-dependency", "import-error", "syntax", "name-error", "type-value-error", "config-key", "data-path", "timeout", "other"] as const;
+export const FAILURE_CLASSES = [
+  "missing-dependency",
+  "import-error",
+  "syntax",
+  "name-error",
+  "type-value-error",
+  "config-key",
+  "data-path",
+  "timeout",
+  "other",
+] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 export interface Failure {
@@ -16,7 +26,9 @@ const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interru
 
 /** Names that, undefined, mean a forgotten import. */
 const COMMON_MODULES = new Set(
-  "json os sys re math random time np numpy torch nn F optim pd pandas yaml argparse logging pathlib Path collections itertools functools typing copy pickle csv glob shutil subprocess datetime tqdm plt scipy sklearn jax jnp tf".split(" "),
+  "json os sys re math random time np numpy torch nn F optim pd pandas yaml argparse logging pathlib Path collections itertools functools typing copy pickle csv glob shutil subprocess datetime tqdm plt scipy sklearn jax jnp tf".split(
+    " ",
+  ),
 );
 
 /** pytest's report of a failure or an error: `FAILED tests/t.py::test_x - KeyError: 'k'`, `ERROR tests/t.py - ...`. */
@@ -62,7 +74,12 @@ export function classifyFailure(
     if (!path.startsWith("..") && options.repoFiles.has(path) && files.at(-1) !== path) files.push(path);
   }
   if (options.timedOut) return { kind: "timeout", summary: "the smoke run did not finish within its time limit", files };
-  const exception = pytestException(lines) ?? [...lines].reverse().map((l) => l.trim()).find((l) => EXCEPTION_LINE.test(l));
+  const exception =
+    pytestException(lines) ??
+    [...lines]
+      .reverse()
+      .map((l) => l.trim())
+      .find((l) => EXCEPTION_LINE.test(l));
   if (!exception) {
     const last = [...lines].reverse().find((l) => l.trim()) ?? "(no output)";
     return { kind: "other", summary: last.trim(), files };
@@ -88,7 +105,19 @@ export function classifyFailure(
       return segments.has(key) || /config|cfg|smoke/i.test(output) ? "config-key" : "type-value-error";
     }
     if (["FileNotFoundError", "IsADirectoryError", "NotADirectoryError"].includes(type)) return "data-path";
-    if (["TypeError", "ValueError", "AttributeError", "IndexError", "ZeroDivisionError", "AssertionError", "RuntimeError", "UnboundLocalError"].includes(type)) return "type-value-error";
+    if (
+      [
+        "TypeError",
+        "ValueError",
+        "AttributeError",
+        "IndexError",
+        "ZeroDivisionError",
+        "AssertionError",
+        "RuntimeError",
+        "UnboundLocalError",
+      ].includes(type)
+    )
+      return "type-value-error";
     return "other";
   })();
   return { kind, summary: exception, files: files.map((f) => posix.normalize(f)) };

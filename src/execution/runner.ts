@@ -134,7 +134,9 @@ export function ensureVenv(outDir: string, basePython = "python3"): void {
   if (existsSync(pythonFor(outDir, {}))) return;
   const made = spawnSync(basePython, ["-m", "venv", venvDir(outDir)], { encoding: "utf8", timeout: 120_000 });
   if (made.status !== 0) {
-    throw new Error(`could not create a virtual environment with ${basePython} -m venv (${(made.stderr || made.error?.message || "").trim().split("\n").at(-1)}); install python3-venv, or name a Python with --python`);
+    throw new Error(
+      `could not create a virtual environment with ${basePython} -m venv (${(made.stderr || made.error?.message || "").trim().split("\n").at(-1)}); install python3-venv, or name a Python with --python`,
+    );
   }
 }
 
@@ -151,7 +153,10 @@ export function executionRequestFrom(options: ExecutionOptions): ExecutionReques
   if (options.python) {
     const probe = spawnSync(options.python, ["-c", "import sys; print(sys.version_info[0])"], { encoding: "utf8", timeout: 30_000 });
     if (probe.status !== 0 || probe.stdout.trim() !== "3") {
-      throw new UserError(`--python ${options.python} is not a working Python 3 (${probe.error?.message ?? (probe.stderr.trim() || probe.stdout.trim() || `exit ${probe.status}`)})`, ExitCode.usage);
+      throw new UserError(
+        `--python ${options.python} is not a working Python 3 (${probe.error?.message ?? (probe.stderr.trim() || probe.stdout.trim() || `exit ${probe.status}`)})`,
+        ExitCode.usage,
+      );
     }
   }
   return {

@@ -16,7 +16,9 @@ let probed: boolean | undefined;
 
 /** Whether bubblewrap is installed and can create its namespaces here (containers may forbid them). */
 export function bubblewrapWorks(): boolean {
-  probed ??= spawnSync("bwrap", ["--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"], { stdio: "ignore", timeout: 10_000 }).status === 0;
+  probed ??=
+    spawnSync("bwrap", ["--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"], { stdio: "ignore", timeout: 10_000 })
+      .status === 0;
   return probed;
 }
 

@@ -67,7 +67,11 @@ export function withPromptCaching(provider: string, messages: BaseMessage[]): Ba
     const blocks = SYSTEM_BLOCKS.get(message) ?? [message.content];
     const marked = new Set([0, blocks.length - 1]);
     return new SystemMessage({
-      content: blocks.map((text, i) => ({ type: "text" as const, text, ...(marked.has(i) ? { cache_control: { type: "ephemeral" as const } } : {}) })),
+      content: blocks.map((text, i) => ({
+        type: "text" as const,
+        text,
+        ...(marked.has(i) ? { cache_control: { type: "ephemeral" as const } } : {}),
+      })),
     });
   });
 }
@@ -259,12 +263,32 @@ export async function askJson<S extends z.ZodType, R = z.infer<S>>(
   // strict: false because OpenAI's strict mode rejects optional fields and open objects.
   const options = () =>
     model.nativeStructuredOutput
-      ? { response_format: { type: "json_schema", json_schema: { name: meta.schemaName, schema: jsonSchema, strict: false } }, strict: false }
+      ? {
+          response_format: { type: "json_schema", json_schema: { name: meta.schemaName, schema: jsonSchema, strict: false } },
+          strict: false,
+        }
       : {};
   const parse = (text: string) => {
     const read = readJson(text);
     return { value: finish(schema.parse(read.value) as z.infer<S>), tolerated: read.tolerated };
   };
-  const asked = await askWithRepair(model, buildMessages(context, fullTask, meta.system), meta, parse, { request: options, toleratedOf: (v) => v.tolerated });
+  const asked = await askWithRepair(model, buildMessages(context, fullTask, meta.system), meta, parse, {
+    request: options,
+    toleratedOf: (v) => v.tolerated,
+  });
   return { ...asked, value: asked.value.value };
+}
+
+/**
+ * For a step the run can do without (a refinement, a debugging round, one judge
+ * sample): an unusable reply, after its re-asks, comes back as its error, with
+ * the calls it cost, instead of stopping the run. Any other error is thrown.
+ */
+export async function unlessUnusable<T>(asking: Promise<Asked<T>>): Promise<Asked<T> | AgentOutputError> {
+  try {
+    return await asking;
+  } catch (error) {
+    if (error instanceof AgentOutputError) return error;
+    throw error;
+  }
 }

@@ -9,7 +9,9 @@ export class BudgetExceededError extends Error {
     readonly spentUsd: number,
     readonly nextUsd: number,
   ) {
-    super(`budget of $${limitUsd.toFixed(2)} reached: $${spentUsd.toFixed(4)} spent, the next call would cost about $${nextUsd.toFixed(4)}`);
+    super(
+      `budget of $${limitUsd.toFixed(2)} reached: $${spentUsd.toFixed(4)} spent, the next call would cost about $${nextUsd.toFixed(4)}`,
+    );
     this.name = "BudgetExceededError";
   }
 }
@@ -31,7 +33,11 @@ const EXPECTED_OUTPUT = 4096;
  * Returns what to call with the actual cost once the reply is in. No budget, or a
  * model without a known price: no check.
  */
-export function reserveBudget(model: string, countPrompt: () => number, config: RunnableConfig | undefined = AsyncLocalStorageProviderSingleton.getRunnableConfig()) {
+export function reserveBudget(
+  model: string,
+  countPrompt: () => number,
+  config: RunnableConfig | undefined = AsyncLocalStorageProviderSingleton.getRunnableConfig(),
+) {
   const settings = (config?.configurable ?? {}) as { budgetUsd?: number; thread_id?: string; maxOutputTokens?: number };
   if (settings.budgetUsd === undefined || !settings.thread_id) return undefined;
   const table = priceTable();

@@ -26,7 +26,10 @@ export interface SharedContext {
 }
 
 /** The shared context of a call that reads `sources` (always in rank order, whatever order they are given in). */
-export async function contextOf(state: { outDir?: string; paper?: PaperRecord }, sources: readonly ContextSource[] = []): Promise<SharedContext> {
+export async function contextOf(
+  state: { outDir?: string; paper?: PaperRecord },
+  sources: readonly ContextSource[] = [],
+): Promise<SharedContext> {
   const paper = await paperMarkdownOf(state);
   return {
     paper,
@@ -44,6 +47,7 @@ export async function contextOf(state: { outDir?: string; paper?: PaperRecord },
 export function systemBlocks(system: string, context: SharedContext | string): string[] {
   const paper = typeof context === "string" ? context : context.paper;
   const blocks = [`${system}\n\n<paper>\n${paper}\n</paper>`];
-  if (typeof context !== "string") for (const { part, title, text } of context.parts) blocks.push(`\n\n<${part}>\n# ${title}\n\n${text}\n</${part}>`);
+  if (typeof context !== "string")
+    for (const { part, title, text } of context.parts) blocks.push(`\n\n<${part}>\n# ${title}\n\n${text}\n</${part}>`);
   return blocks;
 }

@@ -57,7 +57,11 @@ export function priceTable(env: NodeJS.ProcessEnv = process.env): Record<string,
     throw new UserError(`price file ${file}: ${(error as Error).message}`, ExitCode.usage);
   }
   const parsed = z.record(z.string(), PriceSchema).safeParse(raw);
-  if (!parsed.success) throw new UserError(`price file ${file}: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`, ExitCode.usage);
+  if (!parsed.success)
+    throw new UserError(
+      `price file ${file}: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`,
+      ExitCode.usage,
+    );
   return { ...BUILT_IN, ...parsed.data };
 }
 

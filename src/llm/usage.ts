@@ -53,7 +53,9 @@ export function addCall(totals: UsageTotals, call: CallRecord): UsageTotals {
     calls: totals.calls + 1,
     inputTokens: totals.inputTokens + call.inputTokens,
     cachedInputTokens: totals.cachedInputTokens + call.cachedInputTokens,
-    ...(totals.cacheWriteInputTokens || call.cacheWriteInputTokens ? { cacheWriteInputTokens: (totals.cacheWriteInputTokens ?? 0) + (call.cacheWriteInputTokens ?? 0) } : {}),
+    ...(totals.cacheWriteInputTokens || call.cacheWriteInputTokens
+      ? { cacheWriteInputTokens: (totals.cacheWriteInputTokens ?? 0) + (call.cacheWriteInputTokens ?? 0) }
+      : {}),
     outputTokens: totals.outputTokens + call.outputTokens,
     reasoningTokens: totals.reasoningTokens + call.reasoningTokens,
   };

@@ -60,7 +60,10 @@ export async function loadProviderFor(spec: string | undefined): Promise<void> {
 function httpFetch(timeoutMs: number): typeof globalThis.fetch {
   const dispatcher = new Agent({ headersTimeout: timeoutMs + 5000, bodyTimeout: timeoutMs + 5000 });
   const fetch = (input: Parameters<typeof globalThis.fetch>[0], init?: Parameters<typeof globalThis.fetch>[1]) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      dispatcher,
+    }) as unknown as Promise<Response>;
   return guardedFetch(fetch as typeof globalThis.fetch);
 }
 
@@ -113,9 +116,7 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
     timeout,
     maxConcurrency: settings.maxConcurrency,
     onFailedAttempt,
-    ...(reasoning
-      ? { reasoning: { effort: settings.reasoningEffort ?? "medium" } }
-      : { temperature: settings.temperature ?? 0.2 }),
+    ...(reasoning ? { reasoning: { effort: settings.reasoningEffort ?? "medium" } } : { temperature: settings.temperature ?? 0.2 }),
     ...(settings.maxOutputTokens ? { maxTokens: settings.maxOutputTokens } : {}),
   });
   const mode = settings.structuredOutput ?? "auto";

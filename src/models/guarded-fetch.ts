@@ -17,7 +17,10 @@ function gatewayError(message: string): Response {
 
 function snippet(text: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
-  const plain = (title ?? text).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  const plain = (title ?? text)
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return plain.length > 80 ? `${plain.slice(0, 80)}…` : plain;
 }
 
@@ -35,7 +38,12 @@ export function guardedFetch(inner: Fetch = globalThis.fetch): Fetch {
         `the server answered status ${response.status} with ${type || "no content type"} instead of JSON${text.trim() ? `: "${snippet(text)}"` : " (an empty body)"}`,
       );
     }
-    if (body && typeof body === "object" && Array.isArray((body as { choices?: unknown }).choices) && (body as { choices: unknown[] }).choices.length === 0) {
+    if (
+      body &&
+      typeof body === "object" &&
+      Array.isArray((body as { choices?: unknown }).choices) &&
+      (body as { choices: unknown[] }).choices.length === 0
+    ) {
       return gatewayError("the server answered with a completion that has no choices");
     }
     // A JSON body sent under another content type is still JSON: hand it on as such.

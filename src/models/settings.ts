@@ -54,7 +54,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = row;
   }
   return previous[b.length]!;
@@ -72,7 +73,10 @@ export function parseModelSpec(spec: string): { provider: string; name: string }
   }
   const near = colon > 0 ? nearestProvider(maybeProvider) : undefined;
   if (near && !OLLAMA_TAG.test(trimmed.slice(colon + 1))) {
-    throw new UserError(`--model ${spec}: unknown provider '${maybeProvider}' (did you mean '${near}'? known: ${PROVIDERS.join(", ")})`, ExitCode.usage);
+    throw new UserError(
+      `--model ${spec}: unknown provider '${maybeProvider}' (did you mean '${near}'? known: ${PROVIDERS.join(", ")})`,
+      ExitCode.usage,
+    );
   }
   if (colon > 0 && !/^[\w.-]+:[\w.-]+$/.test(trimmed)) {
     throw new UserError(`--model ${spec}: unknown provider '${maybeProvider}' (known: ${PROVIDERS.join(", ")})`, ExitCode.usage);

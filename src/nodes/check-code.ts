@@ -32,15 +32,30 @@ export async function checkCodeNode(state: PaperToCodeState, config?: RunnableCo
   }
   // Findings the coder disputed stay in the report, marked, and are not sent back: a check can be wrong.
   const disputed = (i: CodeIssue) => state.disputes.some((d) => d.file === i.file && d.check === i.check && d.message === i.message);
-  report = { ...report, issues: report.issues.map((i) => (disputed(i) ? { ...i, disputed: state.disputes.find((d) => d.file === i.file && d.message === i.message)!.reason } : i)) };
-  const repairedFiles = repairsLeft ? filesToRepair(report.issues.filter((i) => !i.disputed), files) : [];
+  report = {
+    ...report,
+    issues: report.issues.map((i) =>
+      disputed(i) ? { ...i, disputed: state.disputes.find((d) => d.file === i.file && d.message === i.message)!.reason } : i,
+    ),
+  };
+  const repairedFiles = repairsLeft
+    ? filesToRepair(
+        report.issues.filter((i) => !i.disputed),
+        files,
+      )
+    : [];
   const record: CodeCheckRound = { round, found: found.counts, report, repairedFiles, addedRequirements };
   await writeArtifact(state.outDir!, `checks/round-${round}.json`, `${JSON.stringify(record, null, 2)}\n`);
   await writeArtifact(state.outDir!, "checks.json", `${JSON.stringify({ ...report, rounds: round + 1 }, null, 2)}\n`);
   const notes = [
     ...(addedRequirements.length ? [`code checks: added to requirements.txt: ${addedRequirements.join(", ")}`] : []),
     ...(!report.ok && repairedFiles.length === 0 && report.issues.some((i) => !i.disputed)
-      ? [`code checks: ${report.issues.filter((i) => !i.disputed).length} problem(s) remain: ${report.issues.filter((i) => !i.disputed).map((i) => `${i.file}: ${i.message}`).join("; ")}`]
+      ? [
+          `code checks: ${report.issues.filter((i) => !i.disputed).length} problem(s) remain: ${report.issues
+            .filter((i) => !i.disputed)
+            .map((i) => `${i.file}: ${i.message}`)
+            .join("; ")}`,
+        ]
       : []),
   ];
   return { codeChecks: [record], extraRequirements: addedRequirements, notes };

@@ -38,7 +38,9 @@ export function codingTasks(state: PaperToCodeState, config?: RunnableConfig): F
     // Full context shows every earlier file, so each file waits for all of them (the reference order);
     // the sequential schedule waits for the previous file as well.
     // The coder is shown the interfaces of indirect dependencies too: it waits for them as well.
-    const waitFor = full ? all.slice(0, index) : [...transitiveDependencies(state.files!, file.path), ...(sequential && index > 0 ? [all[index - 1]!] : [])];
+    const waitFor = full
+      ? all.slice(0, index)
+      : [...transitiveDependencies(state.files!, file.path), ...(sequential && index > 0 ? [all[index - 1]!] : [])];
     return { ...fileTask(state, file.path), batch, waitFor: waitFor.filter((p) => all.includes(p)) };
   });
 }
@@ -67,7 +69,11 @@ export function transitiveDependencies(files: PlannedFile[], path: string): stri
   const byPath = new Map(files.map((f) => [f.path, f]));
   const seen = new Set<string>();
   const visit = (p: string) => {
-    for (const dep of byPath.get(p)?.dependsOn ?? []) if (!seen.has(dep)) (seen.add(dep), visit(dep));
+    for (const dep of byPath.get(p)?.dependsOn ?? [])
+      if (!seen.has(dep)) {
+        seen.add(dep);
+        visit(dep);
+      }
   };
   visit(path);
   return files.map((f) => f.path).filter((p) => seen.has(p));

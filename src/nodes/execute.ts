@@ -1,6 +1,15 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { classifyFailure } from "../execution/classify.js";
-import { DEFAULT_DEBUG_ROUNDS, DEFAULT_SMOKE_COMMAND, DEFAULT_SMOKE_TIMEOUT, ensureVenv, isolationFor, pythonFor, requirementsHash, runSandboxed } from "../execution/runner.js";
+import {
+  DEFAULT_DEBUG_ROUNDS,
+  DEFAULT_SMOKE_COMMAND,
+  DEFAULT_SMOKE_TIMEOUT,
+  ensureVenv,
+  isolationFor,
+  pythonFor,
+  requirementsHash,
+  runSandboxed,
+} from "../execution/runner.js";
 import type { ExecutionEnvironment, SmokeRun } from "../execution/record.js";
 import { writeRunReport } from "../run-report.js";
 import { readConfiguration } from "../configuration.js";
@@ -36,7 +45,11 @@ export async function smokeRunNode(state: PaperToCodeState, config?: RunnableCon
 
   const requirements = requirementsHash(outDir);
   if (request.install !== false && environment.installedRequirements !== requirements) {
-    const installed = await run([python, "-m", "pip", "install", "--disable-pip-version-check", "-r", "requirements.txt"], true, INSTALL_TIMEOUT_MS);
+    const installed = await run(
+      [python, "-m", "pip", "install", "--disable-pip-version-check", "-r", "requirements.txt"],
+      true,
+      INSTALL_TIMEOUT_MS,
+    );
     const log = await writeArtifact(outDir, `debug/install-${requirements}.log`, installed.output);
     if (installed.exitCode === 0) environment = { ...environment, installedRequirements: requirements };
     else notes.push(`pip install -r requirements.txt failed (exit ${installed.exitCode}); see ${log}`);
@@ -46,7 +59,11 @@ export async function smokeRunNode(state: PaperToCodeState, config?: RunnableCon
   const command = request.command ?? DEFAULT_SMOKE_COMMAND;
   const result = await run(command, false, (request.timeoutSeconds ?? DEFAULT_SMOKE_TIMEOUT) * 1000);
   const log = `debug/round-${round}/smoke.log`;
-  await writeArtifact(outDir, log, `$ ${command.join(" ")}\n${result.output}\n[exit ${result.exitCode}${result.timedOut ? ", killed at the time limit" : ""}, ${result.durationMs} ms]\n`);
+  await writeArtifact(
+    outDir,
+    log,
+    `$ ${command.join(" ")}\n${result.output}\n[exit ${result.exitCode}${result.timedOut ? ", killed at the time limit" : ""}, ${result.durationMs} ms]\n`,
+  );
   const passed = result.exitCode === 0 && !result.timedOut;
   const smoke: SmokeRun = {
     round,
@@ -67,7 +84,9 @@ export async function smokeRunNode(state: PaperToCodeState, config?: RunnableCon
           }),
         }),
   };
-  notes.push(passed ? `smoke run passed (round ${round})` : `smoke run failed (round ${round}): [${smoke.failure!.kind}] ${smoke.failure!.summary}`);
+  notes.push(
+    passed ? `smoke run passed (round ${round})` : `smoke run failed (round ${round}): [${smoke.failure!.kind}] ${smoke.failure!.summary}`,
+  );
   return { execution: environment, smokeRuns: [smoke], notes };
 }
 

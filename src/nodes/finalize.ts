@@ -15,7 +15,10 @@ import { repoDir, writeArtifact, writeRepoFile } from "../workspace/writer.js";
 export async function missingFiles(outDir: string, paths: string[]): Promise<string[]> {
   const missing: string[] = [];
   for (const path of paths) {
-    const size = await stat(resolveInside(repoDir(outDir), path)).then((s) => s.size, () => -1);
+    const size = await stat(resolveInside(repoDir(outDir), path)).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size <= 0) missing.push(path);
   }
   return missing;
@@ -34,12 +37,17 @@ export async function finalizeNode(state: PaperToCodeState, config?: RunnableCon
   const status = missing.length === 0 && blocking.length === 0 ? ("complete" as const) : ("failed" as const);
   const notes: string[] = [];
   const summary = provenance ? summarizeProvenance(provenance) : undefined;
-  if (summary?.unsupported.length) notes.push(`provenance: ${summary.unsupported.length} config value(s) the paper states nowhere: ${summary.unsupported.join(", ")}`);
+  if (summary?.unsupported.length)
+    notes.push(`provenance: ${summary.unsupported.length} config value(s) the paper states nowhere: ${summary.unsupported.join(", ")}`);
   // Last, so the CLI's one-line reason names them.
   if (missing.length) notes.push(`missing or empty files: ${missing.join(", ")}`);
   if (blocking.length) notes.push(`the repository cannot start: ${blocking.map((i) => `${i.file}: ${i.message}`).join("; ")}`);
-  await writeRunReport(outDir, { ...state, status, notes: [...state.notes, ...notes], provenance: summary }, {
-    threadId: readConfiguration(config).thread_id,
-  });
+  await writeRunReport(
+    outDir,
+    { ...state, status, notes: [...state.notes, ...notes], provenance: summary },
+    {
+      threadId: readConfiguration(config).thread_id,
+    },
+  );
   return { status, notes, provenance: summary };
 }

@@ -24,14 +24,24 @@ export async function ingestNode(state: PaperToCodeState, config?: RunnableConfi
   else if (state.paperPath) paper = await loadPaper(state.paperPath, { password: pdfPassword() });
   else throw new UserError("no paper given: set paperPath (a file or folder) or paperText", ExitCode.usage);
 
-  const { record, markdown } = await storePaper(outDir, paper, paperTokenBudgetFrom(config), readConfiguration(config).includeAppendix ?? true);
+  const { record, markdown } = await storePaper(
+    outDir,
+    paper,
+    paperTokenBudgetFrom(config),
+    readConfiguration(config).includeAppendix ?? true,
+  );
   await writeArtifact(outDir, "paper.md", markdown);
   await writeArtifact(outDir, "paper.json", `${JSON.stringify(paper, null, 2)}\n`);
   return { outDir, paper: record, status: "running" as const, notes: record.warnings.map((w) => `paper: ${w}`) };
 }
 
 /** Fit the paper to the token budget and keep its Markdown and its structure in the blob store; state holds the record. */
-export async function storePaper(outDir: string, paper: Paper, budget: number, includeAppendix: boolean): Promise<{ record: PaperRecord; markdown: string }> {
+export async function storePaper(
+  outDir: string,
+  paper: Paper,
+  budget: number,
+  includeAppendix: boolean,
+): Promise<{ record: PaperRecord; markdown: string }> {
   const fitted = fitPaperToBudget(paper, budget, { includeAppendix });
   const record: PaperRecord = {
     title: paper.title,

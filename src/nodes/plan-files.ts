@@ -22,8 +22,15 @@ const REPRODUCE_LOGIC = [
 
 /** reproduce.sh, depending on the entry point (or on the files nothing else depends on). */
 function reproduceScript(files: PlannedFile[], entrypoint: string): PlannedFile {
-  const entry = files.some((f) => f.path === entrypoint) ? [entrypoint] : files.filter((f) => !files.some((g) => g.dependsOn.includes(f.path))).map((f) => f.path);
-  return { path: REPRODUCE_SCRIPT, purpose: "Sets up the environment and runs the experiments; --smoke runs them shrunk", logic: REPRODUCE_LOGIC, dependsOn: entry };
+  const entry = files.some((f) => f.path === entrypoint)
+    ? [entrypoint]
+    : files.filter((f) => !files.some((g) => g.dependsOn.includes(f.path))).map((f) => f.path);
+  return {
+    path: REPRODUCE_SCRIPT,
+    purpose: "Sets up the environment and runs the experiments; --smoke runs them shrunk",
+    logic: REPRODUCE_LOGIC,
+    dependsOn: entry,
+  };
 }
 
 /**
@@ -69,10 +76,12 @@ export function planFiles(state: Pick<PaperToCodeState, "architecture" | "logic"
 }
 
 /** An `__init__.py` whose logic asks for nothing but the package: written by a rule, no analyst or coder call. */
-const PACKAGE_MARKER_LOGIC = /^\s*(\(?(empty|none|nothing|no logic|n\/a)\)?\.?|(an? )?(empty )?(package|module)( marker| init(iali[sz]er)?| file)?\.?|(marks?|makes?) (\S+ )?(a |the )?(python )?package\b.*|empty( file| init)?\b.*)\s*$/i;
+const PACKAGE_MARKER_LOGIC =
+  /^\s*(\(?(empty|none|nothing|no logic|n\/a)\)?\.?|(an? )?(empty )?(package|module)( marker| init(iali[sz]er)?| file)?\.?|(marks?|makes?) (\S+ )?(a |the )?(python )?package\b.*|empty( file| init)?\b.*)\s*$/i;
 
 /** Plumbing every repository has (seeding, I/O, logging, config loading, helpers): it implements nothing of the paper. */
-const SUPPORT_FILE = /(^|\/)(utils?|common|helpers?)\/|(^|\/)(seed(ing)?|io|logging|log|logger|utils?|helpers?|paths|constants|registry|config|configuration|settings|cli)\.py$/;
+const SUPPORT_FILE =
+  /(^|\/)(utils?|common|helpers?)\/|(^|\/)(seed(ing)?|io|logging|log|logger|utils?|helpers?|paths|constants|registry|config|configuration|settings|cli)\.py$/;
 /** A logic that cites the paper (a section, an equation, a table...) is the paper's method, whatever the file is called. */
 const CITES_PAPER = /\b(Section|Sec\.|Eq\.?|Eqn|Equation|Table|Figure|Fig\.|Appendix|Algorithm|Theorem|Lemma)\b|§/;
 
@@ -84,7 +93,8 @@ const CITES_PAPER = /\b(Section|Sec\.|Eq\.?|Eqn|Equation|Table|Figure|Fig\.|Appe
  */
 export function fileKind(file: Pick<PlannedFile, "path" | "logic">): NonNullable<PlannedFile["kind"]> {
   const name = file.path.split("/").at(-1)!;
-  const onlyPackage = !file.logic.trim() || (PACKAGE_MARKER_LOGIC.test(file.logic) && !/\b(import|export|expose|__all__|from)\b/i.test(file.logic));
+  const onlyPackage =
+    !file.logic.trim() || (PACKAGE_MARKER_LOGIC.test(file.logic) && !/\b(import|export|expose|__all__|from)\b/i.test(file.logic));
   if (name === "__init__.py" && onlyPackage) return "package-marker";
   if (/(^|\/)tests?\//.test(file.path) || /^(test_.*|.*_test|conftest)\.py$/.test(name)) return "test";
   if (file.path === REPRODUCE_SCRIPT || (SUPPORT_FILE.test(file.path) && !CITES_PAPER.test(file.logic))) return "support";
@@ -92,7 +102,8 @@ export function fileKind(file: Pick<PlannedFile, "path" | "logic">): NonNullable
 }
 
 /** What a rule writes for a package marker: one line saying what the package is. */
-export const packageMarker = (file: Pick<PlannedFile, "purpose">) => `"""${file.purpose.replace(/"/g, "'").replace(/\s+/g, " ").trim() || "Package marker."}"""\n`;
+export const packageMarker = (file: Pick<PlannedFile, "purpose">) =>
+  `"""${file.purpose.replace(/"/g, "'").replace(/\s+/g, " ").trim() || "Package marker."}"""\n`;
 
 export async function planFilesNode(state: PaperToCodeState) {
   const { files: planned, notes, brokenDependencies } = planFiles(state);
@@ -104,7 +115,8 @@ export async function planFilesNode(state: PaperToCodeState) {
   );
   // Package markers are written here, by rule: no model call is worth a one-line file.
   const code: Record<string, GeneratedFile> = {};
-  for (const f of files.filter((f) => f.kind === "package-marker")) code[f.path] = await saveCodeFile(state.outDir!, f.path, packageMarker(f), "written by rule: a package marker");
+  for (const f of files.filter((f) => f.kind === "package-marker"))
+    code[f.path] = await saveCodeFile(state.outDir!, f.path, packageMarker(f), "written by rule: a package marker");
   const markers = Object.keys(code);
   return { files, notes: [...notes, ...(markers.length ? [`written by rule, without a model call: ${markers.join(", ")}`] : [])], code };
 }

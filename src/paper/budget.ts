@@ -3,11 +3,14 @@ import { renderPaperMarkdown, renderSection } from "./render.js";
 import type { Paper, PaperSection } from "./types.js";
 
 /** Main-text sections whose loss hurts an implementation least. */
-const LOW_PRIORITY = /^(\d+(\.\d+)*\.?\s*)?(related work|background|acknowledge?ments?|broader impacts?|impact statement|limitations|ethics statement|societal impact|conclusions?.*|discussion.*|future work)$/i;
+const LOW_PRIORITY =
+  /^(\d+(\.\d+)*\.?\s*)?(related work|background|acknowledge?ments?|broader impacts?|impact statement|limitations|ethics statement|societal impact|conclusions?.*|discussion.*|future work)$/i;
 /** Appendix parts an implementation needs: settings, architectures, data, prompts, procedures. */
-const APPENDIX_NEEDED = /hyper-?param|implementation|experiment(al)?\s+(details|setup|settings)|training\s+(details|setup|procedure)|setup|settings|configuration|architecture|model details|prompts?\b|templates?|datasets?|data\s+(details|collection|processing|preprocessing)|pre-?processing|algorithms?|pseudo-?code|evaluation\s+(details|protocol)|details/i;
+const APPENDIX_NEEDED =
+  /hyper-?param|implementation|experiment(al)?\s+(details|setup|settings)|training\s+(details|setup|procedure)|setup|settings|configuration|architecture|model details|prompts?\b|templates?|datasets?|data\s+(details|collection|processing|preprocessing)|pre-?processing|algorithms?|pseudo-?code|evaluation\s+(details|protocol)|details/i;
 /** Appendix parts an implementation can do without: proofs, more results, examples. */
-const APPENDIX_EXTRA = /proofs?\b|derivations?|lemmas?|theorems?|theoretical|additional\s+(results|experiments|analys[ie]s)|more\s+results|further\s+results|extended\s+results|qualitative|examples?\b|visuali[sz]ations?|case stud|failure cases|broader impacts?|limitations|ethic|societal|related work|contents of the appendix|^(a\s+)?table of contents|outputs? for|acknowledg|contributions|authors?\b/i;
+const APPENDIX_EXTRA =
+  /proofs?\b|derivations?|lemmas?|theorems?|theoretical|additional\s+(results|experiments|analys[ie]s)|more\s+results|further\s+results|extended\s+results|qualitative|examples?\b|visuali[sz]ations?|case stud|failure cases|broader impacts?|limitations|ethic|societal|related work|contents of the appendix|^(a\s+)?table of contents|outputs? for|acknowledg|contributions|authors?\b/i;
 
 export interface FittedPaper {
   markdown: string;
@@ -53,7 +56,12 @@ export function fitPaperToBudget(paper: Paper, budget: number, options: { includ
   };
   const parts: Part[] = [
     ...paper.sections.map((section, index) => ({ kind: "section" as const, index, section, tokens: countTokens(renderSection(section)) })),
-    ...(includeAppendix ? paper.appendix : []).map((section, index) => ({ kind: "appendix" as const, index, section, tokens: countTokens(renderSection(section)) })),
+    ...(includeAppendix ? paper.appendix : []).map((section, index) => ({
+      kind: "appendix" as const,
+      index,
+      section,
+      tokens: countTokens(renderSection(section)),
+    })),
   ];
   const kept = new Set(parts);
   const dropped: string[] = [];
@@ -88,11 +96,17 @@ export function fitPaperToBudget(paper: Paper, budget: number, options: { includ
   }
   // Still too long: halve the longest kept section, repeatedly, marking each cut.
   for (let guard = 0; tokens > budget && guard < 200; guard++) {
-    const longest = [...kept].reduce<Part | undefined>((best, p) => (!best || p.section.text.length > best.section.text.length ? p : best), undefined);
+    const longest = [...kept].reduce<Part | undefined>(
+      (best, p) => (!best || p.section.text.length > best.section.text.length ? p : best),
+      undefined,
+    );
     if (!longest || longest.section.text.length < 200) break;
     const keep = Math.floor(longest.section.text.length / 2);
     const label = `the second half of "${longest.section.heading}"`;
-    longest.section = { ...longest.section, text: `${longest.section.text.slice(0, keep)}\n\n[… paper2code shortened this section to fit the model's context budget]` };
+    longest.section = {
+      ...longest.section,
+      text: `${longest.section.text.slice(0, keep)}\n\n[… paper2code shortened this section to fit the model's context budget]`,
+    };
     longest.tokens = countTokens(renderSection(longest.section));
     if (!dropped.includes(label)) dropped.push(label);
     markdown = render();
@@ -118,8 +132,11 @@ export function describeFit(paper: Paper, fitted: FittedPaper, budget: number): 
   const n = (v: number) => v.toLocaleString("en");
   const lines: string[] = [];
   if (fitted.dropped.length) {
-    lines.push(`the paper (${n(paper.tokens.total)} tokens with its appendix) exceeds the budget of ${n(budget)} tokens; left out: ${fitted.dropped.join(", ")}`);
+    lines.push(
+      `the paper (${n(paper.tokens.total)} tokens with its appendix) exceeds the budget of ${n(budget)} tokens; left out: ${fitted.dropped.join(", ")}`,
+    );
   }
-  if (fitted.appendixLeftOut) lines.push(`the appendix (${paper.appendix.length} sections, ${n(paper.tokens.appendix)} tokens) is left out (--no-appendix)`);
+  if (fitted.appendixLeftOut)
+    lines.push(`the appendix (${paper.appendix.length} sections, ${n(paper.tokens.appendix)} tokens) is left out (--no-appendix)`);
   return lines;
 }

@@ -200,7 +200,10 @@ export function texToText(tex: string): string {
   t = t.replace(/\\texorpdfstring\s*\{((?:[^{}]|\{[^{}]*\})*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}/g, " $2 ");
   t = replaceCommand(t, "href", (arg) => arg);
   t = t
-    .replace(/\\(noindent|centering|small|footnotesize|scriptsize|normalsize|large|Large|LARGE|huge|medskip|smallskip|bigskip|newpage|clearpage|maketitle|tableofcontents|raggedright|par|hline|toprule|midrule|bottomrule)\b\s*/g, "")
+    .replace(
+      /\\(noindent|centering|small|footnotesize|scriptsize|normalsize|large|Large|LARGE|huge|medskip|smallskip|bigskip|newpage|clearpage|maketitle|tableofcontents|raggedright|par|hline|toprule|midrule|bottomrule)\b\s*/g,
+      "",
+    )
     .replace(/\\(begin|end)\{(center|figure\*?|table\*?|minipage|flushleft|flushright|wrapfigure|small)\}(\[[^\]]*\]|\{[^}]*\})*/g, "")
     .replace(/~/g, " ")
     .replace(/\\&/g, "&")
@@ -213,7 +216,8 @@ export function texToText(tex: string): string {
   return t.trim();
 }
 
-const SECTION = /\\(part|chapter|section|subsection|subsubsection|paragraph)(\*?)\s*(\[[^\]]*\])?\s*(?=\{)|\\appendix\b|\\begin\{thebibliography\}|\\bibliography\s*\{[^}]*\}|\\printbibliography\b/g;
+const SECTION =
+  /\\(part|chapter|section|subsection|subsubsection|paragraph)(\*?)\s*(\[[^\]]*\])?\s*(?=\{)|\\appendix\b|\\begin\{thebibliography\}|\\bibliography\s*\{[^}]*\}|\\printbibliography\b/g;
 const LEVEL: Record<string, number> = { part: 1, chapter: 1, section: 1, subsection: 2, subsubsection: 3, paragraph: 4 };
 
 function cleanHeading(tex: string): string {
@@ -224,7 +228,12 @@ function bibEntries(tex: string): string[] {
   return tex
     .split(/\\bibitem(?:\[[^\]]*\])?\s*\{[^}]*\}/)
     .slice(1)
-    .map((e) => texToText(e.replace(/\\end\{thebibliography\}[\s\S]*/, "")).replace(/\\newblock\s*/g, "").replace(/\s+/g, " ").trim())
+    .map((e) =>
+      texToText(e.replace(/\\end\{thebibliography\}[\s\S]*/, ""))
+        .replace(/\\newblock\s*/g, "")
+        .replace(/\s+/g, " ")
+        .trim(),
+    )
     .filter(Boolean);
 }
 
@@ -341,7 +350,15 @@ export function parseLatex(files: TexFiles, label: string, mainFile?: string): P
     warnings.push("LaTeX: no sections found: the whole text is one section");
   }
 
-  const draft = structurePaper({ title, preamble, sections: sections.slice(0, appendixFrom), kind: "latex", path: label, warnings, abstract });
+  const draft = structurePaper({
+    title,
+    preamble,
+    sections: sections.slice(0, appendixFrom),
+    kind: "latex",
+    path: label,
+    warnings,
+    abstract,
+  });
   draft.appendix.push(...sections.slice(appendixFrom ?? sections.length));
   draft.references.push(...references);
   draft.captions = captions;

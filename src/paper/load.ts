@@ -16,7 +16,7 @@ import type { Paper, PaperDraft, PaperKind, PaperPart, PaperSection } from "./ty
 
 export type DetectedKind = PaperKind | "html" | "gzip" | "tar" | "binary" | "empty";
 
-export interface LoadOptions extends PdfLimits {}
+export type LoadOptions = PdfLimits;
 
 /** Decide what a file is from its bytes; the extension is only a tie-breaker between text formats. */
 export function detectKind(bytes: Uint8Array, name = ""): DetectedKind {
@@ -27,7 +27,10 @@ export function detectKind(bytes: Uint8Array, name = ""): DetectedKind {
   if (bytes.length > 262 && Buffer.from(bytes.subarray(257, 262)).toString("latin1") === "ustar") return "tar";
   const sample = Buffer.from(bytes.subarray(0, 8192));
   if (sample.includes(0)) return "binary";
-  const text = sample.toString("utf8").replace(/^\uFEFF/, "").trimStart();
+  const text = sample
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trimStart();
   if (/^<(!doctype html|html|head|body)\b/i.test(text)) return "html";
   if (text.startsWith("{")) return "papercoder-json";
   if (/\\(documentclass|begin\{document\}|section\*?\{|input\{)/.test(text)) return "latex";
@@ -49,7 +52,8 @@ export function finishPaper(draft: PaperDraft): Paper {
   const mainTokens = countTokens(draft.title) + countTokens(draft.abstract) + sum("main");
   const appendixTokens = sum("appendix");
   const warnings = [...draft.warnings];
-  if (boilerplate.length) warnings.push(`set apart, not sent to the agents: ${boilerplate[0]!.heading} (${boilerplate.length} section(s) of forms, not content)`);
+  if (boilerplate.length)
+    warnings.push(`set apart, not sent to the agents: ${boilerplate[0]!.heading} (${boilerplate.length} section(s) of forms, not content)`);
   return {
     ...draft,
     sections: main.content,
@@ -114,7 +118,8 @@ async function loadDirectory(dir: string, options: LoadOptions): Promise<PaperDr
   if (files.some((f) => f.endsWith(".tex"))) {
     const draft = parseLatex(await texTreeFrom(dir, files), dir);
     const pdfs = files.filter((f) => /\.pdf$/i.test(f));
-    if (pdfs.length) draft.warnings.push(`read the LaTeX source; ${pdfs.map((p) => basename(p)).join(", ")} not used (LaTeX is preferred over PDF)`);
+    if (pdfs.length)
+      draft.warnings.push(`read the LaTeX source; ${pdfs.map((p) => basename(p)).join(", ")} not used (LaTeX is preferred over PDF)`);
     return draft;
   }
   const candidates = files.filter((f) => PAPER_FILE.test(f));
@@ -151,7 +156,10 @@ async function loadFile(path: string, options: LoadOptions): Promise<PaperDraft>
       return parseLatex(tree, path, main);
     }
     case "binary":
-      throw new UserError(`${path}: ${namedPdf ? "not a PDF (it does not start with %PDF-)" : "binary data that is not a PDF or an archive"}`, namedPdf ? ExitCode.notAPdf : ExitCode.badInput);
+      throw new UserError(
+        `${path}: ${namedPdf ? "not a PDF (it does not start with %PDF-)" : "binary data that is not a PDF or an archive"}`,
+        namedPdf ? ExitCode.notAPdf : ExitCode.badInput,
+      );
     default:
       if (namedPdf) throw new UserError(`${path}: not a PDF (it does not start with %PDF-; it looks like ${kind})`, ExitCode.notAPdf);
       return parseTextKind(kind, bytes.toString("utf8").replace(/^\uFEFF/, ""), path);
@@ -159,7 +167,10 @@ async function loadFile(path: string, options: LoadOptions): Promise<PaperDraft>
 }
 
 async function loadPdf(bytes: Buffer, path: string, options: LoadOptions): Promise<PaperDraft> {
-  const truncated = !bytes.subarray(Math.max(0, bytes.length - 2048)).toString("latin1").includes("%%EOF");
+  const truncated = !bytes
+    .subarray(Math.max(0, bytes.length - 2048))
+    .toString("latin1")
+    .includes("%%EOF");
   let raw;
   let recovered: number | undefined;
   try {
@@ -223,7 +234,14 @@ const loaded = new Map<string, Promise<Paper>>();
 export async function loadPaper(input: string | string[], options: LoadOptions = {}): Promise<Paper> {
   const paths = Array.isArray(input) ? input : [input];
   // The CLI loads the paper to fail fast, then the graph's ingest node loads it again: parse once per process.
-  const stamps = await Promise.all(paths.map((p) => stat(p).then((s) => `${s.size}:${s.mtimeMs}`, () => "missing")));
+  const stamps = await Promise.all(
+    paths.map((p) =>
+      stat(p).then(
+        (s) => `${s.size}:${s.mtimeMs}`,
+        () => "missing",
+      ),
+    ),
+  );
   const key = JSON.stringify([paths, stamps, options.password ?? null]);
   let pending = loaded.get(key);
   if (!pending) {

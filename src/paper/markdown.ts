@@ -41,7 +41,14 @@ export function parseMarkdown(source: string, path: string): PaperDraft {
     sections.push({ level: 1, heading: "Body", text: preamble.join("\n").trim() });
     warnings.push("no headings found: the whole text is one section");
   }
-  return structurePaper({ title, preamble: preamble.join("\n"), sections: levelsFromNumbering(sections), kind: "markdown", path, warnings });
+  return structurePaper({
+    title,
+    preamble: preamble.join("\n"),
+    sections: levelsFromNumbering(sections),
+    kind: "markdown",
+    path,
+    warnings,
+  });
 }
 
 function toSection(s: { level: number; heading: string; lines: string[] }): PaperSection {

@@ -24,10 +24,7 @@ export function parsePaperCoderJson(value: unknown, path: string): PaperDraft {
     throw new UserError(`${path}: JSON has no pdf_parse.body_text list, so it is not a PaperCoder/s2orc paper`, ExitCode.badInput);
   }
   const title = typeof doc.title === "string" ? doc.title : "";
-  const abstract =
-    typeof doc.abstract === "string"
-      ? doc.abstract
-      : paragraphsText(Array.isArray(parse.abstract) ? parse.abstract : []);
+  const abstract = typeof doc.abstract === "string" ? doc.abstract : paragraphsText(Array.isArray(parse.abstract) ? parse.abstract : []);
 
   const sections: PaperSection[] = [];
   const push = (paragraphs: unknown[], fallback: string) => {

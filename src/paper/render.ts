@@ -6,7 +6,10 @@ const APPENDIX_NOTE =
   "The sections below are the paper's appendix, after its main text and references. The main text often points here for settings, prompts, architectures and protocols; cite them as Appendix <section>.";
 
 /** The clean Markdown every agent receives: main text, then (unless left out) the appendix under its own marker. */
-export function renderPaperMarkdown(paper: Pick<Paper, "title" | "abstract" | "sections" | "appendix">, options: { includeAppendix?: boolean } = {}): string {
+export function renderPaperMarkdown(
+  paper: Pick<Paper, "title" | "abstract" | "sections" | "appendix">,
+  options: { includeAppendix?: boolean } = {},
+): string {
   const parts: string[] = [`# ${paper.title || "Untitled paper"}`];
   if (paper.abstract) parts.push(`## Abstract\n\n${paper.abstract}`);
   for (const s of paper.sections) parts.push(renderSection(s));

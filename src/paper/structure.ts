@@ -6,14 +6,17 @@ import type { PaperDraft, PaperKind, PaperSection } from "./types.js";
  */
 const REFERENCES_HEADING = /^(?:\d+\.?\s*)?(references|bibliography|literature cited)$/i;
 const ABSTRACT_HEADING = /^(?:\d+\.?\s*)?abstract$/i;
-const APPENDIX_HEADING = /^(?:(?:technical\s+|online\s+)?appendix|appendices|supplementary materials?|supplemental materials?|supplementary information)\b/i;
+const APPENDIX_HEADING =
+  /^(?:(?:technical\s+|online\s+)?appendix|appendices|supplementary materials?|supplemental materials?|supplementary information)\b/i;
 /** A heading numbered as an appendix part: "A", "B.2", "I.2.1", "Appendix C"; only after the references ("A Study of X" is a title elsewhere). */
 const LETTERED = /^(?:appendix\s+)?([A-Z](?:\.\d{1,2}){0,3})(?:[.:]|\s)\s*\S/;
 const NUMBERED = /^(\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\s)\s*\S/;
 /** Unnumbered headings that are top-level parts of any paper. */
-const TOP_LEVEL_NAMED = /^(abstract|references|bibliography|literature cited|acknowledge?ments?|impact statement|broader impacts?( statement)?|ethics statement|limitations|reproducibility statement|author contributions|contents of the appendix|appendix|appendices|supplementary materials?|(neurips )?(paper )?checklist)\b/i;
+const TOP_LEVEL_NAMED =
+  /^(abstract|references|bibliography|literature cited|acknowledge?ments?|impact statement|broader impacts?( statement)?|ethics statement|limitations|reproducibility statement|author contributions|contents of the appendix|appendix|appendices|supplementary materials?|(neurips )?(paper )?checklist)\b/i;
 /** Forms that come with a submission rather than its content. */
-const BOILERPLATE_HEADING = /^(?:\d+\.?\s*)?(?:(?:neurips|icml|iclr|acl|emnlp|aaai|naacl)\s+)?(?:paper\s+|reproducibility\s+|responsible nlp(?:\s+research)?\s+)?checklist\b/i;
+const BOILERPLATE_HEADING =
+  /^(?:\d+\.?\s*)?(?:(?:neurips|icml|iclr|acl|emnlp|aaai|naacl)\s+)?(?:paper\s+|reproducibility\s+|responsible nlp(?:\s+research)?\s+)?checklist\b/i;
 const CAPTION_LINE = /^\s*(?:\*\*)?((?:Figure|Fig\.|Table|Algorithm)\s*[A-Z]?\d+[.:]?)(?:\*\*)?\s*[:.]?\s+\S.*$/;
 
 export function normalizeHeading(heading: string): string {

@@ -3,7 +3,8 @@ import type { PaperDraft, PaperSection } from "./types.js";
 
 // "3 Model Architecture", "3.2.1 Attention", "ABSTRACT", "Appendix A: Proofs", "References"
 const NUMBERED = /^(\d+(?:\.\d+){0,3})\.?\s+([A-Z][^.!?]{1,80})$/;
-const NAMED = /^(abstract|introduction|related work|conclusions?|references|bibliography|acknowledge?ments|appendix(?:\s+[A-Z])?(?:[:.].*)?)$/i;
+const NAMED =
+  /^(abstract|introduction|related work|conclusions?|references|bibliography|acknowledge?ments|appendix(?:\s+[A-Z])?(?:[:.].*)?)$/i;
 
 /** Plain text: short lines that look like numbered or well-known headings delimit sections. */
 export function parsePlainText(source: string, path: string): PaperDraft {

@@ -32,12 +32,12 @@ export function extractCode(reply: string, path: string): ExtractedCode {
   const stripped = stripReasoning(reply);
   const text = withoutStrayFences(stripped);
   const fences = findFences(text).filter((f) => f.body.trim().length > 0);
-  let chosen: Fence | undefined;
   let note: string | undefined = text !== stripped ? "stray code fence dropped" : undefined;
 
   if (fences.length === 0) {
     const code = text.trim();
-    if (/^\s*`{3,}/.test(text) || (!code && /^\s*`{3,}/m.test(stripped))) throw new ReplyParseError(`the reply for ${path} has an empty code block`);
+    if (/^\s*`{3,}/.test(text) || (!code && /^\s*`{3,}/m.test(stripped)))
+      throw new ReplyParseError(`the reply for ${path} has an empty code block`);
     if (!code) throw new ReplyParseError(`the reply for ${path} is empty`);
     return { code: `${code}\n`, note: note ?? "no code fence: used the whole reply" };
   }
@@ -51,7 +51,7 @@ export function extractCode(reply: string, path: string): ExtractedCode {
   const languages = LANGUAGES[posix.extname(path).toLowerCase()] ?? [];
   const inLanguage = candidates.filter((f) => languages.includes(language(f)));
   const pool = inLanguage.length > 0 ? inLanguage : candidates;
-  chosen = pool.reduce((best, f) => (f.body.length > best.body.length ? f : best));
+  const chosen = pool.reduce((best, f) => (f.body.length > best.body.length ? f : best));
   if (fences.length > 1) note = `${fences.length} code blocks: took the one ${named.length ? `named ${path}` : "in the file's language"}`;
   else if (text !== stripped) note = "stray code fence dropped";
   if (!chosen.closed) note = `${note ? `${note}; ` : ""}missing closing fence`;
@@ -120,5 +120,5 @@ function namesAnyFile(f: Fence): boolean {
 
 function namesFile(f: Fence, path: string): boolean {
   const name = namedFile(f).replace(/^\.\//, "");
-  return name !== "" && (name === path || posix.basename(name) === path || (name.endsWith(`/${path}`) || path.endsWith(`/${name}`)));
+  return name !== "" && (name === path || posix.basename(name) === path || name.endsWith(`/${path}`) || path.endsWith(`/${name}`));
 }

@@ -43,7 +43,11 @@ export function readJson(reply: string): { value: unknown; tolerated?: string } 
 }
 
 /** A reply that is one fenced block and nothing else: the fence is the expected form, not something tolerated. */
-const unfenced = (text: string) => text.replace(/^(`{3,}|~{3,})[^\n]*\n/, "").replace(/\n(`{3,}|~{3,})\s*$/, "").trim();
+const unfenced = (text: string) =>
+  text
+    .replace(/^(`{3,}|~{3,})[^\n]*\n/, "")
+    .replace(/\n(`{3,}|~{3,})\s*$/, "")
+    .trim();
 
 /** The text from the first `{` (or `[`) to its matching closer, skipping strings. */
 function outermostBlock(text: string): string | undefined {

@@ -46,7 +46,10 @@ export function findFences(text: string): Fence[] {
   if (open) {
     fences.push({
       info: open.info,
-      body: lines.slice(open.start + 1).join("\n").replace(/\s*`{3,}\s*$/, ""),
+      body: lines
+        .slice(open.start + 1)
+        .join("\n")
+        .replace(/\s*`{3,}\s*$/, ""),
       before: lines.slice(lastEnd, open.start).join("\n"),
       closed: false,
     });

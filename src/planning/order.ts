@@ -10,11 +10,7 @@ export interface OrderResult {
   warnings: string[];
 }
 
-export function implementationOrder(
-  files: string[],
-  dependsOn: Record<string, string[]>,
-  proposed: string[] = [],
-): OrderResult {
+export function implementationOrder(files: string[], dependsOn: Record<string, string[]>, proposed: string[] = []): OrderResult {
   const known = new Set(files);
   const rank = new Map<string, number>();
   for (const f of proposed) if (known.has(f) && !rank.has(f)) rank.set(f, rank.size);

@@ -34,7 +34,8 @@ export interface ProvenanceReport {
 
 export type PaperText = Pick<Paper, "title" | "abstract" | "sections" | "appendix" | "captions">;
 
-const CHOICE = /not (stated |given |specified )?in the paper|implementer'?s?'? choice|our choice|not specified|unspecified|assum(ed|ption)|conventional|placeholder|not from the paper|chosen by (us|the implement)/i;
+const CHOICE =
+  /not (stated |given |specified )?in the paper|implementer'?s?'? choice|our choice|not specified|unspecified|assum(ed|ption)|conventional|placeholder|not from the paper|chosen by (us|the implement)/i;
 const SMOKE_ONLY = /smoke test only/i;
 
 interface RawEntry {
@@ -51,7 +52,9 @@ export function configEntries(yamlText: string): RawEntry[] {
   const entries: RawEntry[] = [];
   const lineOf = (node: Node | null | undefined) => (node?.range ? lines.linePos(node.range[0]).line : 0);
   const commentOf = (pair: Pair<unknown, unknown> | undefined, node: Node): string | undefined =>
-    (node as { comment?: string }).comment?.trim() || (pair?.key as { commentBefore?: string } | undefined)?.commentBefore?.trim().split("\n").at(-1)?.trim() || undefined;
+    (node as { comment?: string }).comment?.trim() ||
+    (pair?.key as { commentBefore?: string } | undefined)?.commentBefore?.trim().split("\n").at(-1)?.trim() ||
+    undefined;
   const visit = (node: unknown, path: string[], pair?: Pair<unknown, unknown>) => {
     if (isMap(node)) {
       for (const item of node.items) {
@@ -92,13 +95,17 @@ function judge(raw: RawEntry, index: PaperIndex): ProvenanceEntry {
   const base = { ...raw, cites: citations.map((c) => c.text) };
   if (comment && SMOKE_ONLY.test(comment)) return { ...base, status: "choice", note: "smoke test only" };
   const values = (Array.isArray(raw.value) ? raw.value : [raw.value]).map((v) => asNumber(v) ?? v);
-  const checkable = values.filter((v) => typeof v === "number" || (typeof v === "string" && !isPathLike(v) && v.length <= 60 && v.trim().length >= 3));
+  const checkable = values.filter(
+    (v) => typeof v === "number" || (typeof v === "string" && !isPathLike(v) && v.length <= 60 && v.trim().length >= 3),
+  );
   const choice = Boolean(comment && CHOICE.test(comment));
   if (checkable.length === 0 || checkable.length < values.length / 2) {
     return { ...base, status: choice ? "choice" : "unchecked" };
   }
   // A run of integers ([0, 1, 2, 3, 4]) is stated by its ends ("seeds 0 to 4", "7-10").
-  const run = checkable.length >= 3 && checkable.every((v, i) => typeof v === "number" && Number.isInteger(v) && (i === 0 || v === (checkable[i - 1] as number) + 1));
+  const run =
+    checkable.length >= 3 &&
+    checkable.every((v, i) => typeof v === "number" && Number.isInteger(v) && (i === 0 || v === (checkable[i - 1] as number) + 1));
   const stated = run ? [checkable[0]!, checkable.at(-1)!] : checkable;
   const occurrences = stated.map((v) => index.occurrences(v));
   const everywhere = occurrences.every((o) => o.length > 0);
@@ -133,7 +140,10 @@ export function renderProvenanceTable(report: ProvenanceReport): string {
     unchecked: "not checked",
   };
   const cell = (v: unknown) => String(Array.isArray(v) ? `[${v.join(", ")}]` : v).replace(/\|/g, "\\|");
-  const rows = report.entries.map((e) => `| \`${e.key}\` | ${cell(e.value)} | ${cell(e.foundAt ?? (e.cites.join(", ") || "-"))} | ${label[e.status]}${e.note && e.status !== "cited" ? ` (${cell(e.note)})` : ""} |`);
+  const rows = report.entries.map(
+    (e) =>
+      `| \`${e.key}\` | ${cell(e.value)} | ${cell(e.foundAt ?? (e.cites.join(", ") || "-"))} | ${label[e.status]}${e.note && e.status !== "cited" ? ` (${cell(e.note)})` : ""} |`,
+  );
   const c = report.counts;
   return [
     `Each value of \`config.yaml\`, checked against the paper's text (numbers compared by value: 1e-4 = 0.0001 = 10^-4, 10% = 0.1): ${c.cited} as cited, ${c.elsewhere} stated elsewhere than cited, ${c.unsupported} not in the paper, ${c.choice} implementer's choices, ${c.unchecked} not checked.`,

@@ -6,7 +6,10 @@ import { PaperIndex } from "./paper-index.js";
 const indexes = new Map<string, PaperIndex>();
 
 /** The provenance of a run's config.yaml against its ingested paper; undefined when either is not there to check. */
-export async function provenanceOfRun(state: { outDir?: string; paper?: PaperRecord }, config: { yaml: string; valid: boolean } | undefined): Promise<ProvenanceReport | undefined> {
+export async function provenanceOfRun(
+  state: { outDir?: string; paper?: PaperRecord },
+  config: { yaml: string; valid: boolean } | undefined,
+): Promise<ProvenanceReport | undefined> {
   if (!config?.valid) return undefined;
   const key = `${state.outDir}\0${state.paper?.structureSha}`;
   let index = indexes.get(key);

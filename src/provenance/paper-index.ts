@@ -30,7 +30,8 @@ interface SectionSpan extends Span {
   level: number;
 }
 
-const NAMED_UNNUMBERED = /^(abstract|acknowledge?ments?|impact statement|broader impacts?|ethics statement|limitations|reproducibility statement|author contributions|contents of the appendix|references)\b/i;
+const NAMED_UNNUMBERED =
+  /^(abstract|acknowledge?ments?|impact statement|broader impacts?|ethics statement|limitations|reproducibility statement|author contributions|contents of the appendix|references)\b/i;
 const EXPLICIT_NUMBER = /^(?:appendix\s+)?((?:\d+|[A-Z])(?:\.\d+)*)(?:[.:]|\s)\s*\S/i;
 
 const CITATION_PATTERNS: [CitationKind, RegExp][] = [
@@ -79,7 +80,10 @@ export class PaperIndex {
       this.sections.push({ heading: "Abstract", part: "abstract", level: 1, start, end: length });
     }
     const counters: number[] = [];
-    for (const [part, list] of [["main", paper.sections], ["appendix", paper.appendix]] as const) {
+    for (const [part, list] of [
+      ["main", paper.sections],
+      ["appendix", paper.appendix],
+    ] as const) {
       counters.length = 0;
       for (const section of list) {
         let number = EXPLICIT_NUMBER.exec(section.heading)?.[1];
@@ -118,7 +122,10 @@ export class PaperIndex {
       case "section":
       case "appendix": {
         const id = citation.id.toUpperCase();
-        const pool = citation.kind === "appendix" ? this.sections.filter((s) => s.part === "appendix") : this.sections.filter((s) => s.part !== "abstract");
+        const pool =
+          citation.kind === "appendix"
+            ? this.sections.filter((s) => s.part === "appendix")
+            : this.sections.filter((s) => s.part !== "abstract");
         return pool.filter((s) => s.number?.toUpperCase() === id).map((s) => ({ start: s.start, end: this.subtreeEnd(s) }));
       }
       case "table":
@@ -137,9 +144,14 @@ export class PaperIndex {
         return at < 0 ? [] : [{ start: at, end: this.text.indexOf("\n", at) < 0 ? this.text.length : this.text.indexOf("\n", at) }];
       }
       case "name": {
-        const words = citation.id.toLowerCase().split(/\W+/).filter((w) => w.length >= 4);
+        const words = citation.id
+          .toLowerCase()
+          .split(/\W+/)
+          .filter((w) => w.length >= 4);
         if (words.length === 0) return [];
-        return this.sections.filter((s) => words.every((w) => s.heading.toLowerCase().includes(w))).map((s) => ({ start: s.start, end: this.subtreeEnd(s) }));
+        return this.sections
+          .filter((s) => words.every((w) => s.heading.toLowerCase().includes(w)))
+          .map((s) => ({ start: s.start, end: this.subtreeEnd(s) }));
       }
     }
   }
@@ -190,7 +202,10 @@ export class PaperIndex {
     if (typeof value === "string") {
       const words = value.split(/[\s_\-/.]+|(?<=[a-z])(?=[A-Z])/).filter(Boolean);
       if (words.join("").length < 3) return [];
-      const pattern = new RegExp(`(?<![A-Za-z0-9])${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[\\s_\\-/.]*")}(?![A-Za-z0-9])`, "gi");
+      const pattern = new RegExp(
+        `(?<![A-Za-z0-9])${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[\\s_\\-/.]*")}(?![A-Za-z0-9])`,
+        "gi",
+      );
       return [...this.text.matchAll(pattern)].map((m) => m.index!);
     }
     return [];

@@ -9,7 +9,10 @@ export function renderRequirements(packages: string[]): string {
   for (const raw of packages) {
     const spec = raw.trim().replace(/^pip install\s+/, "");
     if (!spec || spec.startsWith("#")) continue;
-    const name = spec.split(/[<>=!~;\[\s]/)[0]!.toLowerCase().replace(/_/g, "-");
+    const name = spec
+      .split(/[<>=!~;[\s]/)[0]!
+      .toLowerCase()
+      .replace(/_/g, "-");
     if (!name || seen.has(name)) continue;
     seen.add(name);
     lines.push(spec);
@@ -21,7 +24,11 @@ export function renderRequirements(packages: string[]): string {
 function openPoints(state: PaperToCodeState): string[] {
   const last = new Map<string, ReviewRecord>();
   for (const r of state.reviews ?? []) last.set(`${r.stage}\0${r.file ?? ""}`, r);
-  return [...last.values()].flatMap((r) => r.issues.filter((i) => i.severity === "low").map((i) => `${r.file ? `${r.stage} of \`${r.file}\`` : r.stage}: ${i.problem}${i.suggestion ? ` (${i.suggestion})` : ""}`));
+  return [...last.values()].flatMap((r) =>
+    r.issues
+      .filter((i) => i.severity === "low")
+      .map((i) => `${r.file ? `${r.stage} of \`${r.file}\`` : r.stage}: ${i.problem}${i.suggestion ? ` (${i.suggestion})` : ""}`),
+  );
 }
 
 /** The generated repository's README: what it implements and how to run it. */
@@ -37,7 +44,11 @@ export function renderRepoReadme(state: PaperToCodeState, provenance?: Provenanc
     `## Run\n\n\`\`\`bash\n${logic.runCommand}\n\`\`\`\n\nAll settings are in \`config.yaml\`; each value comes from the paper, and the comments say where.`,
     `## Files\n\n${files.map((f) => `- \`${f.path}\`: ${f.purpose}`).join("\n")}\n- \`config.yaml\`: the paper's settings\n- \`requirements.txt\`: Python packages`,
     plan.unclear.length ? `## What the paper leaves open\n\n${plan.unclear.map((u) => `- ${u}`).join("\n")}` : "",
-    openPoints(state).length ? `## Open points\n\nMinor points the reviews raised and left as they are:\n\n${openPoints(state).map((p) => `- ${p}`).join("\n")}` : "",
+    openPoints(state).length
+      ? `## Open points\n\nMinor points the reviews raised and left as they are:\n\n${openPoints(state)
+          .map((p) => `- ${p}`)
+          .join("\n")}`
+      : "",
     provenance ? `## Provenance\n\n${renderProvenanceTable(provenance)}` : "",
   ]
     .filter(Boolean)

@@ -17,7 +17,10 @@ export interface KeyMismatch extends KeyReference {
 }
 
 const SEGMENT = "[A-Za-z_][A-Za-z0-9_]*";
-const DOTTED = new RegExp(`(?<![\\w.\\[/-])(?:(?:config|cfg|conf|self\\.config|self\\.cfg)\\.)?(${SEGMENT}(?:\\.${SEGMENT})+)(?![\\w(])`, "g");
+const DOTTED = new RegExp(
+  `(?<![\\w.\\[/-])(?:(?:config|cfg|conf|self\\.config|self\\.cfg)\\.)?(${SEGMENT}(?:\\.${SEGMENT})+)(?![\\w(])`,
+  "g",
+);
 const SUBSCRIPTS = /(?:\[\s*["']([\w.-]+)["']\s*\])+/g;
 const GETS = /(?:\.get\(\s*["']([\w.-]+)["'][^)]*\))+/g;
 const FILE_LIKE = /\.(py|ya?ml|json|txt|csv|md|sh|pt|pth|ckpt|npy|npz|pkl|h5|log|cfg|toml|ini)$/i;
@@ -34,7 +37,8 @@ export function keyReferences(text: string, where: string, topLevel: Set<string>
   for (const m of text.matchAll(DOTTED)) {
     const before = text.slice(Math.max(0, m.index! - 40), m.index!);
     const inCode = /`[^`]*$/.test(before) && text.slice(m.index! + m[0].length).startsWith("`");
-    if (m[0].startsWith("config.") || m[0].startsWith("cfg.") || m[0].startsWith("self.") || inCode || CONFIG_CONTEXT.test(before)) add(m[1]!);
+    if (m[0].startsWith("config.") || m[0].startsWith("cfg.") || m[0].startsWith("self.") || inCode || CONFIG_CONTEXT.test(before))
+      add(m[1]!);
   }
   for (const pattern of [SUBSCRIPTS, GETS]) {
     for (const m of text.matchAll(pattern)) {
@@ -77,7 +81,9 @@ export function keyMismatches(references: KeyReference[], keys: string[]): KeyMi
   const known = new Set(keys);
   const leaves = keys.filter((k) => !keys.some((other) => other.startsWith(`${k}.`)));
   return references
-    .filter((r) => !known.has(r.path) && !r.path.split(".").some((_, i) => i > 0 && leaves.includes(r.path.split(".").slice(0, i).join("."))))
+    .filter(
+      (r) => !known.has(r.path) && !r.path.split(".").some((_, i) => i > 0 && leaves.includes(r.path.split(".").slice(0, i).join("."))),
+    )
     .map((r) => ({ ...r, ...(closestKey(r.path, leaves) ? { suggestion: closestKey(r.path, leaves) } : {}) }));
 }
 

@@ -85,7 +85,11 @@ export const CONFIG_EDIT_FORMAT = [
 export function applyConfigReply(current: string, reply: string): string {
   if (/^\s*<{5,9} ?SEARCH\s*$/m.test(reply)) {
     // An edit that deletes lines takes their line break with them.
-    const edits = parseEdits(reply).map((e) => ({ ...e, path: "config.yaml", ...(e.replace === "" && current.includes(`${e.search}\n`) ? { search: `${e.search}\n` } : {}) }));
+    const edits = parseEdits(reply).map((e) => ({
+      ...e,
+      path: "config.yaml",
+      ...(e.replace === "" && current.includes(`${e.search}\n`) ? { search: `${e.search}\n` } : {}),
+    }));
     return applyEdits(edits, () => current).get("config.yaml")!;
   }
   const text = yamlBlock(reply);

@@ -10,7 +10,10 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
  * inside the generated repository, or throw UnsafePathError saying why not.
  */
 export function normalizeRepoPath(raw: string): string {
-  let path = raw.trim().replace(/^[`'"]+|[`'"]+$/g, "").replace(/\\/g, "/");
+  let path = raw
+    .trim()
+    .replace(/^[`'"]+|[`'"]+$/g, "")
+    .replace(/\\/g, "/");
   if (!path) throw new UnsafePathError("empty file path");
   if (/[\u0000-\u001f]/.test(path)) throw new UnsafePathError(`file path ${JSON.stringify(raw)} has control characters`);
   if (path.startsWith("/") || /^[a-zA-Z]:\//.test(path) || path.startsWith("~")) {

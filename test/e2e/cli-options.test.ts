@@ -29,7 +29,9 @@ describe("CLI errors: one line, own exit code, nothing written", () => {
   it("OpenAI without a key names the variable", async () => {
     const r = await runCli(["run", TINY_PAPER, "--model", "openai:gpt-4.1"], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("paper2code: model openai:gpt-4.1 needs OPENAI_API_KEY in the environment (or --base-url for a local OpenAI-compatible server)");
+    expect(r.stderr.trim()).toBe(
+      "paper2code: model openai:gpt-4.1 needs OPENAI_API_KEY in the environment (or --base-url for a local OpenAI-compatible server)",
+    );
   });
 
   it("a missing paper", async () => {
@@ -67,7 +69,10 @@ describe("settings from a file, flags winning, native structured output", () => 
   it("reads model and base URL from paper2code.yaml; --structured-output native sends a JSON schema", async () => {
     const work = await mkdtemp(join(dir, "settings-"));
     await writeFile(join(work, "paper2code.yaml"), `model: openai:from-file\nbaseUrl: ${server.baseUrl}\nconcurrency: 1\nout: generated\n`);
-    const r = await runCli(["run", TINY_PAPER, "--structured-output", "native", "--checkpointer", join(work, "cp.sqlite"), "--json", "-q"], { cwd: work });
+    const r = await runCli(
+      ["run", TINY_PAPER, "--structured-output", "native", "--checkpointer", join(work, "cp.sqlite"), "--json", "-q"],
+      { cwd: work },
+    );
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.model).toBe(`openai:from-file @ ${server.baseUrl}`);
@@ -82,7 +87,25 @@ describe("settings from a file, flags winning, native structured output", () => 
     const ignoring = await startScriptedServer(tinyRules(), { honourResponseFormat: false });
     try {
       const work = await mkdtemp(join(dir, "ignoring-"));
-      const r = await runCli(["run", TINY_PAPER, "--model", "vllm:m", "--base-url", ignoring.baseUrl, "--structured-output", "native", "--out", "o", "--checkpointer", join(work, "cp.sqlite"), "--json", "-q"], { cwd: work });
+      const r = await runCli(
+        [
+          "run",
+          TINY_PAPER,
+          "--model",
+          "vllm:m",
+          "--base-url",
+          ignoring.baseUrl,
+          "--structured-output",
+          "native",
+          "--out",
+          "o",
+          "--checkpointer",
+          join(work, "cp.sqlite"),
+          "--json",
+          "-q",
+        ],
+        { cwd: work },
+      );
       expect(r.code, r.stderr).toBe(0);
       const summary = JSON.parse(r.stdout);
       expect(summary.notes.join("\n")).toContain("switched to JSON in text");
@@ -98,7 +121,23 @@ describe("settings from a file, flags winning, native structured output", () => 
   it("a flag overrides the file", async () => {
     const work = await mkdtemp(join(dir, "flags-"));
     await writeFile(join(work, "paper2code.yaml"), `model: openai:from-file\nbaseUrl: http://127.0.0.1:9/v1\n`);
-    const r = await runCli(["run", TINY_PAPER, "--model", "vllm:from-flag", "--base-url", server.baseUrl, "--out", "o", "--checkpointer", join(work, "cp.sqlite"), "--json", "-q"], { cwd: work });
+    const r = await runCli(
+      [
+        "run",
+        TINY_PAPER,
+        "--model",
+        "vllm:from-flag",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        "o",
+        "--checkpointer",
+        join(work, "cp.sqlite"),
+        "--json",
+        "-q",
+      ],
+      { cwd: work },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).model).toBe(`vllm:from-flag @ ${server.baseUrl}`);
   });
@@ -110,9 +149,22 @@ describe("a run whose model never gives usable output", () => {
     const server = await startScriptedServer(rules);
     try {
       const out = join(dir, "failing");
-      const r = await runCli(["run", TINY_PAPER, "--model", "vllm:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "fail.sqlite")]);
+      const r = await runCli([
+        "run",
+        TINY_PAPER,
+        "--model",
+        "vllm:m",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        out,
+        "--checkpointer",
+        join(dir, "fail.sqlite"),
+      ]);
       expect(r.code).toBe(5);
-      expect(r.stderr).toMatch(/paper2code: run failed: coder: unusable reply after a re-ask: the reply for model\.py has an empty code block\n {2}details: .*run\.json\n {2}to retry from where it stopped: paper2code resume [0-9a-f-]{36} --checkpointer /);
+      expect(r.stderr).toMatch(
+        /paper2code: run failed: coder: unusable reply after a re-ask: the reply for model\.py has an empty code block\n {2}details: .*run\.json\n {2}to retry from where it stopped: paper2code resume [0-9a-f-]{36} --checkpointer /,
+      );
       const run = JSON.parse(await readFile(join(out, "run.json"), "utf8"));
       expect(run.status).toBe("failed");
       expect(server.requests.filter((q) => q.rule === "coder:model.py")).toHaveLength(2);
@@ -126,10 +178,13 @@ describe("a run whose model never gives usable output", () => {
 describe("--dry-run", () => {
   it("estimates tokens and cost per stage from the paper, with no key, no model call and nothing written", async () => {
     const home = join(dir, "dry-home");
-    const r = await runCli(["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--dry-run", "7", "--json", "--out", join(dir, "dry-out")], {
-      cwd: dir,
-      env: { PAPER2CODE_HOME: home },
-    });
+    const r = await runCli(
+      ["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--dry-run", "7", "--json", "--out", join(dir, "dry-out")],
+      {
+        cwd: dir,
+        env: { PAPER2CODE_HOME: home },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     const estimate = JSON.parse(r.stdout) as {
       files: number;
@@ -146,7 +201,10 @@ describe("--dry-run", () => {
     const { inputTokens, cachedInputTokens, outputTokens } = estimate.total;
     expect(cachedInputTokens).toBeGreaterThan(0);
     // gpt-4.1-mini: $0.40 input, $0.10 cached input, $1.60 output per million tokens.
-    expect(estimate.total.costUsd).toBeCloseTo(((inputTokens - cachedInputTokens) * 0.4 + cachedInputTokens * 0.1 + outputTokens * 1.6) / 1e6, 10);
+    expect(estimate.total.costUsd).toBeCloseTo(
+      ((inputTokens - cachedInputTokens) * 0.4 + cachedInputTokens * 0.1 + outputTokens * 1.6) / 1e6,
+      10,
+    );
     await expect(readFile(join(dir, "dry-out", "run.json"))).rejects.toThrow();
     await expect(readFile(join(home, "checkpoints.sqlite"))).rejects.toThrow();
   });

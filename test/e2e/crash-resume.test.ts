@@ -74,21 +74,24 @@ describe.each(backends)("kill -9 and resume (%s)", (_name, checkpointerFor) => {
       const out = join(dir, `trial-${trial}`);
       const threadId = randomUUID(); // a PostgreSQL database outlives the test run
       const start = server.requests.length;
-      const completed = () => new Set(server.requests.slice(start).filter((r) => r.completed).map((r) => r.key));
-      const journal = () => (existsSync(join(out, ".paper2code", "calls")) ? readdirSync(join(out, ".paper2code", "calls")).filter((f) => f.endsWith(".json")).length : 0);
+      const completed = () =>
+        new Set(
+          server.requests
+            .slice(start)
+            .filter((r) => r.completed)
+            .map((r) => r.key),
+        );
+      const journal = () =>
+        existsSync(join(out, ".paper2code", "calls"))
+          ? readdirSync(join(out, ".paper2code", "calls")).filter((f) => f.endsWith(".json")).length
+          : 0;
 
       // One or two kills: at a random request, or at a random time (which may fall before the first request).
       let killsLeft = trial % 3 === 2 ? 2 : 1;
       let command: "run" | "resume" = "run";
       for (let attempt = 0; attempt < 10; attempt++) {
         const killer =
-          killsLeft > 0
-            ? new Killer(
-                killPlan(random(), random(), calls, journal(), referenceMs),
-                completed,
-                journal,
-              )
-            : undefined;
+          killsLeft > 0 ? new Killer(killPlan(random(), random(), calls, journal(), referenceMs), completed, journal) : undefined;
         hook = killer?.hook;
         const args =
           command === "run"

@@ -20,12 +20,30 @@ describe("durable runs", () => {
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args, "--checkpointer", db], { env });
   const newRun = (out: string, ...extra: string[]) =>
     // openai:gpt-4.1-mini at a local base URL: a model with a known price, served by the scripted server.
-    cli(["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--base-url", server.baseUrl, "--out", join(dir, out), "--refine", "0", ...extra], {
-      OPENAI_API_KEY: "sk-test-not-a-real-key",
-    });
+    cli(
+      [
+        "run",
+        TINY_PAPER,
+        "--model",
+        "openai:gpt-4.1-mini",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        join(dir, out),
+        "--refine",
+        "0",
+        ...extra,
+      ],
+      {
+        OPENAI_API_KEY: "sk-test-not-a-real-key",
+      },
+    );
   const requestsSince = (start: number) => server.requests.slice(start);
   // What a coder was shown: the shared context (with config.yaml) and its task.
-  const coderTasks = (start: number) => requestsSince(start).filter((r) => r.rule?.startsWith("coder:")).map((r) => `${r.system}\n${r.task}`);
+  const coderTasks = (start: number) =>
+    requestsSince(start)
+      .filter((r) => r.rule?.startsWith("coder:"))
+      .map((r) => `${r.system}\n${r.task}`);
   const threadOf = (stderr: string) => /run ([0-9a-f-]{36}) -> /.exec(stderr)![1]!;
   const env = { OPENAI_API_KEY: "sk-test-not-a-real-key" };
 
@@ -77,7 +95,10 @@ describe("durable runs", () => {
     expect(run.notes).toEqual(expect.arrayContaining(["plan approved by a reviewer", "config edited by a reviewer"]));
     // Each planning agent was asked exactly once over the three processes.
     for (const agent of ["planner", "architect", "logic_designer", "config_writer"]) {
-      expect(requestsSince(start).filter((r) => r.rule === agent), agent).toHaveLength(1);
+      expect(
+        requestsSince(start).filter((r) => r.rule === agent),
+        agent,
+      ).toHaveLength(1);
     }
   }, 120_000);
 
@@ -114,7 +135,11 @@ describe("durable runs", () => {
     const before = server.requests.length;
     const recoded = await cli(["rewind", id, "--to", "coding"], env);
     expect(recoded.code, recoded.stderr).toBe(0);
-    expect(requestsSince(before).map((r) => r.rule).sort()).toEqual(TINY_FILES.map((p) => `coder:${p}`).sort());
+    expect(
+      requestsSince(before)
+        .map((r) => r.rule)
+        .sort(),
+    ).toEqual(TINY_FILES.map((p) => `coder:${p}`).sort());
   }, 120_000);
 
   it("edits an artifact in $EDITOR and runs everything after it again", async () => {
@@ -134,7 +159,14 @@ describe("durable runs", () => {
   it("lists runs with status, stage, tokens and a cost computed from the price of the model", async () => {
     const result = await cli(["runs", "--json"]);
     expect(result.code).toBe(0);
-    const runs = JSON.parse(result.stdout) as { id: string; status: string; inputTokens: number; outputTokens: number; cost: number; paper: string }[];
+    const runs = JSON.parse(result.stdout) as {
+      id: string;
+      status: string;
+      inputTokens: number;
+      outputTokens: number;
+      cost: number;
+      paper: string;
+    }[];
     expect(runs.length).toBeGreaterThanOrEqual(3);
     for (const run of runs) {
       expect(run.status).toBe("complete");
@@ -148,45 +180,64 @@ describe("durable runs", () => {
     expect(report.costUsd).toBeCloseTo(edited.cost, 10);
     const table = await cli(["runs"]);
     expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+STATUS\s+STAGE\s+CALLS\s+TOKENS IN \/ OUT\s+COST\s+UPDATED\s+PAPER$/);
-    expect(table.stdout).toMatch(new RegExp(`${runs[0]!.id.slice(0, 8)}\\s+complete\\s+done\\s+\\d+\\s+[\\d,]+ / [\\d,]+\\s+\\$\\d+\\.\\d\\d`));
+    expect(table.stdout).toMatch(
+      new RegExp(`${runs[0]!.id.slice(0, 8)}\\s+complete\\s+done\\s+\\d+\\s+[\\d,]+ / [\\d,]+\\s+\\$\\d+\\.\\d\\d`),
+    );
 
     const unknown = await cli(["resume", "ffffffff"], env);
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain("no run 'ffffffff'");
   }, 60_000);
 
-  it.each(["SIGINT", "SIGTERM", "SIGHUP"] as const)("stops at a step boundary on %s, prints the resume command, and resumes to the same result", async (signal) => {
-    const start = server.requests.length;
-    let sent = false;
-    const { child, done } = startCli(
-      ["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--base-url", server.baseUrl, "--out", join(dir, signal), "--refine", "0", "--checkpointer", db],
-      { env },
-    );
-    // Interrupt while the planner's reply is on its way: the planner's step must finish and be saved.
-    hook = async (request) => {
-      if (request.rule === "planner" && !sent) {
-        sent = true;
-        child.kill(signal);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      return "answer" as const;
-    };
-    const stopped = await done;
-    hook = undefined;
-    expect(stopped.code, stopped.stderr).toBe(130);
-    const id = /paper2code resume ([0-9a-f-]{36})/.exec(stopped.stderr)?.[1];
-    expect(id, stopped.stderr).toBeDefined();
-    expect(stopped.stderr).toContain("stopping after the current step");
-    expect(requestsSince(start).map((r) => r.rule)).toEqual(["planner"]);
-    expect(stopped.stderr).toContain(`stopped by ${signal}`);
-    const run = JSON.parse(readFileSync(join(dir, signal, "run.json"), "utf8"));
-    expect(run.status).toBe("stopped");
+  it.each(["SIGINT", "SIGTERM", "SIGHUP"] as const)(
+    "stops at a step boundary on %s, prints the resume command, and resumes to the same result",
+    async (signal) => {
+      const start = server.requests.length;
+      let sent = false;
+      const { child, done } = startCli(
+        [
+          "run",
+          TINY_PAPER,
+          "--model",
+          "openai:gpt-4.1-mini",
+          "--base-url",
+          server.baseUrl,
+          "--out",
+          join(dir, signal),
+          "--refine",
+          "0",
+          "--checkpointer",
+          db,
+        ],
+        { env },
+      );
+      // Interrupt while the planner's reply is on its way: the planner's step must finish and be saved.
+      hook = async (request) => {
+        if (request.rule === "planner" && !sent) {
+          sent = true;
+          child.kill(signal);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        return "answer" as const;
+      };
+      const stopped = await done;
+      hook = undefined;
+      expect(stopped.code, stopped.stderr).toBe(130);
+      const id = /paper2code resume ([0-9a-f-]{36})/.exec(stopped.stderr)?.[1];
+      expect(id, stopped.stderr).toBeDefined();
+      expect(stopped.stderr).toContain("stopping after the current step");
+      expect(requestsSince(start).map((r) => r.rule)).toEqual(["planner"]);
+      expect(stopped.stderr).toContain(`stopped by ${signal}`);
+      const run = JSON.parse(readFileSync(join(dir, signal, "run.json"), "utf8"));
+      expect(run.status).toBe("stopped");
 
-    const resumed = await cli(["resume", id!], env);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(requestsSince(start).filter((r) => r.rule === "planner")).toHaveLength(1);
-    expect(requestsSince(start)).toHaveLength(4 + TINY_ANALYSED.length + TINY_FILES.length); // planning, then an analysis (not for support code) and a code call per file
-  }, 120_000);
+      const resumed = await cli(["resume", id!], env);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(requestsSince(start).filter((r) => r.rule === "planner")).toHaveLength(1);
+      expect(requestsSince(start)).toHaveLength(4 + TINY_ANALYSED.length + TINY_FILES.length); // planning, then an analysis (not for support code) and a code call per file
+    },
+    120_000,
+  );
 });
 
 describe("resuming a failed run", () => {
@@ -201,10 +252,27 @@ describe("resuming a failed run", () => {
     const dir = await mkdtemp(join(tmpdir(), "p2c-failed-"));
     try {
       const db = join(dir, "c.sqlite");
-      const failed = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", db, "--refine", "0"]);
+      const failed = await runCli([
+        "run",
+        TINY_PAPER,
+        "--model",
+        "compat:m",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        join(dir, "out"),
+        "--checkpointer",
+        db,
+        "--refine",
+        "0",
+      ]);
       expect(failed.code).toBe(5);
       const id = /paper2code resume ([0-9a-f-]{36})/.exec(failed.stderr)![1]!;
-      const listed = JSON.parse((await runCli(["runs", "--json", "--checkpointer", db])).stdout) as { status: string; stage: string; error?: string }[];
+      const listed = JSON.parse((await runCli(["runs", "--json", "--checkpointer", db])).stdout) as {
+        status: string;
+        stage: string;
+        error?: string;
+      }[];
       expect(listed[0]).toMatchObject({ status: "failed", stage: "coding" });
       expect(listed[0]!.error).toContain("model.py has an empty code block");
       const before = server.requests.length;
@@ -216,7 +284,8 @@ describe("resuming a failed run", () => {
       const after = server.requests.slice(before).map((r) => r.rule);
       expect(after).toContain("coder:model.py");
       expect(server.requests.filter((r) => r.rule === "coder:data.py" && r.completed)).toHaveLength(1);
-      for (const agent of ["planner", "architect", "logic_designer", "config_writer", "analyst:train.py"]) expect(after).not.toContain(agent);
+      for (const agent of ["planner", "architect", "logic_designer", "config_writer", "analyst:train.py"])
+        expect(after).not.toContain(agent);
       expect(readFileSync(join(dir, "out", "repo", "model.py"), "utf8")).toContain("class TwoLayerPerceptron");
     } finally {
       await server.close();
@@ -233,7 +302,23 @@ describe("--budget", () => {
       const db = join(dir, "c.sqlite");
       const env = { OPENAI_API_KEY: "sk-test-not-a-real-key" };
       const out = join(dir, "out");
-      const stopped = await runCli(["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--base-url", server.baseUrl, "--out", out, "--checkpointer", db, "--budget", "0.012"], { env });
+      const stopped = await runCli(
+        [
+          "run",
+          TINY_PAPER,
+          "--model",
+          "openai:gpt-4.1-mini",
+          "--base-url",
+          server.baseUrl,
+          "--out",
+          out,
+          "--checkpointer",
+          db,
+          "--budget",
+          "0.012",
+        ],
+        { env },
+      );
       expect(stopped.code, stopped.stderr).toBe(8);
       expect(stopped.stderr).toMatch(/budget of \$0\.01 reached: \$0\.0\d+ spent, the next call would cost about \$0\.0\d+/);
       expect(stopped.stderr).toMatch(/to continue with a larger budget: paper2code resume [0-9a-f-]{36} --checkpointer .* --budget <USD>/);
@@ -251,7 +336,10 @@ describe("--budget", () => {
       const resumed = await runCli(["resume", id, "--checkpointer", db, "--budget", "1"], { env });
       expect(resumed.code, resumed.stderr).toBe(0);
       const done = server.requests.filter((r) => r.completed).map((r) => r.key);
-      expect(new Set(done).size, JSON.stringify(server.requests.filter((r) => r.completed).map((r) => [r.rule, r.key.slice(0, 8), r.isRepair]))).toBe(done.length);
+      expect(
+        new Set(done).size,
+        JSON.stringify(server.requests.filter((r) => r.completed).map((r) => [r.rule, r.key.slice(0, 8), r.isRepair])),
+      ).toBe(done.length);
       expect(done).toHaveLength(8 + TINY_ANALYSED.length + TINY_FILES.length); // planning and its verifiers, then an analysis (not for support code) and a code call per file
     } finally {
       await server.close();
@@ -272,7 +360,21 @@ describe("rate limits from the provider", () => {
     });
     const dir = await mkdtemp(join(tmpdir(), "p2c-429-"));
     try {
-      const result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q"]);
+      const result = await runCli([
+        "run",
+        TINY_PAPER,
+        "--model",
+        "compat:m",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        join(dir, "out"),
+        "--checkpointer",
+        join(dir, "c.sqlite"),
+        "--refine",
+        "0",
+        "-q",
+      ]);
       expect(result.code, result.stderr).toBe(0);
       const planner = server.requests.filter((r) => r.rule === "planner");
       expect(planner.map((r) => r.status)).toEqual([429, 200]);

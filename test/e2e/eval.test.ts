@@ -51,10 +51,22 @@ describe("paper2code eval", () => {
   });
 
   const evalArgs = (name: string, ...extra: string[]) => [
-    "eval", repo, "--paper", TINY_PAPER,
-    "--judge-model", "compat:judge", "--judge-base-url", server.baseUrl,
-    "--checkpointer", join(dir, "checkpoints.sqlite"), "--out", join(dir, name),
-    "--prices", join(dir, "prices.json"), "--max-retries", "0",
+    "eval",
+    repo,
+    "--paper",
+    TINY_PAPER,
+    "--judge-model",
+    "compat:judge",
+    "--judge-base-url",
+    server.baseUrl,
+    "--checkpointer",
+    join(dir, "checkpoints.sqlite"),
+    "--out",
+    join(dir, name),
+    "--prices",
+    join(dir, "prices.json"),
+    "--max-retries",
+    "0",
     ...extra,
   ];
   const reportOf = async (name: string) => JSON.parse(await readFile(join(dir, name, "eval.json"), "utf8"));
@@ -74,7 +86,11 @@ describe("paper2code eval", () => {
     expect(free).toMatchObject({ samples: 8, valid: 7, invalid: 1, invalidReplies: 3 });
     expect(free.mean).toBeCloseTo(mean(Object.values(REFERENCE_FREE_SCORES)), 10);
     expect(free.judgments.find((j: { sample: number }) => j.sample === 5)).toMatchObject({ valid: false, invalidReplies: 2 });
-    expect(free.judgments.find((j: { sample: number }) => j.sample === 7)).toMatchObject({ valid: true, invalidReplies: 1, judgment: { score: 3 } });
+    expect(free.judgments.find((j: { sample: number }) => j.sample === 7)).toMatchObject({
+      valid: true,
+      invalidReplies: 1,
+      judgment: { score: 3 },
+    });
     expect(free.problems[0]).toMatchObject({ name: "Learning rate schedule", severity: "medium", samples: 7 });
     // Every judgment keeps its reasons.
     expect(free.judgments[0].judgment.components[1].critique).toContain("train.py");
@@ -126,7 +142,19 @@ describe("paper2code eval", () => {
     }
 
     first = server.requests.length;
-    const listed = await runCli(evalArgs("based-listed", "--reference", gold, "--reference-files", "src/train.py,README.md", "--code-token-budget", "1000", "--samples", "1"));
+    const listed = await runCli(
+      evalArgs(
+        "based-listed",
+        "--reference",
+        gold,
+        "--reference-files",
+        "src/train.py,README.md",
+        "--code-token-budget",
+        "1000",
+        "--samples",
+        "1",
+      ),
+    );
     expect(listed.code, listed.stderr).toBe(0);
     requests = server.requests.slice(first);
     expect(requests.map((r) => r.rule)).toEqual(["judge:reference-based"]);
@@ -156,9 +184,16 @@ describe("paper2code eval", () => {
     const report = await reportOf("rubric");
     expect(report.rubric).toMatchObject({ leaves: 4, judged: 4, passed: 2, invalid: 1 });
     expect(report.rubric.score).toBeCloseTo(56.25, 10);
-    expect(report.rubric.sections.map((s: { id: string; score: number }) => [s.id, s.score])).toEqual([["A", 50], ["B", 75]]);
+    expect(report.rubric.sections.map((s: { id: string; score: number }) => [s.id, s.score])).toEqual([
+      ["A", 50],
+      ["B", 75],
+    ]);
     expect(report.rubric.failed.map((f: { id: string }) => f.id)).toEqual(["a2", "b1"]);
-    expect(report.rubric.judgments.find((j: { id: string }) => j.id === "a1")).toMatchObject({ score: 1, valid: true, explanation: expect.stringContaining("model.py") });
+    expect(report.rubric.judgments.find((j: { id: string }) => j.id === "a1")).toMatchObject({
+      score: 1,
+      valid: true,
+      explanation: expect.stringContaining("model.py"),
+    });
     const md = await readFile(join(dir, "rubric", "eval.md"), "utf8");
     expect(md).toContain("**Score: 56.3%**");
     expect(md).toMatch(/\*\*b1\*\* \(no valid judgment\)/);
@@ -205,7 +240,10 @@ describe("paper2code eval", () => {
     // The finished leaves' tasks did not run again: each has the one call of the first run, none answered from the journal.
     const report = await reportOf("killed");
     for (const leaf of finished) {
-      expect(report.calls.filter((c: { file?: string }) => c.file === leaf), leaf).toEqual([expect.not.objectContaining({ replayed: true })]);
+      expect(
+        report.calls.filter((c: { file?: string }) => c.file === leaf),
+        leaf,
+      ).toEqual([expect.not.objectContaining({ replayed: true })]);
     }
     const rejudged = [...(again.stdout + again.stderr).matchAll(/leaf (\w+): \d/g)].map((m) => m[1]!);
     expect(again.stdout + again.stderr).toContain("3 judgment(s) already made are kept");
@@ -215,12 +253,22 @@ describe("paper2code eval", () => {
     expect(report.status).toBe("complete");
     expect(report.rubric).toMatchObject({ leaves: 6, judged: 6, passed: 3, invalid: 1 });
     expect(report.rubric.score).toBeCloseTo(71.25, 10);
-    for (const [id, score] of Object.entries(LEAF_SCORES)) expect(report.rubric.judgments.find((j: { id: string }) => j.id === id).score).toBe(score);
+    for (const [id, score] of Object.entries(LEAF_SCORES))
+      expect(report.rubric.judgments.find((j: { id: string }) => j.id === id).score).toBe(score);
   }, 90_000);
 
   it("refuses bad input before any judge call, with the reason", async () => {
     const first = server.requests.length;
-    const noJudge = await runCli(["eval", repo, "--paper", TINY_PAPER, "--out", join(dir, "x1"), "--checkpointer", join(dir, "checkpoints.sqlite")]);
+    const noJudge = await runCli([
+      "eval",
+      repo,
+      "--paper",
+      TINY_PAPER,
+      "--out",
+      join(dir, "x1"),
+      "--checkpointer",
+      join(dir, "checkpoints.sqlite"),
+    ]);
     expect(noJudge.code).toBe(2);
     expect(noJudge.stderr).toContain("no judge model configured");
     await writeFile(join(dir, "broken.json"), JSON.stringify({ id: "root", requirements: "r", weight: "heavy", sub_tasks: [] }));

@@ -23,7 +23,21 @@ describe("the smoke run and the debugger", () => {
     const server: ScriptedServer = await startScriptedServer(rules);
     try {
       const out = join(dir, name);
-      const args = ["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", ...extra];
+      const args = [
+        "run",
+        TINY_PAPER,
+        "--model",
+        "compat:m",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        out,
+        "--checkpointer",
+        join(dir, "c.sqlite"),
+        "--refine",
+        "0",
+        ...extra,
+      ];
       const result = await runCli(args, { env });
       const report = existsSync(join(out, "run.json")) ? JSON.parse(readFileSync(join(out, "run.json"), "utf8")) : undefined;
       return { result, out, server, report };
@@ -33,13 +47,26 @@ describe("the smoke run and the debugger", () => {
   }
 
   it("fixes a missing import, a wrong config key, a NameError and a failing code path, one round each, until the smoke run exits 0", async () => {
-    const { result, out, server, report } = await run("fixed", buggyRepoRules(), ["--execute", "--python", "python3", "--no-install", "--debug-rounds", "5"]);
+    const { result, out, server, report } = await run("fixed", buggyRepoRules(), [
+      "--execute",
+      "--python",
+      "python3",
+      "--no-install",
+      "--debug-rounds",
+      "5",
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`will run generated code in ${join(out, "repo")}`);
     expect(result.stderr).toMatch(/smoke run: passed after 4 debugger round\(s\) \(4 of \d+ lines, [\d.]+%, modified\)/);
     const execution = report.execution;
     expect(execution.passed).toBe(true);
-    expect(execution.runs.map((r: { failure?: { kind: string } }) => r.failure?.kind ?? "passed")).toEqual(["import-error", "config-key", "type-value-error", "name-error", "passed"]);
+    expect(execution.runs.map((r: { failure?: { kind: string } }) => r.failure?.kind ?? "passed")).toEqual([
+      "import-error",
+      "config-key",
+      "type-value-error",
+      "name-error",
+      "passed",
+    ]);
     expect(execution.debugRounds).toBe(4);
     expect(execution.modifiedLines).toBe(4);
     expect(execution.share).toBeCloseTo(4 / execution.totalLines, 6);
@@ -60,7 +87,14 @@ describe("the smoke run and the debugger", () => {
   }, 120_000);
 
   it("with --debug-rounds 0 reports the failure with its class and asks no debugger", async () => {
-    const { result, server, report } = await run("rounds-0", buggyRepoRules(), ["--execute", "--python", "python3", "--no-install", "--debug-rounds", "0"]);
+    const { result, server, report } = await run("rounds-0", buggyRepoRules(), [
+      "--execute",
+      "--python",
+      "python3",
+      "--no-install",
+      "--debug-rounds",
+      "0",
+    ]);
     expect(result.code, result.stderr).toBe(9);
     expect(result.stderr).toMatch(/smoke run: FAILED \[import-error\] NameError: name 'json' is not defined after 0 debugger round\(s\)/);
     expect(report.status).toBe("complete");
@@ -75,9 +109,27 @@ describe("the smoke run and the debugger", () => {
     const id = first.report.threadId as string;
     const server = await startScriptedServer(buggyRepoRules());
     try {
-      const debugged = await runCli(["debug", id, "--base-url", server.baseUrl, "--checkpointer", join(dir, "c.sqlite"), "--python", "python3", "--no-install", "--debug-rounds", "5"]);
+      const debugged = await runCli([
+        "debug",
+        id,
+        "--base-url",
+        server.baseUrl,
+        "--checkpointer",
+        join(dir, "c.sqlite"),
+        "--python",
+        "python3",
+        "--no-install",
+        "--debug-rounds",
+        "5",
+      ]);
       expect(debugged.code, debugged.stderr).toBe(0);
-      expect(server.requests.map((r) => r.rule)).toEqual(["debugger:json", "debugger:json", "debugger:key", "debugger:path", "debugger:name"]);
+      expect(server.requests.map((r) => r.rule)).toEqual([
+        "debugger:json",
+        "debugger:json",
+        "debugger:key",
+        "debugger:path",
+        "debugger:name",
+      ]);
       const report = JSON.parse(readFileSync(join(first.out, "run.json"), "utf8"));
       expect(report.execution.passed).toBe(true);
     } finally {
@@ -157,7 +209,24 @@ describe.skipIf(!bubblewrapWorks())("the bubblewrap sandbox", () => {
     try {
       const out = join(dir, "out");
       const result = await runCli(
-        ["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "--execute", "--python", "python3", "--no-install"],
+        [
+          "run",
+          TINY_PAPER,
+          "--model",
+          "compat:m",
+          "--base-url",
+          server.baseUrl,
+          "--out",
+          out,
+          "--checkpointer",
+          join(dir, "c.sqlite"),
+          "--refine",
+          "0",
+          "--execute",
+          "--python",
+          "python3",
+          "--no-install",
+        ],
         { env: { OPENAI_API_KEY: key, HOME: home } },
       );
       expect(result.code, result.stderr).toBe(0);

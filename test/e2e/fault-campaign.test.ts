@@ -38,60 +38,104 @@ describe(`random faults (${RUNS} runs, p=${P}, seeds ${BASE ? `${BASE}..${Number
     dir = await mkdtemp(join(tmpdir(), "p2c-fault-campaign-"));
     const server = await startScriptedServer(tinyRules());
     const out = join(dir, "reference");
-    const result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q"]);
+    const result = await runCli([
+      "run",
+      TINY_PAPER,
+      "--model",
+      "compat:m",
+      "--base-url",
+      server.baseUrl,
+      "--out",
+      out,
+      "--checkpointer",
+      join(dir, "c.sqlite"),
+      "--refine",
+      "0",
+      "-q",
+    ]);
     await server.close();
     expect(result.code, result.stderr).toBe(0);
     reference = treeContents(join(out, "repo"));
   }, 60_000);
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-  it("every run ends complete and correct, or failed with a clear message and resumable to the same result", async () => {
-    const counts = { runs: 0, completeFirstTime: 0, failedThenResumed: 0, resumes: 0, requests: 0, faults: 0, byFault: {} as Record<string, number>, reasks: 0, continuations: 0, tolerated: 0 };
-    for (let i = 0; i < RUNS; i++) {
-      const seed = SEEDS[i]!;
-      const random = seededRandom(seed);
-      const server = await startScriptedServer(tinyRules(), {
-        beforeReply: (request) => {
-          if (random() >= P) return "answer";
-          // Content faults on a continuation would be wrong text, not malformed text: only transport faults there.
-          const fitting = faultsFor(request).filter((f) => !request.isContinuation || f.survivedBy === "retry");
-          const chosen = fitting[Math.floor(random() * fitting.length)]!;
-          counts.byFault[chosen.name] = (counts.byFault[chosen.name] ?? 0) + 1;
-          return chosen.fault;
-        },
-      });
-      try {
-        const out = join(dir, `run-${i}`);
-        const common = ["--checkpointer", join(dir, "c.sqlite"), "--timeout", "2", "--max-retries", "1", "-q"];
-        let result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", out, "--refine", "0", ...common]);
-        let resumes = 0;
-        while (result.code !== 0 && resumes < MAX_RESUMES) {
-          expectClearFailure(result);
-          const id = /paper2code resume ([0-9a-f-]{36})/.exec(result.stderr)![1]!;
-          result = await runCli(["resume", id, ...common]);
-          resumes++;
+  it(
+    "every run ends complete and correct, or failed with a clear message and resumable to the same result",
+    async () => {
+      const counts = {
+        runs: 0,
+        completeFirstTime: 0,
+        failedThenResumed: 0,
+        resumes: 0,
+        requests: 0,
+        faults: 0,
+        byFault: {} as Record<string, number>,
+        reasks: 0,
+        continuations: 0,
+        tolerated: 0,
+      };
+      for (let i = 0; i < RUNS; i++) {
+        const seed = SEEDS[i]!;
+        const random = seededRandom(seed);
+        const server = await startScriptedServer(tinyRules(), {
+          beforeReply: (request) => {
+            if (random() >= P) return "answer";
+            // Content faults on a continuation would be wrong text, not malformed text: only transport faults there.
+            const fitting = faultsFor(request).filter((f) => !request.isContinuation || f.survivedBy === "retry");
+            const chosen = fitting[Math.floor(random() * fitting.length)]!;
+            counts.byFault[chosen.name] = (counts.byFault[chosen.name] ?? 0) + 1;
+            return chosen.fault;
+          },
+        });
+        try {
+          const out = join(dir, `run-${i}`);
+          const common = ["--checkpointer", join(dir, "c.sqlite"), "--timeout", "2", "--max-retries", "1", "-q"];
+          let result = await runCli([
+            "run",
+            TINY_PAPER,
+            "--model",
+            "compat:m",
+            "--base-url",
+            server.baseUrl,
+            "--out",
+            out,
+            "--refine",
+            "0",
+            ...common,
+          ]);
+          let resumes = 0;
+          while (result.code !== 0 && resumes < MAX_RESUMES) {
+            expectClearFailure(result);
+            const id = /paper2code resume ([0-9a-f-]{36})/.exec(result.stderr)![1]!;
+            result = await runCli(["resume", id, ...common]);
+            resumes++;
+          }
+          expect(result.code, `run ${i} (seed ${seed}): ${result.stderr}`).toBe(0);
+          expect(
+            treeContents(join(out, "repo")),
+            `run ${i} (seed ${seed}; replay: PAPER2CODE_FAULT_SEED=${seed} PAPER2CODE_FAULT_RUNS=1)`,
+          ).toEqual(reference);
+          const report = JSON.parse(await readFile(join(out, "run.json"), "utf8"));
+          expect(report.status).toBe("complete");
+          counts.runs++;
+          if (resumes === 0) counts.completeFirstTime++;
+          else counts.failedThenResumed++;
+          counts.resumes += resumes;
+          counts.requests += server.requests.length;
+          counts.faults += server.requests.filter((r) => r.fault).length;
+          counts.reasks += report.repairs.reasks;
+          counts.continuations += report.repairs.continuations;
+          counts.tolerated += report.repairs.tolerated;
+        } finally {
+          await server.close();
         }
-        expect(result.code, `run ${i} (seed ${seed}): ${result.stderr}`).toBe(0);
-        expect(treeContents(join(out, "repo")), `run ${i} (seed ${seed}; replay: PAPER2CODE_FAULT_SEED=${seed} PAPER2CODE_FAULT_RUNS=1)`).toEqual(reference);
-        const report = JSON.parse(await readFile(join(out, "run.json"), "utf8"));
-        expect(report.status).toBe("complete");
-        counts.runs++;
-        if (resumes === 0) counts.completeFirstTime++;
-        else counts.failedThenResumed++;
-        counts.resumes += resumes;
-        counts.requests += server.requests.length;
-        counts.faults += server.requests.filter((r) => r.fault).length;
-        counts.reasks += report.repairs.reasks;
-        counts.continuations += report.repairs.continuations;
-        counts.tolerated += report.repairs.tolerated;
-      } finally {
-        await server.close();
       }
-    }
-    const summary = { seeds: BASE ? `${BASE}..${Number(BASE) + RUNS - 1}` : SEEDS, p: P, ...counts };
-    console.log(`fault campaign: ${JSON.stringify(summary)}`);
-    if (process.env.PAPER2CODE_FAULT_REPORT) writeFileSync(process.env.PAPER2CODE_FAULT_REPORT, `${JSON.stringify(summary, null, 2)}\n`);
-    expect(counts.runs).toBe(RUNS);
-    expect(counts.faults).toBeGreaterThan(0);
-  }, 120_000 + RUNS * 60_000);
+      const summary = { seeds: BASE ? `${BASE}..${Number(BASE) + RUNS - 1}` : SEEDS, p: P, ...counts };
+      console.log(`fault campaign: ${JSON.stringify(summary)}`);
+      if (process.env.PAPER2CODE_FAULT_REPORT) writeFileSync(process.env.PAPER2CODE_FAULT_REPORT, `${JSON.stringify(summary, null, 2)}\n`);
+      expect(counts.runs).toBe(RUNS);
+      expect(counts.faults).toBeGreaterThan(0);
+    },
+    120_000 + RUNS * 60_000,
+  );
 });

@@ -22,9 +22,16 @@ describe("hostile file paths from the model", () => {
     let sent = false;
     return tinyRules().map((rule) => {
       if (rule.name !== "logic_designer") return rule;
-      const good = JSON.parse(rule.reply as string) as { files: { path: string; logic: string; dependsOn: string[] }[]; implementationOrder: string[] };
-      const bad = { ...good, files: [...good.files, { path, logic: "x", dependsOn: [] }], implementationOrder: [...good.implementationOrder, path] };
-      return { ...rule, reply: () => (once && sent ? rule.reply as string : ((sent = true), JSON.stringify(bad))) };
+      const good = JSON.parse(rule.reply as string) as {
+        files: { path: string; logic: string; dependsOn: string[] }[];
+        implementationOrder: string[];
+      };
+      const bad = {
+        ...good,
+        files: [...good.files, { path, logic: "x", dependsOn: [] }],
+        implementationOrder: [...good.implementationOrder, path],
+      };
+      return { ...rule, reply: () => (once && sent ? (rule.reply as string) : ((sent = true), JSON.stringify(bad))) };
     });
   }
 
@@ -32,7 +39,21 @@ describe("hostile file paths from the model", () => {
     const server: ScriptedServer = await startScriptedServer(rules);
     try {
       const out = join(dir, name);
-      const result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q"]);
+      const result = await runCli([
+        "run",
+        TINY_PAPER,
+        "--model",
+        "compat:m",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        out,
+        "--checkpointer",
+        join(dir, "c.sqlite"),
+        "--refine",
+        "0",
+        "-q",
+      ]);
       return { result, out, server };
     } finally {
       await server.close();
@@ -47,17 +68,30 @@ describe("hostile file paths from the model", () => {
     [".git/hooks/pre-commit", "writes into .git"],
     ["CON.py", "reserved name"],
     ["Data.py", "differ only in letter case"],
-  ])("%s: re-asked with the reason, and the run goes on with a safe answer", async (path, reason) => {
-    const { result, out, server } = await run(`once-${path.replace(/\W+/g, "_")}`, hostileRules(path, { once: true }));
-    expect(result.code, result.stderr).toBe(0);
-    const logic = server.requests.filter((r) => r.rule === "logic_designer");
-    expect(logic).toHaveLength(2);
-    const repair = JSON.parse(await readFile(join(out, "run.json"), "utf8")).notes.join("\n");
-    expect(repair).toContain(reason);
-    expect(existsSync(join(dir, "escaped.py"))).toBe(false);
-    expect(existsSync("/tmp/p2c-absolute.py")).toBe(false);
-    expect(readdirSync(join(out, "repo")).sort()).toEqual(["README.md", "config.yaml", "data.py", "main.py", "model.py", "reproduce.sh", "requirements.txt", "train.py"]);
-  }, 60_000);
+  ])(
+    "%s: re-asked with the reason, and the run goes on with a safe answer",
+    async (path, reason) => {
+      const { result, out, server } = await run(`once-${path.replace(/\W+/g, "_")}`, hostileRules(path, { once: true }));
+      expect(result.code, result.stderr).toBe(0);
+      const logic = server.requests.filter((r) => r.rule === "logic_designer");
+      expect(logic).toHaveLength(2);
+      const repair = JSON.parse(await readFile(join(out, "run.json"), "utf8")).notes.join("\n");
+      expect(repair).toContain(reason);
+      expect(existsSync(join(dir, "escaped.py"))).toBe(false);
+      expect(existsSync("/tmp/p2c-absolute.py")).toBe(false);
+      expect(readdirSync(join(out, "repo")).sort()).toEqual([
+        "README.md",
+        "config.yaml",
+        "data.py",
+        "main.py",
+        "model.py",
+        "reproduce.sh",
+        "requirements.txt",
+        "train.py",
+      ]);
+    },
+    60_000,
+  );
 
   it("fails with a clear message, writing nothing outside, when the model insists", async () => {
     const { result } = await run("insists", hostileRules("../../escaped.py", { once: false }));
@@ -75,7 +109,21 @@ describe("hostile file paths from the model", () => {
     symlinkSync(outside, join(out, "repo"));
     const server = await startScriptedServer(tinyRules());
     try {
-      const result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q"]);
+      const result = await runCli([
+        "run",
+        TINY_PAPER,
+        "--model",
+        "compat:m",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        out,
+        "--checkpointer",
+        join(dir, "c.sqlite"),
+        "--refine",
+        "0",
+        "-q",
+      ]);
       expect(result.code).toBe(5);
       expect(result.stderr).toMatch(/would be written through a link to .*outside/);
       expect(readdirSync(outside)).toEqual([]);

@@ -43,18 +43,28 @@ async function expectRejected(args: string[], code: number, message: RegExp) {
 
 describe("PDF papers made by the tests", () => {
   it("reads title, headings (from the outline), references; drops the rotated stamp and the running header", async () => {
-    const pdf = await file("good.pdf", await makePdf({
-      title: "A Test Paper About Things", sections: SECTIONS, outline: true,
-      stamp: "arXiv:2401.00001v1 [cs.LG] 1 Jan 2024", header: "Under review as a conference paper",
-      references: ["A. Author. Paper one. 2020.", "B. Author. Paper two. 2021.", "C. Author. Paper three. 2022."],
-    }));
+    const pdf = await file(
+      "good.pdf",
+      await makePdf({
+        title: "A Test Paper About Things",
+        sections: SECTIONS,
+        outline: true,
+        stamp: "arXiv:2401.00001v1 [cs.LG] 1 Jan 2024",
+        header: "Under review as a conference paper",
+        references: ["A. Author. Paper one. 2020.", "B. Author. Paper two. 2021.", "C. Author. Paper three. 2022."],
+      }),
+    );
     const r = await runCli(["ingest", pdf, "--json"], { cwd: work });
     expect(r.code, r.stderr).toBe(0);
     const paper = JSON.parse(r.stdout);
     expect(paper.title).toBe("A Test Paper About Things");
     expect(paper.abstract).toBe("We present a method and measure it carefully on small data.");
     expect(paper.sections.map((s: { heading: string }) => s.heading)).toEqual(SECTIONS.map((s) => s.heading));
-    expect(paper.references).toEqual(["[1] A. Author. Paper one. 2020.", "[2] B. Author. Paper two. 2021.", "[3] C. Author. Paper three. 2022."]);
+    expect(paper.references).toEqual([
+      "[1] A. Author. Paper one. 2020.",
+      "[2] B. Author. Paper two. 2021.",
+      "[3] C. Author. Paper three. 2022.",
+    ]);
     expect(r.stdout).not.toContain("arXiv:2401");
     expect(r.stdout).not.toContain("Under review");
     expect(paper.warnings.join()).toContain("rotated");
@@ -91,7 +101,21 @@ describe("a run from a PDF", () => {
     try {
       const out = join(dir, "run-from-pdf");
       // The scripted config.yaml is the XOR paper's, whose values this paper does not state: no refiner is scripted.
-      const r = await runCli(["run", pdf, "--model", "vllm:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "pdf.sqlite"), "-q", "--refine", "config=0"]);
+      const r = await runCli([
+        "run",
+        pdf,
+        "--model",
+        "vllm:m",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        out,
+        "--checkpointer",
+        join(dir, "pdf.sqlite"),
+        "-q",
+        "--refine",
+        "config=0",
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const paper = await readFile(join(out, "artifacts", "paper.md"), "utf8");
       expect(paper).toContain("# A Test Paper About Things");
@@ -110,7 +134,11 @@ describe("bad input", () => {
   it("binary junk named .pdf", async () =>
     expectRejected([await file("junk.pdf", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]))], ExitCode.notAPdf, /not a PDF/));
   it("an HTML error page saved as .pdf", async () =>
-    expectRejected([await file("error.pdf", "<!DOCTYPE html><html><body>403 Forbidden</body></html>")], ExitCode.htmlPage, /HTML page, not a paper/));
+    expectRejected(
+      [await file("error.pdf", "<!DOCTYPE html><html><body>403 Forbidden</body></html>")],
+      ExitCode.htmlPage,
+      /HTML page, not a paper/,
+    ));
   it("a file that does not exist", async () => expectRejected([join(dir, "missing.pdf")], ExitCode.notFound, /missing\.pdf: no such file/));
   it("a directory with no paper in it", async () => {
     const empty = join(dir, "nothing");
@@ -121,7 +149,8 @@ describe("bad input", () => {
 });
 
 describe("LaTeX sources", () => {
-  const MAIN = "\\documentclass{article}\\title{Tiny \\LaTeX{} Paper}\\begin{document}\\maketitle\n\\begin{abstract}An abstract.\\end{abstract}\n\\section{Intro}\\input{sections/intro}\n\\section{Method}\\input{sections/method}\n\\input{sections/missing}\n\\end{document}\n";
+  const MAIN =
+    "\\documentclass{article}\\title{Tiny \\LaTeX{} Paper}\\begin{document}\\maketitle\n\\begin{abstract}An abstract.\\end{abstract}\n\\section{Intro}\\input{sections/intro}\n\\section{Method}\\input{sections/method}\n\\input{sections/missing}\n\\end{document}\n";
 
   async function tree(root: string) {
     await mkdir(join(root, "sections"), { recursive: true });

@@ -24,9 +24,23 @@ async function run(name: string, overrides: Rule[], extra: string[] = [], server
   const server = await startScriptedServer([...overrides, ...tinyRules().filter((r) => !replaced.has(r.name))], serverOptions);
   const out = join(dir, name);
   try {
-    const r = await runCli(["run", TINY_PAPER, "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, `${name}.sqlite`), ...(extra.includes("--model") ? [] : ["--model", "vllm:m"]), ...extra], {
-      env: { OPENAI_API_KEY: "sk-test-not-a-key" },
-    });
+    const r = await runCli(
+      [
+        "run",
+        TINY_PAPER,
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        out,
+        "--checkpointer",
+        join(dir, `${name}.sqlite`),
+        ...(extra.includes("--model") ? [] : ["--model", "vllm:m"]),
+        ...extra,
+      ],
+      {
+        env: { OPENAI_API_KEY: "sk-test-not-a-key" },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     return { out, report: JSON.parse(await readFile(join(out, "run.json"), "utf8")), requests: server.requests };
   } finally {
@@ -40,11 +54,16 @@ describe("files a rule writes, and files that need no analysis", () => {
     files: [
       ...logicDesign.files,
       { path: "tests/__init__.py", logic: "Empty package marker.", dependsOn: [] },
-      { path: "tests/test_model.py", logic: "pytest: forward gives outputs in (0, 1) for the four XOR inputs.", dependsOn: ["model.py", "data.py"] },
+      {
+        path: "tests/test_model.py",
+        logic: "pytest: forward gives outputs in (0, 1) for the four XOR inputs.",
+        dependsOn: ["model.py", "data.py"],
+      },
     ],
     implementationOrder: [...logicDesign.implementationOrder, "tests/__init__.py", "tests/test_model.py"],
   };
-  const test = "from data import xor_dataset\nfrom model import TwoLayerPerceptron\nimport numpy as np\n\n\ndef test_forward():\n    x, _ = xor_dataset()\n    y = TwoLayerPerceptron(4, 0.5, np.random.default_rng(0)).forward(x)\n    assert ((y > 0) & (y < 1)).all()\n";
+  const test =
+    "from data import xor_dataset\nfrom model import TwoLayerPerceptron\nimport numpy as np\n\n\ndef test_forward():\n    x, _ = xor_dataset()\n    y = TwoLayerPerceptron(4, 0.5, np.random.default_rng(0)).forward(x)\n    assert ((y > 0) & (y < 1)).all()\n";
 
   it("writes a package marker without a call, and codes a test and support code without an analysis", async () => {
     const result = await run("rules", [
@@ -61,21 +80,36 @@ describe("files a rule writes, and files that need no analysis", () => {
     expect(result.report.notes.join("\n")).toContain("written by rule, without a model call: tests/__init__.py");
     // The coder of the test is shown the logic as its specification.
     expect(result.requests.find((r) => r.rule === "coder:tests/test_model.py")!.task).toContain("the logic above is the specification");
-    for (const path of ["data.py", "model.py", "train.py", "main.py"]) expect(await readFile(join(result.out, "repo", path), "utf8")).toBe(TINY_CODE[path]);
+    for (const path of ["data.py", "model.py", "train.py", "main.py"])
+      expect(await readFile(join(result.out, "repo", path), "utf8")).toBe(TINY_CODE[path]);
   });
 });
 
 describe("a verdict with only low-severity points", () => {
   it("passes with no refine call; its points go to the notes and the README's open points", async () => {
-    const lowOnly = JSON.stringify({ passed: false, score: 4, issues: [{ severity: "low", location: "summary", problem: "the summary could name the seeds", suggestion: "name them" }], summary: "Usable." });
+    const lowOnly = JSON.stringify({
+      passed: false,
+      score: 4,
+      issues: [{ severity: "low", location: "summary", problem: "the summary could name the seeds", suggestion: "name them" }],
+      summary: "Usable.",
+    });
     const result = await run("low", [
-      { name: "verifier", match: taskIs("verify"), reply: (req) => (req.task.includes("# Task: verify the reproduction plan") ? lowOnly : JSON.stringify({ passed: true, score: 5, issues: [], summary: "Fine." })) },
+      {
+        name: "verifier",
+        match: taskIs("verify"),
+        reply: (req) =>
+          req.task.includes("# Task: verify the reproduction plan")
+            ? lowOnly
+            : JSON.stringify({ passed: true, score: 5, issues: [], summary: "Fine." }),
+      },
     ]);
     expect(result.requests.filter((r) => r.rule?.startsWith("refine") || /revise the/.test(r.task))).toEqual([]);
     const verdict = JSON.parse(await readFile(join(result.out, "artifacts/reviews/plan/round-0-verdict.json"), "utf8"));
     expect(verdict).toMatchObject({ passed: true, action: "accepted" });
     expect(result.report.notes).toContain("plan: open point: the summary could name the seeds");
-    expect(await readFile(join(result.out, "repo/README.md"), "utf8")).toContain("## Open points\n\nMinor points the reviews raised and left as they are:\n\n- plan: the summary could name the seeds (name them)");
+    expect(await readFile(join(result.out, "repo/README.md"), "utf8")).toContain(
+      "## Open points\n\nMinor points the reviews raised and left as they are:\n\n- plan: the summary could name the seeds (name them)",
+    );
   });
 });
 

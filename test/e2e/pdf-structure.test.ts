@@ -25,7 +25,12 @@ describe("a PDF with no outline and no References heading (set like an ICLR pape
   for (const referencesHeading of ["none", "plain"] as const) {
     it(`references heading ${referencesHeading}: references split off the conclusion, appendix A and B kept apart`, async () => {
       const { paper, markdown, stderr } = await ingest(`vit-${referencesHeading}.pdf`, await makeVitLikePdf({ referencesHeading }));
-      expect(paper.sections.map((s: { heading: string }) => s.heading)).toEqual(["1 Introduction", "2 Method", "3 Experiments", "4 Conclusion"]);
+      expect(paper.sections.map((s: { heading: string }) => s.heading)).toEqual([
+        "1 Introduction",
+        "2 Method",
+        "3 Experiments",
+        "4 Conclusion",
+      ]);
       const conclusion = paper.sections.at(-1).text as string;
       expect(conclusion).toContain("many challenges remain.");
       expect(conclusion).not.toContain("Abnar");
@@ -56,7 +61,9 @@ describe("a PDF with no outline and no References heading (set like an ICLR pape
     );
     const method = paper.sections.find((s: { heading: string }) => s.heading === "2 Method").text as string;
     // The paragraph after the table is its own, not glued to the footnote or the venue line.
-    expect(method).toMatch(/We use a patch size of 16 for all variants, and a resolution of 224 for pre-training\.\n\n\[Footnote 1\] Fine-tuning code/);
+    expect(method).toMatch(
+      /We use a patch size of 16 for all variants, and a resolution of 224 for pre-training\.\n\n\[Footnote 1\] Fine-tuning code/,
+    );
     expect(markdown).not.toMatch(/pre-training\. (1 )?Fine-tuning code/);
     expect(paper.warnings.join("\n")).toMatch(/rebuilt 1 table\(s\)/);
   });

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { defectRules } from "../fixtures/defect-replies.js";
-import { TINY_CODE, TINY_FILES } from "../fixtures/tiny-replies.js";
+import { TINY_CODE } from "../fixtures/tiny-replies.js";
 import { runCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
-import { startScriptedServer, type ScriptedServer } from "../support/scripted-server.js";
+import { startScriptedServer } from "../support/scripted-server.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -19,7 +19,21 @@ async function run(name: string, extra: string[]) {
   const server = await startScriptedServer(defectRules());
   const out = join(dir, name);
   try {
-    const r = await runCli(["run", TINY_PAPER, "--model", "vllm:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, `${name}.sqlite`), "--json", "-q", ...extra]);
+    const r = await runCli([
+      "run",
+      TINY_PAPER,
+      "--model",
+      "vllm:m",
+      "--base-url",
+      server.baseUrl,
+      "--out",
+      out,
+      "--checkpointer",
+      join(dir, `${name}.sqlite`),
+      "--json",
+      "-q",
+      ...extra,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(await readFile(join(out, "run.json"), "utf8"));
     return { out, report, requests: server.requests };
@@ -52,9 +66,13 @@ describe("planted defects with refinement on (default rounds)", () => {
   it("re-asks invalid YAML instead of keeping it, finds the missing setting, and the final config.yaml parses and has it", async () => {
     const writer = result.requests.filter((r) => r.rule === "config_writer");
     expect(writer.map((r) => r.isRepair)).toEqual([false, true]);
-    expect(result.report.repairs.items).toContainEqual(expect.objectContaining({ kind: "reask", agent: "config_writer", reason: expect.stringMatching(/invalid YAML/) }));
+    expect(result.report.repairs.items).toContainEqual(
+      expect.objectContaining({ kind: "reask", agent: "config_writer", reason: expect.stringMatching(/invalid YAML/) }),
+    );
     const first = JSON.parse(await read(result.out, "artifacts/reviews/config/round-0-verdict.json"));
-    expect(first.issues.map((i: { problem: string }) => i.problem).join("\n")).toContain("the plan's setting number of seeds = 5 (Section 3) is not in config.yaml");
+    expect(first.issues.map((i: { problem: string }) => i.problem).join("\n")).toContain(
+      "the plan's setting number of seeds = 5 (Section 3) is not in config.yaml",
+    );
     const config = parse(await read(result.out, "repo/config.yaml"));
     expect(config.training.num_seeds).toBe(5);
   });

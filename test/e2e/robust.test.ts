@@ -17,14 +17,38 @@ describe("robust in a user's hands", () => {
   const env = { OPENAI_API_KEY: "sk-test-not-a-real-key" };
   const cli = (args: string[]) => runCli([...args, "--checkpointer", db], { env, cwd: dir });
   // openai:gpt-4.1-mini at a local base URL: a model with a known price, served by the scripted server.
-  const run = (out: string, ...extra: string[]) => cli(["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--base-url", server.baseUrl, "--out", join(dir, out), "--refine", "0", ...extra]);
+  const run = (out: string, ...extra: string[]) =>
+    cli([
+      "run",
+      TINY_PAPER,
+      "--model",
+      "openai:gpt-4.1-mini",
+      "--base-url",
+      server.baseUrl,
+      "--out",
+      join(dir, out),
+      "--refine",
+      "0",
+      ...extra,
+    ]);
   const threadOf = (stderr: string) => /run ([0-9a-f-]{36}) -> /.exec(stderr)![1]!;
   const report = async (out: string) => JSON.parse(await readFile(join(dir, out, "run.json"), "utf8"));
   const oneLine = (stderr: string) => expect(stderr.trim().split("\n"), stderr).toHaveLength(1);
 
   // The planner answers only in the provider's JSON mode, as a server that writes poor JSON in text does.
   const plannerNeedsNativeJson = (rules: Rule[]): Rule[] =>
-    rules.map((r) => (r.name !== "planner" ? r : { ...r, match: taskIs("the reproduction plan"), reply: (req) => (req.body?.response_format ? (r.reply as string) : "Sure! The plan: a perceptron, trained for a while. Let me know if you want JSON.") }));
+    rules.map((r) =>
+      r.name !== "planner"
+        ? r
+        : {
+            ...r,
+            match: taskIs("the reproduction plan"),
+            reply: (req) =>
+              req.body?.response_format
+                ? (r.reply as string)
+                : "Sure! The plan: a perceptron, trained for a while. Let me know if you want JSON.",
+          },
+    );
 
   beforeAll(async () => {
     server = await startScriptedServer(plannerNeedsNativeJson(tinyRules()), { models: ["gpt-4.1-mini"] });
@@ -45,7 +69,9 @@ describe("robust in a user's hands", () => {
     const again = await run("taken", "--structured-output", "native");
     expect(again.code).toBe(2);
     oneLine(again.stderr);
-    expect(again.stderr).toContain(`holds run ${id} (complete): continue it with \`paper2code resume ${id}\`, choose another --out, or pass --force`);
+    expect(again.stderr).toContain(
+      `holds run ${id} (complete): continue it with \`paper2code resume ${id}\`, choose another --out, or pass --force`,
+    );
     expect(server.requests.length).toBe(paid); // nothing asked, nothing replayed
 
     const forced = await run("taken", "--structured-output", "native", "--force");
@@ -59,19 +85,30 @@ describe("robust in a user's hands", () => {
   });
 
   it.each([
-    ["a file", async () => {
-      await writeFile(join(dir, "a-file"), "x");
-      return join(dir, "a-file");
-    }, /a file is there, not a folder/],
-    ["a folder below a file", async () => {
-      await writeFile(join(dir, "b-file"), "x");
-      return join(dir, "b-file", "out");
-    }, /is a file, not a folder/],
+    [
+      "a file",
+      async () => {
+        await writeFile(join(dir, "a-file"), "x");
+        return join(dir, "a-file");
+      },
+      /a file is there, not a folder/,
+    ],
+    [
+      "a folder below a file",
+      async () => {
+        await writeFile(join(dir, "b-file"), "x");
+        return join(dir, "b-file", "out");
+      },
+      /is a file, not a folder/,
+    ],
     ["/proc/nope/x (a recursive mkdir there never returns)", async () => "/proc/nope/x", /cannot create \/proc\/nope/],
     ["a folder where nothing can be made", async () => "/proc/self/x", /--out \/proc\/self\/x: cannot create/],
   ])("--out at %s: exit 2 in one line, before any call", async (_, where, message) => {
     const before = server.requests.length;
-    const r = await runCli(["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--base-url", server.baseUrl, "--out", await where(), "--checkpointer", db], { env, cwd: dir });
+    const r = await runCli(
+      ["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--base-url", server.baseUrl, "--out", await where(), "--checkpointer", db],
+      { env, cwd: dir },
+    );
     expect(r.code).toBe(2);
     oneLine(r.stderr);
     expect(r.stderr).toMatch(message);
@@ -80,7 +117,25 @@ describe("robust in a user's hands", () => {
 
   it("a closed reader of the progress lines does not stop the run", async () => {
     const out = join(dir, "piped");
-    const { child, done } = startCli(["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--base-url", server.baseUrl, "--out", out, "--refine", "0", "--structured-output", "native", "--checkpointer", db], { env, cwd: dir });
+    const { child, done } = startCli(
+      [
+        "run",
+        TINY_PAPER,
+        "--model",
+        "openai:gpt-4.1-mini",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        out,
+        "--refine",
+        "0",
+        "--structured-output",
+        "native",
+        "--checkpointer",
+        db,
+      ],
+      { env, cwd: dir },
+    );
     // As `2>&1 | head -1`: the reader goes away after the first line.
     child.stderr!.once("data", () => child.stderr!.destroy());
     const result = await done;
@@ -92,25 +147,59 @@ describe("robust in a user's hands", () => {
     const port = await freePort();
     const out = join(dir, "nowhere");
     const started = Date.now();
-    const r = await runCli(["run", TINY_PAPER, "--model", "ollama:qwen2.5-coder:14b", "--base-url", `http://127.0.0.1:${port}/v1`, "--out", out, "--checkpointer", db], { cwd: dir });
+    const r = await runCli(
+      [
+        "run",
+        TINY_PAPER,
+        "--model",
+        "ollama:qwen2.5-coder:14b",
+        "--base-url",
+        `http://127.0.0.1:${port}/v1`,
+        "--out",
+        out,
+        "--checkpointer",
+        db,
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(5);
     oneLine(r.stderr);
-    expect(r.stderr).toContain(`cannot reach the model server at http://127.0.0.1:${port}/v1/models (ECONNREFUSED): is Ollama running (\`ollama serve\`)`);
+    expect(r.stderr).toContain(
+      `cannot reach the model server at http://127.0.0.1:${port}/v1/models (ECONNREFUSED): is Ollama running (\`ollama serve\`)`,
+    );
     expect(Date.now() - started).toBeLessThan(15_000); // no 20 s of silent retries
     expect(existsSync(out)).toBe(false);
   });
 
   it("a server that does not serve the model says which it serves", async () => {
-    const r = await runCli(["run", TINY_PAPER, "--model", "vllm:Qwen/Qwen2.5-7B", "--base-url", server.baseUrl, "--out", join(dir, "unserved"), "--checkpointer", db], { cwd: dir });
+    const r = await runCli(
+      [
+        "run",
+        TINY_PAPER,
+        "--model",
+        "vllm:Qwen/Qwen2.5-7B",
+        "--base-url",
+        server.baseUrl,
+        "--out",
+        join(dir, "unserved"),
+        "--checkpointer",
+        db,
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(5);
-    expect(r.stderr.trim()).toBe(`paper2code: the model server at ${server.baseUrl}/models does not serve Qwen/Qwen2.5-7B (it serves gpt-4.1-mini)`);
+    expect(r.stderr.trim()).toBe(
+      `paper2code: the model server at ${server.baseUrl}/models does not serve Qwen/Qwen2.5-7B (it serves gpt-4.1-mini)`,
+    );
     expect(existsSync(join(dir, "unserved"))).toBe(false);
   });
 
   it("a misspelt provider is refused with the known ones", async () => {
     const r = await runCli(["run", TINY_PAPER, "--model", "opneai:gpt-4.1", "--out", join(dir, "typo")], { env, cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("paper2code: --model opneai:gpt-4.1: unknown provider 'opneai' (did you mean 'openai'? known: openai, compat, ollama, vllm, lmstudio, openrouter, anthropic)");
+    expect(r.stderr.trim()).toBe(
+      "paper2code: --model opneai:gpt-4.1: unknown provider 'opneai' (did you mean 'openai'? known: openai, compat, ollama, vllm, lmstudio, openrouter, anthropic)",
+    );
   });
 
   it("a run failed on the output mode counts its calls, and resume --structured-output rescues it; run.json says what changed", async () => {
@@ -123,7 +212,22 @@ describe("robust in a user's hands", () => {
     expect(failedReport.usage.byAgent.planner.calls).toBe(2);
 
     const before = server.requests.length;
-    const resumed = await cli(["resume", id, "--structured-output", "native", "--temperature", "0.1", "--max-output-tokens", "9000", "--rpm", "600", "--tpm", "2000000", "--reasoning-effort", "low"]);
+    const resumed = await cli([
+      "resume",
+      id,
+      "--structured-output",
+      "native",
+      "--temperature",
+      "0.1",
+      "--max-output-tokens",
+      "9000",
+      "--rpm",
+      "600",
+      "--tpm",
+      "2000000",
+      "--reasoning-effort",
+      "low",
+    ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('setting structuredOutput: "default" -> "native"');
     expect(server.requests.slice(before).find((r) => r.rule === "planner")?.responseFormat).toMatchObject({ type: "json_schema" });
@@ -145,7 +249,9 @@ describe("robust in a user's hands", () => {
   it("usage errors: one line, exit 2, where the help is; --version; examples in each command's help", async () => {
     const bad = await runCli(["run", TINY_PAPER, "--budget", "abc"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe("paper2code: option '--budget <usd>' argument 'abc' is invalid. --budget must be a number >= 0 (see paper2code run --help)\n");
+    expect(bad.stderr).toBe(
+      "paper2code: option '--budget <usd>' argument 'abc' is invalid. --budget must be a number >= 0 (see paper2code run --help)\n",
+    );
     const unknown = await runCli(["resume", "x", "--frobnicate"]);
     expect([unknown.code, unknown.stderr]).toEqual([2, "paper2code: unknown option '--frobnicate' (see paper2code resume --help)\n"]);
     const version = await runCli(["--version"]);

@@ -20,8 +20,17 @@ describe("paper2code run against a scripted OpenAI-compatible server", () => {
     dir = await mkdtemp(join(tmpdir(), "p2c-e2e-"));
     out = join(dir, "out");
     result = await runCli([
-      "run", PAPER, "--model", "openai:scripted-model", "--base-url", server.baseUrl,
-      "--out", out, "--checkpointer", join(dir, "checkpoints.sqlite"), "--json",
+      "run",
+      PAPER,
+      "--model",
+      "openai:scripted-model",
+      "--base-url",
+      server.baseUrl,
+      "--out",
+      out,
+      "--checkpointer",
+      join(dir, "checkpoints.sqlite"),
+      "--json",
     ]);
   });
   afterAll(async () => {
@@ -50,7 +59,14 @@ describe("paper2code run against a scripted OpenAI-compatible server", () => {
   });
 
   it("writes the artifacts", async () => {
-    for (const artifact of ["plan.md", "architecture.md", "logic.json", "config.yaml", "paper.md", ...TINY_ANALYSED.map((p) => `analysis/${p}.md`)]) {
+    for (const artifact of [
+      "plan.md",
+      "architecture.md",
+      "logic.json",
+      "config.yaml",
+      "paper.md",
+      ...TINY_ANALYSED.map((p) => `analysis/${p}.md`),
+    ]) {
       expect((await stat(join(out, "artifacts", artifact))).size, artifact).toBeGreaterThan(0);
     }
     const architecture = await readFile(join(out, "artifacts", "architecture.md"), "utf8");
@@ -74,7 +90,14 @@ describe("paper2code run against a scripted OpenAI-compatible server", () => {
   it("made each planning call once, one passing verification per planning stage, each file's analysis (support code has none) and coding once", () => {
     const counts = new Map<string, number>();
     for (const r of server.requests) counts.set(r.rule ?? "unmatched", (counts.get(r.rule ?? "unmatched") ?? 0) + 1);
-    const expected = ["planner", "architect", "logic_designer", "config_writer", ...TINY_ANALYSED.map((p) => `analyst:${p}`), ...TINY_FILES.map((p) => `coder:${p}`)];
+    const expected = [
+      "planner",
+      "architect",
+      "logic_designer",
+      "config_writer",
+      ...TINY_ANALYSED.map((p) => `analyst:${p}`),
+      ...TINY_FILES.map((p) => `coder:${p}`),
+    ];
     expect(Object.fromEntries(counts)).toEqual({ ...Object.fromEntries(expected.map((k) => [k, 1])), verifier: 4 });
   });
 });

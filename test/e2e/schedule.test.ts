@@ -32,7 +32,22 @@ describe("coding schedule and coder context", () => {
 
   async function run(name: string, ...flags: string[]): Promise<LoggedRequest[]> {
     const start = server.requests.length;
-    const result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", join(dir, name), "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q", ...flags]);
+    const result = await runCli([
+      "run",
+      TINY_PAPER,
+      "--model",
+      "compat:m",
+      "--base-url",
+      server.baseUrl,
+      "--out",
+      join(dir, name),
+      "--checkpointer",
+      join(dir, "c.sqlite"),
+      "--refine",
+      "0",
+      "-q",
+      ...flags,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     return server.requests.slice(start);
   }
@@ -66,7 +81,8 @@ describe("coding schedule and coder context", () => {
     expect(scoped).not.toContain("run_utils_io"); // unrelated files are not shown
 
     const full = coder(await run("full", "--context", "full"), "models/model.py").task;
-    for (const earlier of ["utils_io", "data_loader", "models_attention", "models_encoder"]) expect(full).toContain(`config["files"]["${earlier}"]`);
+    for (const earlier of ["utils_io", "data_loader", "models_attention", "models_encoder"])
+      expect(full).toContain(`config["files"]["${earlier}"]`);
     expect(full.length).toBeGreaterThan(scoped.length);
   }, 60_000);
 });
@@ -91,7 +107,23 @@ describe("no idle waits: analysis and coding file by file", () => {
   });
 
   it("a coder starts before an unrelated slow analysis ends, and never before the files it imports are written", async () => {
-    const result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", join(dir, "out"), "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q", "--concurrency", "8"]);
+    const result = await runCli([
+      "run",
+      TINY_PAPER,
+      "--model",
+      "compat:m",
+      "--base-url",
+      server.baseUrl,
+      "--out",
+      join(dir, "out"),
+      "--checkpointer",
+      join(dir, "c.sqlite"),
+      "--refine",
+      "0",
+      "-q",
+      "--concurrency",
+      "8",
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const requests = server.requests;
     const slow = requests.find((r) => r.rule === SLOW)!;
@@ -100,7 +132,10 @@ describe("no idle waits: analysis and coding file by file", () => {
     expect(loader.finishedAt!).toBeLessThan(slow.finishedAt!);
     for (const m of manyFileRules(16).modules) {
       const coder = requests.find((r) => r.rule === `coder:${m.path}`)!;
-      for (const dep of m.dependsOn) expect(coder.startedAt!, `${m.path} after ${dep}`).toBeGreaterThanOrEqual(requests.find((r) => r.rule === `coder:${dep}`)!.finishedAt!);
+      for (const dep of m.dependsOn)
+        expect(coder.startedAt!, `${m.path} after ${dep}`).toBeGreaterThanOrEqual(
+          requests.find((r) => r.rule === `coder:${dep}`)!.finishedAt!,
+        );
       const analysis = requests.find((r) => r.rule === `analyst:${m.path}`);
       if (analysis) expect(coder.startedAt!).toBeGreaterThanOrEqual(analysis.finishedAt!);
     }
@@ -109,7 +144,23 @@ describe("no idle waits: analysis and coding file by file", () => {
   it("keeps the barrier when the analyses are reviewed: no coder before every analysis is approved", async () => {
     const start = server.requests.length;
     const out = join(dir, "reviewed");
-    const paused = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, "--out", out, "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "-q", "--review", "analysis"]);
+    const paused = await runCli([
+      "run",
+      TINY_PAPER,
+      "--model",
+      "compat:m",
+      "--base-url",
+      server.baseUrl,
+      "--out",
+      out,
+      "--checkpointer",
+      join(dir, "c.sqlite"),
+      "--refine",
+      "0",
+      "-q",
+      "--review",
+      "analysis",
+    ]);
     expect(paused.code, paused.stderr).toBe(7);
     const made = server.requests.slice(start);
     expect(made.filter((r) => r.rule?.startsWith("coder:"))).toEqual([]);

@@ -19,7 +19,9 @@ describe("API keys never reach what paper2code writes", () => {
       ["analyst:model.py", [{ status: 429, headers: { "retry-after": "0" } }]],
     ]);
     let brokenCoder = true;
-    const rules = tinyRules().map((rule) => (rule.name === "coder:data.py" ? { ...rule, reply: () => (brokenCoder ? "```python\n```" : (rule.reply as string)) } : rule));
+    const rules = tinyRules().map((rule) =>
+      rule.name === "coder:data.py" ? { ...rule, reply: () => (brokenCoder ? "```python\n```" : (rule.reply as string)) } : rule,
+    );
     const server = await startScriptedServer(rules, {
       beforeReply: (request) => faults.get(request.rule ?? "")?.shift() ?? "answer",
     });
@@ -28,7 +30,22 @@ describe("API keys never reach what paper2code writes", () => {
       const env = { OPENAI_API_KEY: key, PAPER2CODE_HOME: home };
       const base = ["--checkpointer", join(home, "checkpoints.sqlite")];
       const logs: string[] = [];
-      const first = await runCli(["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--base-url", server.baseUrl, "--out", join(home, "out"), "--review", "config", ...base], { env });
+      const first = await runCli(
+        [
+          "run",
+          TINY_PAPER,
+          "--model",
+          "openai:gpt-4.1-mini",
+          "--base-url",
+          server.baseUrl,
+          "--out",
+          join(home, "out"),
+          "--review",
+          "config",
+          ...base,
+        ],
+        { env },
+      );
       logs.push(first.stdout, first.stderr);
       expect(first.code, first.stderr).toBe(7);
       const id = /run ([0-9a-f-]{36}) -> /.exec(first.stderr)![1]!;

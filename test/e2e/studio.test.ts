@@ -51,7 +51,10 @@ describe("LangGraph dev server (Studio's API)", () => {
     for (let waited = 0; ; waited += 500) {
       if (dev.exitCode !== null) throw new Error(`the dev server exited: ${log}`);
       if (waited > 150_000) throw new Error(`the dev server did not start in 150 s: ${log}`);
-      const ok = await fetch(`${apiUrl}/ok`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${apiUrl}/ok`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -76,7 +79,9 @@ describe("LangGraph dev server (Studio's API)", () => {
     const input = schemas.input_schema as { properties: Record<string, unknown> };
     expect(Object.keys(input.properties)).toEqual(expect.arrayContaining(["paperPath", "paperText", "outDir"]));
     const config = schemas.config_schema as { properties: Record<string, { description?: string }> };
-    expect(Object.keys(config.properties)).toEqual(expect.arrayContaining(["model", "baseUrl", "concurrency", "review", "refinePlan", "callJournal"]));
+    expect(Object.keys(config.properties)).toEqual(
+      expect.arrayContaining(["model", "baseUrl", "concurrency", "review", "refinePlan", "callJournal"]),
+    );
     expect(config.properties.review!.description).toContain("approve or edit");
   }, 60_000);
 
@@ -85,12 +90,23 @@ describe("LangGraph dev server (Studio's API)", () => {
     const thread = await client.threads.create();
     const outDir = join(dir, "studio-run");
     const config = {
-      configurable: { model: "compat:scripted", baseUrl: server.baseUrl, review: "config", refinePlan: 0, refineArchitecture: 0, refineLogic: 0, refineConfig: 0 },
+      configurable: {
+        model: "compat:scripted",
+        baseUrl: server.baseUrl,
+        review: "config",
+        refinePlan: 0,
+        refineArchitecture: 0,
+        refineLogic: 0,
+        refineConfig: 0,
+      },
     };
     await client.runs.wait(thread.thread_id, assistant!.assistant_id, { input: { paperPath: TINY_PAPER, outDir }, config });
     const paused = await client.threads.getState(thread.thread_id);
     const interrupts = paused.tasks.flatMap((t) => t.interrupts);
-    expect(interrupts.map((i) => (i.value as { stage: string }).stage), log).toEqual(["config"]);
+    expect(
+      interrupts.map((i) => (i.value as { stage: string }).stage),
+      log,
+    ).toEqual(["config"]);
     expect((interrupts[0]!.value as { current: string }).current).toContain("learning_rate: 0.5");
     expect(server.requests.filter((r) => r.rule?.startsWith("coder:"))).toEqual([]);
 
@@ -116,9 +132,13 @@ describe("LangGraph dev server (Studio's API)", () => {
     const [assistant] = await client.assistants.search({ graphId: "eval" });
     expect(assistant, log).toBeDefined();
     const schemas = await client.assistants.getSchemas(assistant!.assistant_id);
-    expect(Object.keys((schemas.input_schema as { properties: object }).properties)).toEqual(expect.arrayContaining(["repoPath", "paperPath", "rubricPath", "referencePath", "outDir"]));
+    expect(Object.keys((schemas.input_schema as { properties: object }).properties)).toEqual(
+      expect.arrayContaining(["repoPath", "paperPath", "rubricPath", "referencePath", "outDir"]),
+    );
     const config = schemas.config_schema as { properties: Record<string, { description?: string }> };
-    expect(Object.keys(config.properties)).toEqual(expect.arrayContaining(["judgeModel", "judgeBaseUrl", "samples", "codeDev", "leafTokenBudget"]));
+    expect(Object.keys(config.properties)).toEqual(
+      expect.arrayContaining(["judgeModel", "judgeBaseUrl", "samples", "codeDev", "leafTokenBudget"]),
+    );
     expect(config.properties.judgeModel!.description).toContain("judge");
 
     const repo = writeTree(join(dir, "eval-repo"), SUBMISSION);

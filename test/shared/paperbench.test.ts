@@ -37,19 +37,24 @@ describe.skipIf(ids.length === 0)("PaperBench papers from ../shared/paperbench",
       if (lettered) expect(lettered.level).toBe(2);
       expect(paper.references.length).toBeGreaterThanOrEqual(20);
       expect(fitted.markdown).not.toContain(paper.references[3]!.slice(0, 60));
-      process.stdout.write(`${id}: main ${fitted.sent.main} tokens, appendix ${fitted.sent.appendix} tokens in ${fitted.sent.appendixSections} sections, dropped: ${fitted.dropped.join(", ") || "nothing"}\n`);
+      process.stdout.write(
+        `${id}: main ${fitted.sent.main} tokens, appendix ${fitted.sent.appendix} tokens in ${fitted.sent.appendixSections} sections, dropped: ${fitted.dropped.join(", ") || "nothing"}\n`,
+      );
     });
   }
 
   const pdf = join(ROOT, "mechanistic-understanding", "paper.pdf");
   const latex = join(ROOT, "mechanistic-understanding", "paper-latex.tar.gz");
-  it.skipIf(!existsSync(pdf) || !existsSync(latex))("mechanistic-understanding as PDF and as LaTeX: the Hyperparameters appendix reaches the agents", async () => {
-    for (const path of [pdf, latex]) {
-      const paper = await loadPaper(path);
-      const hyper = paper.appendix.find((s) => /Hyperparameters/.test(s.heading));
-      expect(hyper, path).toBeDefined();
-      const fitted = fitPaperToBudget(paper, DEFAULT_BUDGET);
-      expect(fitted.markdown.slice(fitted.markdown.indexOf(APPENDIX_MARKER))).toContain(hyper!.text.slice(0, 120));
-    }
-  });
+  it.skipIf(!existsSync(pdf) || !existsSync(latex))(
+    "mechanistic-understanding as PDF and as LaTeX: the Hyperparameters appendix reaches the agents",
+    async () => {
+      for (const path of [pdf, latex]) {
+        const paper = await loadPaper(path);
+        const hyper = paper.appendix.find((s) => /Hyperparameters/.test(s.heading));
+        expect(hyper, path).toBeDefined();
+        const fitted = fitPaperToBudget(paper, DEFAULT_BUDGET);
+        expect(fitted.markdown.slice(fitted.markdown.indexOf(APPENDIX_MARKER))).toContain(hyper!.text.slice(0, 120));
+      }
+    },
+  );
 });

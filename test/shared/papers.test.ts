@@ -29,7 +29,11 @@ const manifest = present
   : [];
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const normalize = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+const normalize = (t: string) =>
+  t
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 const headingKeys = (paper: Paper) => [...paper.sections, ...paper.appendix].map((s) => headingKey(s.heading).replace(/\d+$/, ""));
 
 describe.skipIf(!present)("real PDFs from ../shared/papers", () => {
@@ -46,7 +50,10 @@ describe.skipIf(!present)("real PDFs from ../shared/papers", () => {
           const key = headingKey(entry.title);
           return found.some((f) => f === key || (f.length >= 4 && key.startsWith(f)));
         });
-        expect(matched.length / outline.length, `${file}: ${outline.length - matched.length} outline headings missed`).toBeGreaterThanOrEqual(0.9);
+        expect(
+          matched.length / outline.length,
+          `${file}: ${outline.length - matched.length} outline headings missed`,
+        ).toBeGreaterThanOrEqual(0.9);
       }
 
       const markdown = renderPaperMarkdown(paper, { includeAppendix: true });
@@ -70,7 +77,16 @@ describe.skipIf(!existsSync(TRANSFORMER_TAR))("the Transformer's LaTeX source", 
     expect(warnings).toEqual([]);
     const paper = await loadPaper(TRANSFORMER_TAR);
     expect(paper.title).toBe("Attention Is All You Need");
-    for (const heading of ["Introduction", "Model Architecture", "Scaled Dot-Product Attention", "Positional Encoding", "Training", "Optimizer", "Results", "Conclusion"]) {
+    for (const heading of [
+      "Introduction",
+      "Model Architecture",
+      "Scaled Dot-Product Attention",
+      "Positional Encoding",
+      "Training",
+      "Optimizer",
+      "Results",
+      "Conclusion",
+    ]) {
       expect(paper.sections.map((s) => s.heading)).toContain(heading);
     }
   });
@@ -91,7 +107,12 @@ function markdownTable(markdown: string, label: string): Record<string, string>[
   const rows: string[][] = [];
   for (const line of lines) {
     if (!line.startsWith("|")) break;
-    rows.push(line.replace(/^\|\s?|\s?\|$/g, "").split(" | ").map((c) => c.trim()));
+    rows.push(
+      line
+        .replace(/^\|\s?|\s?\|$/g, "")
+        .split(" | ")
+        .map((c) => c.trim()),
+    );
   }
   const [header, , ...body] = rows;
   return body.map((cells) => Object.fromEntries(header!.map((h, i) => [h, cells[i] ?? ""])));
@@ -104,7 +125,17 @@ describe.skipIf(!present)("tables, accents and feet in the real PDFs", () => {
     const rows = markdownTable(markdown, "Table 3");
     const base = rows.find((r) => r[""] === "base");
     expect(base, markdown.slice(markdown.indexOf("Table 3 ("), markdown.indexOf("Table 3 (") + 600)).toBeDefined();
-    expect(base).toMatchObject({ N: "6", d_model: "512", d_ff: "2048", h: "8", d_k: "64", d_v: "64", P_drop: "0.1", ϵ_ls: "0.1", "train steps": "100K" });
+    expect(base).toMatchObject({
+      N: "6",
+      d_model: "512",
+      d_ff: "2048",
+      h: "8",
+      d_k: "64",
+      d_v: "64",
+      P_drop: "0.1",
+      ϵ_ls: "0.1",
+      "train steps": "100K",
+    });
     const big = rows.find((r) => r[""] === "big");
     expect(big).toMatchObject({ N: "6", d_model: "1024", d_ff: "4096", h: "16", P_drop: "0.3", "train steps": "300K" });
     // The text around it: ϵ_ls from the math font, and the footnote out of the paragraph.

@@ -36,14 +36,24 @@ invented:
 `;
 
 describe.skipIf(!existsSync(PDF) || !existsSync(LATEX))("provenance against the Transformer paper", () => {
-  for (const [name, path] of [["PDF", PDF], ["LaTeX", LATEX]] as const) {
+  for (const [name, path] of [
+    ["PDF", PDF],
+    ["LaTeX", LATEX],
+  ] as const) {
     it(`${name}: every base setting traced to its section or table; the invented ones flagged`, async () => {
       const report = checkProvenance(CONFIG, await loadPaper(path));
       const by = (status: string) => report.entries.filter((e) => e.status === status).map((e) => e.key);
       expect(by("unsupported").sort()).toEqual(["invented.grad_clip", "invented.weight_decay"]);
       // "the big model used 0.3" is stated in Table 3 and Section 6.1, not in 5.4: found elsewhere, with the place.
       expect(report.entries.find((e) => e.key === "decoding.big_dropout")).toMatchObject({ status: "elsewhere" });
-      expect(by("cited").length, JSON.stringify(report.entries.filter((e) => e.status !== "cited"), null, 1)).toBe(17);
+      expect(
+        by("cited").length,
+        JSON.stringify(
+          report.entries.filter((e) => e.status !== "cited"),
+          null,
+          1,
+        ),
+      ).toBe(17);
       process.stdout.write(`provenance (${name}): ${JSON.stringify(report.counts)}\n`);
     });
   }

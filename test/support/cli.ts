@@ -19,7 +19,10 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
 }
 
 /** Start the CLI and return its process (to signal or kill it) and its result. */
-export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+export function startCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
   const env = { ...process.env, ...options.env };
   delete env.OPENAI_API_KEY;
   delete env.OPENAI_BASE_URL;

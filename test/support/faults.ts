@@ -35,12 +35,26 @@ export const FAULTS: FaultCase[] = [
   { name: "timeout", fault: { kind: "stall", ms: 2600 }, survivedBy: "retry" },
   { name: "HTML error page with status 200", fault: { kind: "html" }, survivedBy: "retry" },
   { name: "empty choices", fault: { kind: "empty-choices" }, survivedBy: "retry" },
-  { name: "finish_reason length (code)", fault: { kind: "finish", reason: "length", keep: 0.5 }, kinds: ["code"], survivedBy: "continuation" },
-  { name: "finish_reason length (JSON)", fault: { kind: "finish", reason: "length", keep: 0.5 }, kinds: ["json", "yaml"], survivedBy: "reask" },
+  {
+    name: "finish_reason length (code)",
+    fault: { kind: "finish", reason: "length", keep: 0.5 },
+    kinds: ["code"],
+    survivedBy: "continuation",
+  },
+  {
+    name: "finish_reason length (JSON)",
+    fault: { kind: "finish", reason: "length", keep: 0.5 },
+    kinds: ["json", "yaml"],
+    survivedBy: "reask",
+  },
   { name: "content-filter refusal", fault: { kind: "finish", reason: "content_filter", keep: 0.1 }, survivedBy: "reask" },
   {
     name: "prose around JSON",
-    fault: { kind: "content", label: "prose", transform: (c) => `Sure! Here is the answer you asked for:\n\n${c}\n\nLet me know if anything should change.` },
+    fault: {
+      kind: "content",
+      label: "prose",
+      transform: (c) => `Sure! Here is the answer you asked for:\n\n${c}\n\nLet me know if anything should change.`,
+    },
     kinds: ["json"],
     survivedBy: "tolerated",
   },
@@ -50,12 +64,31 @@ export const FAULTS: FaultCase[] = [
     kinds: ["json"],
     survivedBy: "tolerated",
   },
-  { name: "no JSON at all", fault: { kind: "content", label: "no-json", transform: () => "I have read the paper and I think the plan looks fine." }, kinds: ["json"], survivedBy: "reask" },
-  { name: "YAML error", fault: { kind: "content", label: "bad-yaml", transform: () => "```yaml\nmodel: [hidden_units: 4\n  steps: : 5\n```" }, kinds: ["yaml"], survivedBy: "reask" },
-  { name: "code without a fence", fault: { kind: "content", label: "no-fence", transform: (c) => fencedBody(c) }, kinds: ["code"], survivedBy: "tolerated" },
+  {
+    name: "no JSON at all",
+    fault: { kind: "content", label: "no-json", transform: () => "I have read the paper and I think the plan looks fine." },
+    kinds: ["json"],
+    survivedBy: "reask",
+  },
+  {
+    name: "YAML error",
+    fault: { kind: "content", label: "bad-yaml", transform: () => "```yaml\nmodel: [hidden_units: 4\n  steps: : 5\n```" },
+    kinds: ["yaml"],
+    survivedBy: "reask",
+  },
+  {
+    name: "code without a fence",
+    fault: { kind: "content", label: "no-fence", transform: (c) => fencedBody(c) },
+    kinds: ["code"],
+    survivedBy: "tolerated",
+  },
   {
     name: "code for the wrong file",
-    fault: { kind: "content", label: "wrong-file", transform: () => "### other_module.py\n```python\nprint('not the file asked for')\n```" },
+    fault: {
+      kind: "content",
+      label: "wrong-file",
+      transform: () => "### other_module.py\n```python\nprint('not the file asked for')\n```",
+    },
     kinds: ["code"],
     survivedBy: "reask",
   },
@@ -69,7 +102,8 @@ export const faultsFor = (request: LoggedRequest) => FAULTS.filter((f) => !f.kin
 /** What a failed run must print: the reason in one line, run.json, and how to resume; never a stack trace or a TypeError. */
 export function expectClearFailure(result: CliResult) {
   expect(result.code, result.stderr).toBe(5);
-  expect(result.stderr).toMatch(/run failed: .+\n  details: .+run\.json\n  to retry from where it stopped: paper2code resume [0-9a-f-]{36}/);
+  expect(result.stderr).toMatch(
+    /run failed: .+\n {2}details: .+run\.json\n {2}to retry from where it stopped: paper2code resume [0-9a-f-]{36}/,
+  );
   expect(result.stderr).not.toMatch(/TypeError|Cannot read propert|\n\s+at /);
 }
-

@@ -33,7 +33,13 @@ export async function makePdf(options: TestPdfOptions = {}): Promise<Buffer> {
     if (options.header) doc.font("Helvetica").fontSize(8).text(options.header, 72, 40, { lineBreak: false });
     doc.font("Helvetica").fontSize(9).text(String(pageNumber), 300, 750, { lineBreak: false });
     if (options.stamp) {
-      doc.save().rotate(-90, { origin: [30, 500] }).font("Helvetica").fontSize(14).text(options.stamp, 30, 500, { lineBreak: false }).restore();
+      doc
+        .save()
+        .rotate(-90, { origin: [30, 500] })
+        .font("Helvetica")
+        .fontSize(14)
+        .text(options.stamp, 30, 500, { lineBreak: false })
+        .restore();
     }
     doc.x = 72;
     doc.y = 72;
@@ -42,7 +48,10 @@ export async function makePdf(options: TestPdfOptions = {}): Promise<Buffer> {
   if (options.noText) {
     for (let i = 0; i < 30; i++) doc.rect(72, 72 + i * 20, 400 - i * 5, 12).fill("#333333");
   } else {
-    doc.font("Helvetica-Bold").fontSize(18).text(options.title ?? "Untitled", { align: "center" });
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(18)
+      .text(options.title ?? "Untitled", { align: "center" });
     doc.moveDown();
     doc.font("Helvetica-Bold").fontSize(11).text("Abstract");
     doc.font("Helvetica").fontSize(10).text("We present a method and measure it carefully on small data.");

@@ -21,13 +21,23 @@ export async function makeVitLikePdf(options: { referencesHeading?: "none" | "pl
   };
 
   page();
-  doc.font("Times-Bold").fontSize(17).text("An Image Is Worth 16x16 Words: Transformers for Image Recognition at Scale", 72, 80, { width: 468, align: "center" });
-  doc.font("Times-Roman").fontSize(10).text("Google Research, Brain Team", 72, doc.y + 8, { width: 468, align: "center" });
+  doc
+    .font("Times-Bold")
+    .fontSize(17)
+    .text("An Image Is Worth 16x16 Words: Transformers for Image Recognition at Scale", 72, 80, { width: 468, align: "center" });
+  doc
+    .font("Times-Roman")
+    .fontSize(10)
+    .text("Google Research, Brain Team", 72, doc.y + 8, { width: 468, align: "center" });
   doc.y += 16;
   doc.font("Times-Bold").fontSize(11).text("Abstract", 72, doc.y, { width: 468, align: "center" });
-  body("While the Transformer architecture has become the de-facto standard for natural language processing tasks, its applications to computer vision remain limited.");
+  body(
+    "While the Transformer architecture has become the de-facto standard for natural language processing tasks, its applications to computer vision remain limited.",
+  );
   heading("1 Introduction");
-  body("Self-attention-based architectures, in particular Transformers, have become the model of choice in natural language processing. We split an image into patches and provide the sequence of linear embeddings of these patches as an input to a Transformer.");
+  body(
+    "Self-attention-based architectures, in particular Transformers, have become the model of choice in natural language processing. We split an image into patches and provide the sequence of linear embeddings of these patches as an input to a Transformer.",
+  );
   // "ETH Zürich" with the diaeresis drawn as its own glyph over the u, as TeX sets \"u.
   doc.font("Times-Roman").fontSize(10);
   const y = doc.y + 4;
@@ -39,7 +49,9 @@ export async function makeVitLikePdf(options: { referencesHeading?: "none" | "pl
   doc.text(" in the summer of 2020.", ux + doc.widthOfString("urich"), y, { lineBreak: false });
   doc.y = y + 14;
   heading("2 Method");
-  body("We follow the original Transformer as closely as possible. The model variants are listed in Table 1. We train all models with Adam with beta1 = 0.9 and a batch size of 4096.");
+  body(
+    "We follow the original Transformer as closely as possible. The model variants are listed in Table 1. We train all models with Adam with beta1 = 0.9 and a batch size of 4096.",
+  );
   doc.moveDown(0.8);
   body("Table 1: Details of Vision Transformer model variants.");
   doc.moveDown(0.6);
@@ -58,14 +70,21 @@ export async function makeVitLikePdf(options: { referencesHeading?: "none" | "pl
   doc.moveDown(0.8);
   body("We use a patch size of 16 for all variants, and a resolution of 224 for pre-training.");
   // The foot of page 1: a footnote and the venue line, in a smaller font.
-  doc.font("Times-Roman").fontSize(8).text("1 Fine-tuning code and pre-trained models are available at https://github.com/google-research/vision_transformer", 72, 676, { width: 468 });
+  doc
+    .font("Times-Roman")
+    .fontSize(8)
+    .text("1 Fine-tuning code and pre-trained models are available at https://github.com/google-research/vision_transformer", 72, 676, {
+      width: 468,
+    });
   doc.text("Published as a conference paper at ICLR 2021", 72, 700, { width: 468, lineBreak: false });
 
   page();
   heading("3 Experiments");
   body("We pre-train on ImageNet-21k for 90 epochs with a learning rate of 0.001 and a linear warmup of 10k steps.");
   heading("4 Conclusion");
-  body("We have explored the direct application of Transformers (Vaswani et al., 2017) to image recognition. While these initial results are encouraging, many challenges remain.");
+  body(
+    "We have explored the direct application of Transformers (Vaswani et al., 2017) to image recognition. While these initial results are encouraging, many challenges remain.",
+  );
   doc.moveDown(1);
   if (options.referencesHeading === "plain") {
     doc.font("Times-Roman").fontSize(10).text("REFERENCES", 72, doc.y);

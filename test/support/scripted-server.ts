@@ -149,8 +149,23 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
     const promptTokens = countTokens(messages.map((m) => m.content).join("\n"));
     const selected = selectReply(rules, scripted);
     if (!selected) {
-      requests.push({ rule: null, status: 400, promptTokens, completionTokens: 0, task: scripted.task, system: messages.find((m) => m.role === "system")?.content ?? "", isRepair: scripted.isRepair, key, completed: false });
-      send(400, { error: { message: `scripted server: no reply for task ${JSON.stringify(scripted.task.slice(0, 120))}`, type: "invalid_request_error" } });
+      requests.push({
+        rule: null,
+        status: 400,
+        promptTokens,
+        completionTokens: 0,
+        task: scripted.task,
+        system: messages.find((m) => m.role === "system")?.content ?? "",
+        isRepair: scripted.isRepair,
+        key,
+        completed: false,
+      });
+      send(400, {
+        error: {
+          message: `scripted server: no reply for task ${JSON.stringify(scripted.task.slice(0, 120))}`,
+          type: "invalid_request_error",
+        },
+      });
       return;
     }
     const { rule } = selected;
@@ -207,7 +222,8 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       content = content.slice(0, Math.floor(content.length * (misbehaviour.keep ?? 0.5)));
       finishReason = misbehaviour.reason;
     }
-    if (options.latency) await new Promise((resolve) => setTimeout(resolve, options.latency!.firstTokenMs + completionTokens * options.latency!.perTokenMs));
+    if (options.latency)
+      await new Promise((resolve) => setTimeout(resolve, options.latency!.firstTokenMs + completionTokens * options.latency!.perTokenMs));
     res.on("finish", () => {
       logged.completed = true;
       logged.finishedAt = Date.now();
@@ -223,7 +239,11 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
     if (misbehaviour?.kind === "reset") {
       // Headers and the first part of the body, then the connection is cut.
       res.writeHead(200, { "content-type": body.stream ? "text/event-stream" : "application/json" });
-      res.write(body.stream ? `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta: { role: "assistant", content: content.slice(0, 40) }, finish_reason: null }] })}\n\n` : `{"id":"${id}","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(content.slice(0, 40))}`);
+      res.write(
+        body.stream
+          ? `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta: { role: "assistant", content: content.slice(0, 40) }, finish_reason: null }] })}\n\n`
+          : `{"id":"${id}","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(content.slice(0, 40))}`,
+      );
       setTimeout(() => res.socket?.destroy(), 20);
       return;
     }
@@ -232,7 +252,9 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       // Server-sent events, as OpenAI streams: content in pieces, then the finish reason, then usage when asked for.
       res.writeHead(200, { "content-type": "text/event-stream" });
       const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
-        res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`,
+        );
       if (!choices) {
         chunk({ role: "assistant", content: "" }, null);
         for (let at = 0; at < content.length; at += 400) chunk({ content: content.slice(at, at + 400) }, null);

@@ -71,7 +71,12 @@ describe("architect node", () => {
   });
 
   it("re-asks when a path escapes the repository", async () => {
-    const good = { implementationApproach: "x", files: [{ path: "main.py", purpose: "entry" }], classDiagram: "classDiagram", sequenceDiagram: "sequenceDiagram" };
+    const good = {
+      implementationApproach: "x",
+      files: [{ path: "main.py", purpose: "entry" }],
+      classDiagram: "classDiagram",
+      sequenceDiagram: "sequenceDiagram",
+    };
     const bad = { ...good, files: [{ path: "../../etc/evil.py", purpose: "escape" }] };
     const { model, config } = withModel([
       { name: "good", match: (r) => r.isRepair, reply: JSON.stringify(good) },
@@ -109,7 +114,15 @@ describe("logic designer and file planning", () => {
   });
 
   it("reports and breaks a dependency cycle", () => {
-    const architecture = { implementationApproach: "", classDiagram: "", sequenceDiagram: "", files: [{ path: "a.py", purpose: "" }, { path: "b.py", purpose: "" }] };
+    const architecture = {
+      implementationApproach: "",
+      classDiagram: "",
+      sequenceDiagram: "",
+      files: [
+        { path: "a.py", purpose: "" },
+        { path: "b.py", purpose: "" },
+      ],
+    };
     const logic = {
       files: [
         { path: "a.py", logic: "", dependsOn: ["b.py"] },

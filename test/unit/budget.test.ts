@@ -45,7 +45,9 @@ describe("fitPaperToBudget", () => {
     expect(fitted.markdown).not.toContain(APPENDIX_MARKER);
     expect(fitted.markdown).not.toContain("proof proof");
     expect(fitted.sent.appendix).toBe(0);
-    expect(describeFit(paper, fitted, 100_000)).toEqual([expect.stringMatching(/^the appendix \(3 sections, [\d,]+ tokens\) is left out \(--no-appendix\)$/)]);
+    expect(describeFit(paper, fitted, 100_000)).toEqual([
+      expect.stringMatching(/^the appendix \(3 sections, [\d,]+ tokens\) is left out \(--no-appendix\)$/),
+    ]);
   });
 
   it("drops proofs first, then low-priority main sections from the end, keeping the hyperparameter appendix longest", () => {
@@ -55,9 +57,16 @@ describe("fitPaperToBudget", () => {
     expect(fitted.markdown).toContain("## B Hyperparameters");
     expect(fitted.tokens).toBeLessThanOrEqual(full - 1250);
     const tighter = fitPaperToBudget(paper, full - 1000 - 600 - 500);
-    expect(tighter.dropped.slice(0, 4)).toEqual(['appendix section "A Proofs"', 'section "4 Conclusion"', 'section "2 Related Work"', 'appendix section "C Further Analysis"']);
+    expect(tighter.dropped.slice(0, 4)).toEqual([
+      'appendix section "A Proofs"',
+      'section "4 Conclusion"',
+      'section "2 Related Work"',
+      'appendix section "C Further Analysis"',
+    ]);
     expect(tighter.markdown).toContain("## B Hyperparameters");
-    expect(describeFit(paper, tighter, full - 2100)[0]).toMatch(/exceeds the budget of [\d,]+ tokens; left out: appendix section "A Proofs", section "4 Conclusion"/);
+    expect(describeFit(paper, tighter, full - 2100)[0]).toMatch(
+      /exceeds the budget of [\d,]+ tokens; left out: appendix section "A Proofs", section "4 Conclusion"/,
+    );
   });
 
   it("shortens the longest section, marked, when dropping is not enough, and is deterministic", () => {

@@ -5,8 +5,15 @@ import { checkRepository } from "../../src/checks/repo.js";
 import { CONFIG_CORPUS } from "../fixtures/config-corpus.js";
 
 async function configFindings(files: Record<string, string>, config: string) {
-  const report = await checkRepository({ files: new Map(Object.entries(files)), configKeys: flattenKeys(parse(config)), requirements: [], entrypoint: "main.py" });
-  return report.issues.filter((i) => i.check === "config-key").map((i) => ({ file: i.file, key: /reads config key ([\w.]+)/.exec(i.message)![1]!, message: i.message, line: i.line }));
+  const report = await checkRepository({
+    files: new Map(Object.entries(files)),
+    configKeys: flattenKeys(parse(config)),
+    requirements: [],
+    entrypoint: "main.py",
+  });
+  return report.issues
+    .filter((i) => i.check === "config-key")
+    .map((i) => ({ file: i.file, key: /reads config key ([\w.]+)/.exec(i.message)![1]!, message: i.message, line: i.line }));
 }
 
 describe("the config-key check on realistic generated repositories", () => {
@@ -26,11 +33,14 @@ describe("the config-key check on realistic generated repositories", () => {
           alarms.push(`${repo.name}: ${f.file}:${f.line} ${f.message}`);
         }
       }
-      for (const d of repo.defects) if (!found.some((f) => f.file === d.file && f.key === d.key)) misses.push(`${repo.name}: ${d.file} ${d.key}`);
+      for (const d of repo.defects)
+        if (!found.some((f) => f.file === d.file && f.key === d.key)) misses.push(`${repo.name}: ${d.file} ${d.key}`);
     }
     const precision = truePositives / Math.max(1, truePositives + falsePositives);
     const recall = truePositives / planted;
-    process.stdout.write(`config-key check on ${CONFIG_CORPUS.length} repositories: ${planted} planted defects, ${truePositives} found, ${falsePositives} false alarms; precision ${precision.toFixed(2)}, recall ${recall.toFixed(2)}\n`);
+    process.stdout.write(
+      `config-key check on ${CONFIG_CORPUS.length} repositories: ${planted} planted defects, ${truePositives} found, ${falsePositives} false alarms; precision ${precision.toFixed(2)}, recall ${recall.toFixed(2)}\n`,
+    );
     expect(alarms).toEqual([]);
     expect(misses).toEqual([]);
     expect(planted).toBe(10);
@@ -46,7 +56,15 @@ describe("the config-key check on realistic generated repositories", () => {
 
   it("once the defects are fixed, the same repositories pass", async () => {
     for (const repo of CONFIG_CORPUS) {
-      const fixed = Object.fromEntries(Object.entries(repo.files).map(([file, source]) => [file, source.split("\n").filter((l) => !l.includes("# DEFECT")).join("\n")]));
+      const fixed = Object.fromEntries(
+        Object.entries(repo.files).map(([file, source]) => [
+          file,
+          source
+            .split("\n")
+            .filter((l) => !l.includes("# DEFECT"))
+            .join("\n"),
+        ]),
+      );
       // Removing a defect line can leave a name undefined, which this check does not look at: only config keys matter here.
       expect(await configFindings(fixed, repo.config), repo.name).toEqual([]);
     }

@@ -2,19 +2,38 @@ import { describe, expect, it } from "vitest";
 import { closestKey, keyMismatches, keyReferences } from "../../src/review/design-keys.js";
 
 const KEYS = [
-  "model", "model.hidden_units", "model.init_std",
-  "training", "training.learning_rate", "training.steps", "training.seeds",
-  "aggregation", "aggregation.tie_tolerance", "aggregation.method",
-  "methods", "methods.outlier", "methods.outlier.isolation_forest", "methods.outlier.isolation_forest.n_estimators", "methods.outlier.lof", "methods.outlier.lof.n_neighbors",
-  "evaluation", "evaluation.metrics",
+  "model",
+  "model.hidden_units",
+  "model.init_std",
+  "training",
+  "training.learning_rate",
+  "training.steps",
+  "training.seeds",
+  "aggregation",
+  "aggregation.tie_tolerance",
+  "aggregation.method",
+  "methods",
+  "methods.outlier",
+  "methods.outlier.isolation_forest",
+  "methods.outlier.isolation_forest.n_estimators",
+  "methods.outlier.lof",
+  "methods.outlier.lof.n_neighbors",
+  "evaluation",
+  "evaluation.metrics",
 ];
 const TOP = new Set(KEYS.filter((k) => !k.includes(".")));
 const refs = (text: string) => keyReferences(text, "x.py", TOP).map((r) => r.path);
 
 describe("config keys named in design prose", () => {
   it("finds keys in subscripts, .get chains, config. prefixes and backticks", () => {
-    expect(refs("Reads config['training']['learning_rate'] and cfg.get('aggregation', {}).get('tie_tol', 1e-6).")).toEqual(["training.learning_rate", "aggregation.tie_tol"]);
-    expect(refs("Uses `methods.iforest.n_estimators` and config.model.hidden_units.")).toEqual(["methods.iforest.n_estimators", "model.hidden_units"]);
+    expect(refs("Reads config['training']['learning_rate'] and cfg.get('aggregation', {}).get('tie_tol', 1e-6).")).toEqual([
+      "training.learning_rate",
+      "aggregation.tie_tol",
+    ]);
+    expect(refs("Uses `methods.iforest.n_estimators` and config.model.hidden_units.")).toEqual([
+      "methods.iforest.n_estimators",
+      "model.hidden_units",
+    ]);
     expect(refs("The tie tolerance comes from the config key aggregation.tie_tol.")).toEqual(["aggregation.tie_tol"]);
   });
 
@@ -55,7 +74,10 @@ describe("mismatches against config.yaml's keys", () => {
 describe("an analysis's config keys aligned with config.yaml", () => {
   it("renames a near miss in the key list and the text; leaves a key with no close match for the check", async () => {
     const { alignKeys } = await import("../../src/review/design-keys.js");
-    const analysis = { configKeys: ["aggregation.tie_tol", "training.steps", "training.warmup"], algorithm: ["read aggregation.tie_tol from the config", "compare within aggregation.tie_tol_x"] };
+    const analysis = {
+      configKeys: ["aggregation.tie_tol", "training.steps", "training.warmup"],
+      algorithm: ["read aggregation.tie_tol from the config", "compare within aggregation.tie_tol_x"],
+    };
     const { analysis: aligned, renamed } = alignKeys(analysis, KEYS);
     expect(renamed).toEqual([["aggregation.tie_tol", "aggregation.tie_tolerance"]]);
     expect(aligned.configKeys).toEqual(["aggregation.tie_tolerance", "training.steps", "training.warmup"]);

@@ -21,14 +21,24 @@ describe("call journal", () => {
   afterEach(async () => rm(dir, { recursive: true, force: true }));
   // A node declares its stage in its metadata (graphs/), as the graph gives it.
   const journalFor = (node: string, rewind?: string) =>
-    CallJournal.current({ configurable: { callJournal: dir, ...(rewind ? { rewind } : {}) }, metadata: { langgraph_node: node, stage: stageOfNode(node) } })!;
+    CallJournal.current({
+      configurable: { callJournal: dir, ...(rewind ? { rewind } : {}) },
+      metadata: { langgraph_node: node, stage: stageOfNode(node) },
+    })!;
   const messages = [new HumanMessage("# Task: write `model.py`")];
 
   it("keeps a reply with its usage and finish reason, and forgets it on request", () => {
     const journal = journalFor("coder");
     const key = journal.key("openai:m", messages, {});
     expect(journal.get(key)).toBeUndefined();
-    journal.put(key, new AIMessage({ content: "code", usage_metadata: { input_tokens: 10, output_tokens: 3, total_tokens: 13 }, response_metadata: { finish_reason: "length" } }));
+    journal.put(
+      key,
+      new AIMessage({
+        content: "code",
+        usage_metadata: { input_tokens: 10, output_tokens: 3, total_tokens: 13 },
+        response_metadata: { finish_reason: "length" },
+      }),
+    );
     const replayed = journal.get(key)!;
     expect(replayed.content).toBe("code");
     expect(replayed.usage_metadata?.input_tokens).toBe(10);
@@ -57,11 +67,18 @@ describe("call journal", () => {
 describe("review gate", () => {
   let state: PaperToCodeState;
   beforeEach(async () => {
-    state = { ...(await ingestedState()), configYaml: { yaml: CONFIG_YAML, keys: ["training", "training.learning_rate", "training.steps"], valid: true } };
+    state = {
+      ...(await ingestedState()),
+      configYaml: { yaml: CONFIG_YAML, keys: ["training", "training.learning_rate", "training.steps"], valid: true },
+    };
   });
 
   const gateGraph = () =>
-    new StateGraph(PaperToCodeAnnotation).addNode("config_ready", reviewGate(configStage, REVIEWABLE_STAGES)).addEdge(START, "config_ready").addEdge("config_ready", END).compile({ checkpointer: new MemorySaver() });
+    new StateGraph(PaperToCodeAnnotation)
+      .addNode("config_ready", reviewGate(configStage, REVIEWABLE_STAGES))
+      .addEdge(START, "config_ready")
+      .addEdge("config_ready", END)
+      .compile({ checkpointer: new MemorySaver() });
 
   it("passes straight through when the stage is not under review", async () => {
     const result = await gateGraph().invoke(state, { configurable: { thread_id: "a", review: "plan" } });
@@ -105,7 +122,9 @@ describe("review gate", () => {
   });
 
   it("rejects an unknown stage name in the review setting", async () => {
-    await expect(gateGraph().invoke(state, { configurable: { thread_id: "d", review: "config,cofnig" } })).rejects.toThrow(/unknown stage 'cofnig'/);
+    await expect(gateGraph().invoke(state, { configurable: { thread_id: "d", review: "config,cofnig" } })).rejects.toThrow(
+      /unknown stage 'cofnig'/,
+    );
   });
 });
 

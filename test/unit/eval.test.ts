@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { chooseReferenceFilesNode, judgeLeafNode, judgeRepositoryNode, type LeafTask, type RepositoryTask } from "../../agents/judge/index.js";
+import {
+  chooseReferenceFilesNode,
+  judgeLeafNode,
+  judgeRepositoryNode,
+  type LeafTask,
+  type RepositoryTask,
+} from "../../agents/judge/index.js";
 import { ExitCode, UserError } from "../../src/errors.js";
 import { summarizeRubric, summarizeSamples } from "../../src/eval/aggregate.js";
 import { codeFirst, packFiles, rankFiles, readRepository, type RepoFile } from "../../src/eval/files.js";
@@ -40,7 +46,12 @@ describe("choosing and packing files for a judge", () => {
       { text: "Data: CIFAR is loaded from disk; data loading", weight: 0.3 },
     ];
     expect(rankFiles(files, question)[0]!.file.path).toBe("model.py");
-    expect(rankFiles(files, question.map((q) => ({ ...q, weight: 1 })))[0]!.file.path).toBe("data.py");
+    expect(
+      rankFiles(
+        files,
+        question.map((q) => ({ ...q, weight: 1 })),
+      )[0]!.file.path,
+    ).toBe("data.py");
   });
 
   it("without a match, code comes before settings and documents", () => {
@@ -64,7 +75,14 @@ describe("choosing and packing files for a judge", () => {
 
 describe("reading a repository", () => {
   it("reads text files, skips tool folders, hidden and binary files, and reads a run folder's repo/", () => {
-    const root = writeTree(join(dir, "run"), { "run.json": "{}", "repo/main.py": "print(1)\n", "repo/pkg/util.py": "X = 1\n", "repo/.env": "KEY=secret", "repo/__pycache__/main.pyc": "x", "repo/.git/HEAD": "ref" });
+    const root = writeTree(join(dir, "run"), {
+      "run.json": "{}",
+      "repo/main.py": "print(1)\n",
+      "repo/pkg/util.py": "X = 1\n",
+      "repo/.env": "KEY=secret",
+      "repo/__pycache__/main.pyc": "x",
+      "repo/.git/HEAD": "ref",
+    });
     writeFileSync(join(root, "repo", "weights.bin"), Buffer.from([1, 0, 2, 3]));
     const read = readRepository(root);
     expect(read.root).toBe(join(root, "repo"));
@@ -80,12 +98,27 @@ describe("reading a repository", () => {
 });
 
 describe("aggregating judgments", () => {
-  const sample = (n: number, score: number | undefined, problems: [string, "high" | "medium" | "low", string][] = []): RepositorySample => ({
+  const sample = (
+    n: number,
+    score: number | undefined,
+    problems: [string, "high" | "medium" | "low", string][] = [],
+  ): RepositorySample => ({
     mode: "reference-free",
     sample: n,
     valid: score !== undefined,
     ...(score !== undefined
-      ? { judgment: { score, summary: "", components: problems.map(([name, severity, status]) => ({ name, severity, status: status as "partial", critique: `${name} is ${status}` })) } }
+      ? {
+          judgment: {
+            score,
+            summary: "",
+            components: problems.map(([name, severity, status]) => ({
+              name,
+              severity,
+              status: status as "partial",
+              critique: `${name} is ${status}`,
+            })),
+          },
+        }
       : { problem: "no JSON" }),
     invalidReplies: score === undefined ? 2 : 0,
     shown: [],
@@ -101,10 +134,19 @@ describe("aggregating judgments", () => {
 
   it("groups components judged not correct across samples, most severe first", () => {
     const s = summarizeSamples("reference-free", [
-      sample(1, 3, [["Loss", "medium", "partial"], ["Encoder", "low", "correct"]]),
-      sample(2, 3, [["loss ", "high", "incorrect"], ["Schedule", "low", "missing"]]),
+      sample(1, 3, [
+        ["Loss", "medium", "partial"],
+        ["Encoder", "low", "correct"],
+      ]),
+      sample(2, 3, [
+        ["loss ", "high", "incorrect"],
+        ["Schedule", "low", "missing"],
+      ]),
     ]);
-    expect(s.problems.map((p) => [p.name, p.severity, p.samples])).toEqual([["Loss", "high", 2], ["Schedule", "low", 1]]);
+    expect(s.problems.map((p) => [p.name, p.severity, p.samples])).toEqual([
+      ["Loss", "high", 2],
+      ["Schedule", "low", 1],
+    ]);
   });
 
   it("scores the rubric in percent with per-section scores, failed and unjudged leaves", () => {
@@ -118,8 +160,14 @@ describe("aggregating judgments", () => {
     // a3 and b3 unjudged count 0: A = (1 + 0 + 0) / 4, B = (0 + 3 + 0) / 5, root = (3 * 0.25 + 0.6) / 4.
     expect(r.score).toBeCloseTo(100 * ((3 * 0.25 + 0.6) / 4), 10);
     expect(r).toMatchObject({ leaves: 6, judged: 4, passed: 2, invalid: 1 });
-    expect(r.sections.map((s) => [s.id, s.score, `${s.passed}/${s.leaves}`])).toEqual([["A", 25, "1/3"], ["B", 60, "1/3"]]);
-    expect(r.failed.map((f) => [f.id, f.section, f.valid])).toEqual([["a2", "The model is implemented as described", true], ["b1", "Training follows the paper", false]]);
+    expect(r.sections.map((s) => [s.id, s.score, `${s.passed}/${s.leaves}`])).toEqual([
+      ["A", 25, "1/3"],
+      ["B", 60, "1/3"],
+    ]);
+    expect(r.failed.map((f) => [f.id, f.section, f.valid])).toEqual([
+      ["a2", "The model is implemented as described", true],
+      ["b1", "Training follows the paper", false],
+    ]);
   });
 });
 
@@ -129,14 +177,29 @@ describe("the judge nodes", () => {
     const repo = writeTree(join(dir, `${name}-repo`), SUBMISSION);
     const model = new KeyedFakeChatModel(rules);
     const config = { configurable: { judgeModel: "compat:judge", chatModel: model, codeTokenBudget: 1_000 } };
-    const state = { repoPath: repo, paperPath: TINY_PAPER, outDir, samples: [], leaves: {}, calls: [], notes: [], ...extra } as unknown as EvalState;
+    const state = {
+      repoPath: repo,
+      paperPath: TINY_PAPER,
+      outDir,
+      samples: [],
+      leaves: {},
+      calls: [],
+      notes: [],
+      ...extra,
+    } as unknown as EvalState;
     const update = await prepareEvalNode(state, config);
     return { state: { ...state, ...update } as EvalState, config, model };
   };
 
   it("a leaf whose judge never answers usably is scored 0, marked invalid, its replies counted, not thrown", async () => {
     const { state, config, model } = await prepared("leaf");
-    const task = (id: string): LeafTask => ({ outDir: state.outDir, paper: state.paper, submission: state.submission, leaf: { id, requirements: "The loss is the mean squared error", category: "Code Development" }, context: ["root"] });
+    const task = (id: string): LeafTask => ({
+      outDir: state.outDir,
+      paper: state.paper,
+      submission: state.submission,
+      leaf: { id, requirements: "The loss is the mean squared error", category: "Code Development" },
+      context: ["root"],
+    });
     const bad = await judgeLeafNode(task("b1"), config);
     expect(bad.leaves.b1).toMatchObject({ score: 0, valid: false, invalidReplies: 2 });
     expect(bad.calls).toHaveLength(2);
@@ -148,25 +211,48 @@ describe("the judge nodes", () => {
 
   it("a repository sample out of range is re-asked and counted; one never valid is reported invalid", async () => {
     const { state, config } = await prepared("sample");
-    const task = (sample: number): RepositoryTask => ({ outDir: state.outDir, paper: state.paper, submission: state.submission, mode: "reference-free", sample, samples: 8 });
-    expect((await judgeRepositoryNode(task(7), config)).samples[0]).toMatchObject({ valid: true, invalidReplies: 1, judgment: { score: 3 } });
-    expect((await judgeRepositoryNode(task(5), config)).samples[0]).toMatchObject({ valid: false, invalidReplies: 2, problem: expect.stringContaining("JSON") });
+    const task = (sample: number): RepositoryTask => ({
+      outDir: state.outDir,
+      paper: state.paper,
+      submission: state.submission,
+      mode: "reference-free",
+      sample,
+      samples: 8,
+    });
+    expect((await judgeRepositoryNode(task(7), config)).samples[0]).toMatchObject({
+      valid: true,
+      invalidReplies: 1,
+      judgment: { score: 3 },
+    });
+    expect((await judgeRepositoryNode(task(5), config)).samples[0]).toMatchObject({
+      valid: false,
+      invalidReplies: 2,
+      problem: expect.stringContaining("JSON"),
+    });
   });
 
   it("gold files: all when they fit (no call), the user's list, the judge's choice, or code first when the judge fails", async () => {
     const small = writeTree(join(dir, "gold-small"), { "model.py": "class M: pass\n" });
     const fits = await prepared("gold-fits", { referencePath: small });
-    expect(await chooseReferenceFilesNode(fits.state, fits.config)).toMatchObject({ referenceSelection: { by: "all", files: ["model.py"] } });
+    expect(await chooseReferenceFilesNode(fits.state, fits.config)).toMatchObject({
+      referenceSelection: { by: "all", files: ["model.py"] },
+    });
     expect(fits.model.requests).toHaveLength(0);
 
     const gold = writeTree(join(dir, "gold-big"), goldRepository());
     const listed = await prepared("gold-listed", { referencePath: gold, referenceFiles: ["README.md"] });
-    expect(await chooseReferenceFilesNode(listed.state, listed.config)).toMatchObject({ referenceSelection: { by: "user", files: ["README.md"] } });
+    expect(await chooseReferenceFilesNode(listed.state, listed.config)).toMatchObject({
+      referenceSelection: { by: "user", files: ["README.md"] },
+    });
 
     const chosen = await prepared("gold-chosen", { referencePath: gold });
-    expect(await chooseReferenceFilesNode(chosen.state, chosen.config)).toMatchObject({ referenceSelection: { by: "judge", files: ["src/model.py", "src/train.py"], invalidReplies: 1 } });
+    expect(await chooseReferenceFilesNode(chosen.state, chosen.config)).toMatchObject({
+      referenceSelection: { by: "judge", files: ["src/model.py", "src/train.py"], invalidReplies: 1 },
+    });
 
-    const confused: Rule[] = [{ name: "confused", match: taskIs("choose the authors' files to read"), reply: '{"files": ["nowhere.py"], "reason": "?"}' }];
+    const confused: Rule[] = [
+      { name: "confused", match: taskIs("choose the authors' files to read"), reply: '{"files": ["nowhere.py"], "reason": "?"}' },
+    ];
     const failed = await prepared("gold-failed", { referencePath: gold }, confused);
     const update = await chooseReferenceFilesNode(failed.state, failed.config);
     expect(update.referenceSelection).toMatchObject({ by: "fallback", invalidReplies: 2 });

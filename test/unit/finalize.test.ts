@@ -14,7 +14,18 @@ describe("finalize", () => {
     const outDir = await mkdtemp(join(tmpdir(), "p2c-finalize-"));
     try {
       const graph = compilePaperToCode(new MemorySaver());
-      const config = { configurable: { thread_id: "finalize", chatModel: new KeyedFakeChatModel(tinyRules()), refinePlan: 0, refineArchitecture: 0, refineLogic: 0, refineConfig: 0, refineAnalysis: 0 }, recursionLimit: 200 };
+      const config = {
+        configurable: {
+          thread_id: "finalize",
+          chatModel: new KeyedFakeChatModel(tinyRules()),
+          refinePlan: 0,
+          refineArchitecture: 0,
+          refineLogic: 0,
+          refineConfig: 0,
+          refineAnalysis: 0,
+        },
+        recursionLimit: 200,
+      };
       const state = await graph.invoke({ paperPath: TINY_PAPER, outDir }, config);
       expect(state.status).toBe("complete");
 

@@ -4,7 +4,16 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { graph } from "../../graphs/paper2code.js";
-import { EDIT_POINTS, PIPELINE_STAGES, PLANNING_STAGES, REFINE_SETTINGS, REFINE_STAGES, REVIEWED_STAGES, REWIND_POINTS, stageOfNode } from "../../graphs/stages.js";
+import {
+  EDIT_POINTS,
+  PIPELINE_STAGES,
+  PLANNING_STAGES,
+  REFINE_SETTINGS,
+  REFINE_STAGES,
+  REVIEWED_STAGES,
+  REWIND_POINTS,
+  stageOfNode,
+} from "../../graphs/stages.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -25,7 +34,18 @@ describe("the Studio graph export", () => {
 
   it("has every agent and every verify/refine step as a node (the analysis loop as a subgraph)", () => {
     const nodes = Object.keys(graph.getGraph({ xray: 1 }).nodes);
-    for (const node of ["planner", "architect", "logic_designer", "config_writer", "coder", "repair_code", "check_code", "analysis:analyst", "analysis:verify_analysis", "analysis:refine_analysis"]) {
+    for (const node of [
+      "planner",
+      "architect",
+      "logic_designer",
+      "config_writer",
+      "coder",
+      "repair_code",
+      "check_code",
+      "analysis:analyst",
+      "analysis:verify_analysis",
+      "analysis:refine_analysis",
+    ]) {
       expect(nodes).toContain(node);
     }
     for (const stage of ["plan", "architecture", "logic", "config"]) {
@@ -37,7 +57,17 @@ describe("the Studio graph export", () => {
   it("shows Studio a configurable schema with the model and every refine setting, and an input schema with the paper", async () => {
     const schemas = await studioSchemas();
     const config = schemas.graph.config.properties;
-    for (const key of ["model", "baseUrl", "concurrency", "refinePlan", "refineArchitecture", "refineLogic", "refineConfig", "refineAnalysis", "repairCode"]) {
+    for (const key of [
+      "model",
+      "baseUrl",
+      "concurrency",
+      "refinePlan",
+      "refineArchitecture",
+      "refineLogic",
+      "refineConfig",
+      "refineAnalysis",
+      "repairCode",
+    ]) {
       expect(config[key], key).toBeDefined();
     }
     expect(config.refinePlan.type).toBe("number");
@@ -54,7 +84,10 @@ describe("the stage descriptors", () => {
     for (const stage of REVIEWED_STAGES) {
       const text = await readFile(join(prompts, `${stage.prompt}.md`), "utf8");
       expect(text.split("\n")[0], stage.name).toMatch(/^# Task: \S/);
-      expect(text.split("\n").filter((l) => /^# /.test(l)), stage.name).toHaveLength(1);
+      expect(
+        text.split("\n").filter((l) => /^# /.test(l)),
+        stage.name,
+      ).toHaveLength(1);
       expect((await readFile(join(prompts, "checklists", `${stage.name}.md`), "utf8")).trim(), stage.name).not.toBe("");
     }
   });

@@ -36,7 +36,12 @@ describe("a reply slower than the HTTP default header timeout", () => {
 
   it("(control) Node's own fetch under that default gives up before the reply", async () => {
     const before = server.requests.length;
-    await expect(fetch(`${server.baseUrl}/chat/completions`, { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) })).rejects.toThrow();
+    await expect(
+      fetch(`${server.baseUrl}/chat/completions`, {
+        method: "POST",
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      }),
+    ).rejects.toThrow();
     expect(server.requests.length).toBe(before + 1);
   }, 20_000);
 });

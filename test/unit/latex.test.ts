@@ -45,7 +45,9 @@ describe("LaTeX flattening", () => {
   it("expands macros with arguments", () => {
     const tex = "\\newcommand{\\dmodel}{d_{\\text{model}}}\\newcommand\\mc[1]{\\mathcal{#1}}\\def\\pair#1#2{(#1,#2)}";
     const macros = collectMacros(tex);
-    expect(expandMacros("$\\dmodel = 512$, $\\mc{O}(n)$, \\pair{a}{b}", macros)).toBe("$d_{\\text{model}} = 512$, $\\mathcal{O}(n)$, (a,b)");
+    expect(expandMacros("$\\dmodel = 512$, $\\mc{O}(n)$, \\pair{a}{b}", macros)).toBe(
+      "$d_{\\text{model}} = 512$, $\\mathcal{O}(n)$, (a,b)",
+    );
   });
 });
 

@@ -10,12 +10,15 @@ interface LockedPackage {
 }
 
 const root = join(import.meta.dirname, "..", "..");
-const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as { lockfileVersion: number; packages: Record<string, LockedPackage> };
+const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as {
+  lockfileVersion: number;
+  packages: Record<string, LockedPackage>;
+};
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as LockedPackage;
 
 /** Where Node (and npm) would find `name` from the package at `from`: its own node_modules, then each parent's. */
 function resolveFrom(from: string, name: string): string | undefined {
-  for (let dir = from; ; ) {
+  for (let dir = from; ;) {
     const candidate = `${dir ? `${dir}/` : ""}node_modules/${name}`;
     if (lock.packages[candidate]) return candidate;
     if (!dir) return undefined;

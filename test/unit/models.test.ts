@@ -71,10 +71,27 @@ describe("cache usage as providers report it", () => {
     const { AIMessage } = await import("@langchain/core/messages");
     const { usageFromMessage } = await import("../../src/llm/usage.js");
     const { costOf } = await import("../../src/llm/prices.js");
-    const message = new AIMessage({ content: "x", usage_metadata: { input_tokens: 10_000, output_tokens: 1000, total_tokens: 11_000, input_token_details: { cache_read: 6000, cache_creation: 3000 } } });
+    const message = new AIMessage({
+      content: "x",
+      usage_metadata: {
+        input_tokens: 10_000,
+        output_tokens: 1000,
+        total_tokens: 11_000,
+        input_token_details: { cache_read: 6000, cache_creation: 3000 },
+      },
+    });
     const usage = usageFromMessage(message);
-    expect(usage).toEqual({ inputTokens: 10_000, cachedInputTokens: 6000, cacheWriteInputTokens: 3000, outputTokens: 1000, reasoningTokens: 0 });
+    expect(usage).toEqual({
+      inputTokens: 10_000,
+      cachedInputTokens: 6000,
+      cacheWriteInputTokens: 3000,
+      outputTokens: 1000,
+      reasoningTokens: 0,
+    });
     // claude-sonnet-4-5: $3 input, $0.30 cache read, $3.75 cache write, $15 output per million tokens.
-    expect(costOf("anthropic:claude-sonnet-4-5", { calls: 1, ...usage })).toBeCloseTo((1000 * 3 + 6000 * 0.3 + 3000 * 3.75 + 1000 * 15) / 1e6, 12);
+    expect(costOf("anthropic:claude-sonnet-4-5", { calls: 1, ...usage })).toBeCloseTo(
+      (1000 * 3 + 6000 * 0.3 + 3000 * 3.75 + 1000 * 15) / 1e6,
+      12,
+    );
   });
 });

@@ -209,11 +209,18 @@ describe("Markdown conversions with one heading level (MinerU)", () => {
 
   it("leaves headings with their own levels alone", () => {
     const paper = parsePaperText("# T\n\n## 1 Intro\n\nA.\n\n## 2 Method\n\nB.\n\n### Details\n\nC.\n", "p.md");
-    expect(paper.sections.map((s) => [s.level, s.heading])).toEqual([[2, "1 Intro"], [2, "2 Method"], [3, "Details"]]);
+    expect(paper.sections.map((s) => [s.level, s.heading])).toEqual([
+      [2, "1 Intro"],
+      [2, "2 Method"],
+      [3, "Details"],
+    ]);
   });
 
   it("keeps a checklist apart when the appendix follows it", () => {
-    const paper = parsePaperText("# T\n\n## 1 Intro\n\nA.\n\n## References\n\n[1] X.\n\n## Checklist\n\n1. For all authors...\n\n## A Details\n\nlr 0.1\n", "p.md");
+    const paper = parsePaperText(
+      "# T\n\n## 1 Intro\n\nA.\n\n## References\n\n[1] X.\n\n## Checklist\n\n1. For all authors...\n\n## A Details\n\nlr 0.1\n",
+      "p.md",
+    );
     expect(paper.boilerplate.map((s) => s.heading)).toEqual(["Checklist"]);
     expect(paper.appendix.map((s) => s.heading)).toEqual(["A Details"]);
   });

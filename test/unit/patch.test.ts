@@ -42,9 +42,14 @@ describe("a refiner's patch", () => {
 
   it("edits config.yaml with SEARCH/REPLACE, comments kept; takes a whole file too; refuses an edit that matches nothing", () => {
     const yaml = "training:\n  lr: 0.5   # Section 3\n  steps: 5000  # Section 3\n  weight_decay: 0.01  # Section 3\n";
-    const edits = "config.yaml\n<<<<<<< SEARCH\n  weight_decay: 0.01  # Section 3\n=======\n=======\n".replace("=======\n=======\n", "=======\n>>>>>>> REPLACE\n");
+    const edits = "config.yaml\n<<<<<<< SEARCH\n  weight_decay: 0.01  # Section 3\n=======\n=======\n".replace(
+      "=======\n=======\n",
+      "=======\n>>>>>>> REPLACE\n",
+    );
     expect(applyConfigReply(yaml, edits)).toBe("training:\n  lr: 0.5   # Section 3\n  steps: 5000  # Section 3\n");
     expect(applyConfigReply(yaml, "```yaml\ntraining:\n  lr: 0.5\n```")).toBe("training:\n  lr: 0.5\n");
-    expect(() => applyConfigReply(yaml, "config.yaml\n<<<<<<< SEARCH\n  momentum: 0.9\n=======\n  momentum: 0.8\n>>>>>>> REPLACE\n")).toThrow(/matches nothing/);
+    expect(() =>
+      applyConfigReply(yaml, "config.yaml\n<<<<<<< SEARCH\n  momentum: 0.9\n=======\n  momentum: 0.8\n>>>>>>> REPLACE\n"),
+    ).toThrow(/matches nothing/);
   });
 });

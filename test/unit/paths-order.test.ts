@@ -8,7 +8,20 @@ describe("normalizeRepoPath", () => {
     expect(normalizeRepoPath("`src\\utils.py`")).toBe("src/utils.py");
     expect(normalizeRepoPath("a//b/./c.py")).toBe("a/b/c.py");
   });
-  const hostile = ["/etc/passwd", "C:\\Windows\\x.py", "~/x.py", "../x.py", "a/../../x.py", "src/../../x.py", "", "  ", ".git/config", "nul.py", "a\u0000b.py", "a/b:c.py"];
+  const hostile = [
+    "/etc/passwd",
+    "C:\\Windows\\x.py",
+    "~/x.py",
+    "../x.py",
+    "a/../../x.py",
+    "src/../../x.py",
+    "",
+    "  ",
+    ".git/config",
+    "nul.py",
+    "a\u0000b.py",
+    "a/b:c.py",
+  ];
   for (const path of hostile) {
     it(`rejects ${JSON.stringify(path)}`, () => expect(() => normalizeRepoPath(path)).toThrow(UnsafePathError));
   }
@@ -24,10 +37,14 @@ describe("normalizeRepoPath", () => {
 
 describe("implementationOrder", () => {
   it("is a topological order that follows the proposed order where it can", () => {
-    const r = implementationOrder(["main.py", "train.py", "model.py", "data.py"], {
-      "main.py": ["train.py"],
-      "train.py": ["model.py", "data.py"],
-    }, ["data.py", "main.py", "model.py", "train.py"]);
+    const r = implementationOrder(
+      ["main.py", "train.py", "model.py", "data.py"],
+      {
+        "main.py": ["train.py"],
+        "train.py": ["model.py", "data.py"],
+      },
+      ["data.py", "main.py", "model.py", "train.py"],
+    );
     expect(r.order).toEqual(["data.py", "model.py", "train.py", "main.py"]);
     expect(r.brokenDependencies).toEqual([]);
   });

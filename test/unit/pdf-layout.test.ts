@@ -1,8 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { buildLines, cleanText, joinLines, layoutPdf, markFootnotes, orderPage, referenceEntries, referencesStart, removeRunningLines, type Line } from "../../src/paper/pdf/layout.js";
+import {
+  buildLines,
+  cleanText,
+  joinLines,
+  layoutPdf,
+  markFootnotes,
+  orderPage,
+  referenceEntries,
+  referencesStart,
+  removeRunningLines,
+  type Line,
+} from "../../src/paper/pdf/layout.js";
 import type { PdfItem, PdfPage, RawPdf } from "../../src/paper/pdf/types.js";
 
-const item = (text: string, x: number, y: number, size = 10, bold = false): PdfItem => ({ text, x, y, width: text.length * size * 0.5, size, bold });
+const item = (text: string, x: number, y: number, size = 10, bold = false): PdfItem => ({
+  text,
+  x,
+  y,
+  width: text.length * size * 0.5,
+  size,
+  bold,
+});
 const page = (items: PdfItem[]): PdfPage => ({ width: 612, height: 792, items, rotatedDropped: 0 });
 
 describe("line building and reading order", () => {
@@ -25,7 +43,16 @@ describe("line building and reading order", () => {
 });
 
 describe("clean-up", () => {
-  const line = (text: string, y: number, pageIndex = 0): Line => ({ text, x: 72, right: 540, y, size: 10, bold: false, page: pageIndex, column: 0 });
+  const line = (text: string, y: number, pageIndex = 0): Line => ({
+    text,
+    x: 72,
+    right: 540,
+    y,
+    size: 10,
+    bold: false,
+    page: pageIndex,
+    column: 0,
+  });
 
   it("de-hyphenates across line breaks and keeps real hyphens", () => {
     expect(joinLines([line("the attention mecha-", 700), line("nism is state-of-the-", 688), line("Art work", 676)])).toBe(
@@ -38,15 +65,28 @@ describe("clean-up", () => {
   });
 
   it("drops running headers and page numbers that repeat near the page edge", () => {
-    const pages = [0, 1, 2, 3].map((p) => [line("Under review as a conference paper", 760, p), line(`body ${p}`, 400, p), line(String(p + 1), 30, p)]);
+    const pages = [0, 1, 2, 3].map((p) => [
+      line("Under review as a conference paper", 760, p),
+      line(`body ${p}`, 400, p),
+      line(String(p + 1), 30, p),
+    ]);
     const { pages: kept, removed } = removeRunningLines(pages, [792, 792, 792, 792]);
     expect(kept.flat().map((l) => l.text)).toEqual(["body 0", "body 1", "body 2", "body 3"]);
     expect(removed).toBe(8);
   });
 
   it("splits numbered references", () => {
-    const refs = [line("[1] A. Author. A long title that", 700), line("wraps onto a second line. 2020.", 688), line("[2] B. Author. Short. 2021.", 676), line("[3] C. Author. Third. 2022.", 664)];
-    expect(referenceEntries(refs)).toEqual(["[1] A. Author. A long title that wraps onto a second line. 2020.", "[2] B. Author. Short. 2021.", "[3] C. Author. Third. 2022."]);
+    const refs = [
+      line("[1] A. Author. A long title that", 700),
+      line("wraps onto a second line. 2020.", 688),
+      line("[2] B. Author. Short. 2021.", 676),
+      line("[3] C. Author. Third. 2022.", 664),
+    ];
+    expect(referenceEntries(refs)).toEqual([
+      "[1] A. Author. A long title that wraps onto a second line. 2020.",
+      "[2] B. Author. Short. 2021.",
+      "[3] C. Author. Third. 2022.",
+    ]);
   });
 });
 
@@ -87,7 +127,14 @@ describe("layoutPdf", () => {
   });
 
   it("takes headings and levels from the outline when there is one", () => {
-    const paper = layoutPdf(pdf([{ title: "Introduction", level: 1 }, { title: "Method", level: 1 }, { title: "Details", level: 2 }]), "x.pdf");
+    const paper = layoutPdf(
+      pdf([
+        { title: "Introduction", level: 1 },
+        { title: "Method", level: 1 },
+        { title: "Details", level: 2 },
+      ]),
+      "x.pdf",
+    );
     expect(paper.sections.map((s) => [s.level, s.heading])).toEqual([
       [1, "1 Introduction"],
       [1, "2 Method"],
@@ -97,14 +144,30 @@ describe("layoutPdf", () => {
 });
 
 describe("glyphs: scripts and accents", () => {
-  const at = (text: string, x: number, y: number, size = 10, width?: number): PdfItem => ({ text, x, y, width: width ?? text.length * size * 0.5, size, bold: false });
+  const at = (text: string, x: number, y: number, size = 10, width?: number): PdfItem => ({
+    text,
+    x,
+    y,
+    width: width ?? text.length * size * 0.5,
+    size,
+    bold: false,
+  });
 
   it("joins subscripts, superscripts and small capitals to what they follow", async () => {
     const { attachScripts } = await import("../../src/paper/pdf/glyphs.js");
-    const items = [at("d", 100, 700, 10, 5), at("model", 105, 698.5, 7), at("10", 200, 700, 10, 10), at("6", 210, 703.5, 7), at("R", 300, 700, 10, 6), at("EFERENCES", 306, 700, 8)];
+    const items = [
+      at("d", 100, 700, 10, 5),
+      at("model", 105, 698.5, 7),
+      at("10", 200, 700, 10, 10),
+      at("6", 210, 703.5, 7),
+      at("R", 300, 700, 10, 6),
+      at("EFERENCES", 306, 700, 8),
+    ];
     expect(attachScripts(items).map((i) => i.text)).toEqual(["d_model", "10^6", "REFERENCES"]);
     // A superscript set as two items ("−", "9") is one group.
-    expect(attachScripts([at("10", 100, 700, 10, 10), at("−", 110, 704, 7, 4), at("9", 114, 704, 7, 3.5)]).map((i) => i.text)).toEqual(["10^{−9}"]);
+    expect(attachScripts([at("10", 100, 700, 10, 10), at("−", 110, 704, 7, 4), at("9", 114, 704, 7, 3.5)]).map((i) => i.text)).toEqual([
+      "10^{−9}",
+    ]);
   });
 
   it("leaves a footnote mark at the start of a line, and same-size words, alone", async () => {
@@ -115,7 +178,9 @@ describe("glyphs: scripts and accents", () => {
 
   it("puts accents drawn as their own glyphs on their letter, and composes accents in a string (NFC)", async () => {
     const { attachScripts, composeAccents } = await import("../../src/paper/pdf/glyphs.js");
-    expect(composeAccents("ETH Z¨urich, Universit´e de Montr´eal, Sch¨olkopf, c¸a")).toBe("ETH Zürich, Université de Montréal, Schölkopf, ça");
+    expect(composeAccents("ETH Z¨urich, Universit´e de Montr´eal, Sch¨olkopf, c¸a")).toBe(
+      "ETH Zürich, Université de Montréal, Schölkopf, ça",
+    );
     expect(composeAccents("Zu\u0308rich")).toBe("Zürich");
     expect(composeAccents("x¯L and δ¯")).toBe("x¯L and δ¯"); // nothing to compose with: left as it is
     const [s] = attachScripts([at("s", 307.3, 591.4, 10.9, 5.1), at("ˆ", 311.9 - 3.5, 591.4, 10.9, 5.5)]);
@@ -128,8 +193,18 @@ describe("glyphs: scripts and accents", () => {
 });
 
 describe("tables rebuilt from positioned text", () => {
-  const at = (text: string, x: number, y: number, size = 10): PdfItem => ({ text, x, y, width: text.length * size * 0.5, size, bold: false });
-  const caption = [at("Table 3: Variations on the architecture. Unlisted values are identical to those of the base", 108, 713), at("model; all metrics on the development set.", 108, 702)];
+  const at = (text: string, x: number, y: number, size = 10): PdfItem => ({
+    text,
+    x,
+    y,
+    width: text.length * size * 0.5,
+    size,
+    bold: false,
+  });
+  const caption = [
+    at("Table 3: Variations on the architecture. Unlisted values are identical to those of the base", 108, 713),
+    at("model; all metrics on the development set.", 108, 702),
+  ];
   const header = [at("N", 146, 680), at("d_model", 167, 680), at("train steps", 240, 680), at("BLEU", 320, 680)];
   const rows = [
     [at("base", 110, 668), at("6", 148, 668), at("512", 171, 668), at("100K", 250, 668), at("25.8", 322, 668)],
@@ -175,10 +250,24 @@ describe("tables rebuilt from positioned text", () => {
 });
 
 describe("footnotes and references without a heading", () => {
-  const line = (text: string, y: number, size = 10, column = 0): Line => ({ text, x: 72, right: 540, y, size, bold: false, page: 0, column });
+  const line = (text: string, y: number, size = 10, column = 0): Line => ({
+    text,
+    x: 72,
+    right: 540,
+    y,
+    size,
+    bold: false,
+    page: 0,
+    column,
+  });
 
   it("marks the small lines at the foot of a column, starting with a mark, and keeps a caption's lines", () => {
-    const page = [line("Body text of the paper.", 400), line("More body text ends here.", 388), line("5 We used values of 2.8 TFLOPS.", 90, 8), line("31st Conference on Neural Information Processing Systems.", 80, 8)];
+    const page = [
+      line("Body text of the paper.", 400),
+      line("More body text ends here.", 388),
+      line("5 We used values of 2.8 TFLOPS.", 90, 8),
+      line("31st Conference on Neural Information Processing Systems.", 80, 8),
+    ];
     const captionPage = [line("Body text.", 400), line("Figure 2: A caption that wraps", 100, 9), line("onto a second line.", 90, 9)];
     expect(markFootnotes([page, captionPage], [792, 792], 10)).toBe(2);
     expect(page.map((l) => l.footnote ?? false)).toEqual([false, false, true, true]);

@@ -59,7 +59,10 @@ describe("checkModelServer", () => {
   });
   it("refuses a key the server rejects (401), and passes a key that may not list models (403) or a server with no listing (404)", async () => {
     answer = { status: 401, body: { error: { message: "Incorrect API key" } } };
-    await expect(checkModelServer({ model: "openai:gpt-4.1", baseUrl: base })).rejects.toMatchObject({ exitCode: 5, message: `the model server at ${base}/models refused the key (401): is OPENAI_API_KEY set to a valid key?` });
+    await expect(checkModelServer({ model: "openai:gpt-4.1", baseUrl: base })).rejects.toMatchObject({
+      exitCode: 5,
+      message: `the model server at ${base}/models refused the key (401): is OPENAI_API_KEY set to a valid key?`,
+    });
     for (const status of [403, 404]) {
       answer = { status };
       await expect(checkModelServer({ model: "openai:gpt-4.1", baseUrl: base })).resolves.toBeUndefined();
@@ -68,17 +71,33 @@ describe("checkModelServer", () => {
 });
 
 describe("provider prefixes", () => {
-  it.each(["opneai:gpt-4.1", "olama:qwen2.5-coder:14b", "antropic:claude-sonnet-4-5", "vlm:Qwen2.5-7B", "lmstudo:local-model"])("refuses the misspelt %s", (spec) => {
-    expect(() => parseModelSpec(spec)).toThrow(/unknown provider '\w+' \(did you mean '\w+'\? known: openai, compat, ollama/);
-  });
+  it.each(["opneai:gpt-4.1", "olama:qwen2.5-coder:14b", "antropic:claude-sonnet-4-5", "vlm:Qwen2.5-7B", "lmstudo:local-model"])(
+    "refuses the misspelt %s",
+    (spec) => {
+      expect(() => parseModelSpec(spec)).toThrow(/unknown provider '\w+' \(did you mean '\w+'\? known: openai, compat, ollama/);
+    },
+  );
   // Bare Ollama names with a tag are models, not providers, however close to a provider's name.
-  it.each(["llama3:8b", "llava:13b", "llama3.1:8b-instruct-q4_K_M", "qwen2.5:7b", "mistral:instruct", "llama:latest"])("takes %s as a model name", (spec) => {
-    expect(parseModelSpec(spec)).toEqual({ provider: "compat", name: spec });
-  });
+  it.each(["llama3:8b", "llava:13b", "llama3.1:8b-instruct-q4_K_M", "qwen2.5:7b", "mistral:instruct", "llama:latest"])(
+    "takes %s as a model name",
+    (spec) => {
+      expect(parseModelSpec(spec)).toEqual({ provider: "compat", name: spec });
+    },
+  );
 });
 
 describe("replayed calls in run.json", () => {
-  const call = (replayed: boolean): CallRecord => ({ agent: "coder", file: "model.py", model: "openai:gpt-4.1", inputTokens: 1_000_000, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, durationMs: 1, ...(replayed ? { replayed } : {}) });
+  const call = (replayed: boolean): CallRecord => ({
+    agent: "coder",
+    file: "model.py",
+    model: "openai:gpt-4.1",
+    inputTokens: 1_000_000,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    durationMs: 1,
+    ...(replayed ? { replayed } : {}),
+  });
   it("are not money spent: counted apart, with what they cost when they were paid", () => {
     const report = buildRunReport({ calls: [call(false), call(true)] });
     expect(report.costUsd).toBeCloseTo(2); // gpt-4.1: $2 per million input tokens, once

@@ -10,9 +10,17 @@ const paper = finishPaper({
   abstract: "We train a small transformer.",
   sections: [
     { level: 1, heading: "5 Training", text: "This section describes the training regime." },
-    { level: 2, heading: "5.3 Optimizer", text: "We used Adam with β1 = 0.9 and β2 = 0.98. The learning rate is 1 × 10^{-4}, warmed up over the first 10% of steps." },
+    {
+      level: 2,
+      heading: "5.3 Optimizer",
+      text: "We used Adam with β1 = 0.9 and β2 = 0.98. The learning rate is 1 × 10^{-4}, warmed up over the first 10% of steps.",
+    },
     { level: 2, heading: "5.4 Regularization", text: "We apply label smoothing of value ϵ_ls = 0.1 (Eq. 4).\n\nL = (1 - ϵ) CE + ϵ U (4)" },
-    { level: 1, heading: "6 Results", text: "Table 3: Variations.\n\n| | N | P_drop | train steps |\n| --- | --- | --- | --- |\n| base | 6 | 0.1 | 100K |" },
+    {
+      level: 1,
+      heading: "6 Results",
+      text: "Table 3: Variations.\n\n| | N | P_drop | train steps |\n| --- | --- | --- | --- |\n| base | 6 | 0.1 | 100K |",
+    },
   ],
   appendix: [
     { level: 1, heading: "B Hyperparameters", text: "Details follow." },
@@ -77,12 +85,21 @@ describe("numbers in any notation", () => {
 
 describe("citations", () => {
   it("reads the places a comment cites", () => {
-    expect(citationsIn("Section 5.3 and Table 3 (Appendix B.2), Eq. (4)").map((c) => `${c.kind}:${c.id}`)).toEqual(["appendix:B.2", "section:5.3", "table:3", "equation:4"]);
+    expect(citationsIn("Section 5.3 and Table 3 (Appendix B.2), Eq. (4)").map((c) => `${c.kind}:${c.id}`)).toEqual([
+      "appendix:B.2",
+      "section:5.3",
+      "table:3",
+      "equation:4",
+    ]);
     expect(citationsIn("§3.1, Sec. B.1").map((c) => `${c.kind}:${c.id}`)).toEqual(["section:3.1", "appendix:B.1"]);
   });
   it("resolves a section with its subsections, an appendix part, a table and an equation", () => {
     const index = new PaperIndex(paper);
-    const text = (kind: "section" | "appendix" | "table" | "equation", id: string) => index.resolve({ kind, id, text: id }).map((s) => index.text.slice(s.start, s.end)).join("\n");
+    const text = (kind: "section" | "appendix" | "table" | "equation", id: string) =>
+      index
+        .resolve({ kind, id, text: id })
+        .map((s) => index.text.slice(s.start, s.end))
+        .join("\n");
     expect(text("section", "5")).toContain("label smoothing");
     expect(text("section", "5.3")).not.toContain("label smoothing");
     expect(text("appendix", "B.2")).toContain("top-p of 0.9");
@@ -134,7 +151,9 @@ describe("checkProvenance on planted values", () => {
     const high = issues.filter((i) => i.severity === "high").map((i) => i.location);
     expect(high.sort()).toEqual(["config.yaml: sampling.max_tokens", "config.yaml: training.hidden", "config.yaml: training.weight_decay"]);
     expect(issues.find((i) => i.location === "config.yaml: training.weight_decay")!.problem).toMatch(/0\.01.*nowhere; an invented value\?/);
-    expect(issues.filter((i) => i.severity === "low").map((i) => i.problem)).toEqual([expect.stringMatching(/beta2 = 0\.98 cites Section 5\.4, but Section 5\.4 does not state it; the paper states it in Section 5\.3/)]);
+    expect(issues.filter((i) => i.severity === "low").map((i) => i.problem)).toEqual([
+      expect.stringMatching(/beta2 = 0\.98 cites Section 5\.4, but Section 5\.4 does not state it; the paper states it in Section 5\.3/),
+    ]);
   });
 
   it("renders the README's table", () => {
@@ -147,16 +166,26 @@ describe("checkProvenance on planted values", () => {
 
 describe("the plan's settings in config.yaml, by value and meaning", () => {
   const config = { yaml: CONFIG, keys: [], valid: true };
-  const plan = (hyperparameters: { name: string; value: string | number; source: string }[]) =>
-    ({ summary: "s", components: [{ name: "c", description: "d" }], objectives: [], dataProcessing: "", evaluation: "", hyperparameters, unclear: [] });
+  const plan = (hyperparameters: { name: string; value: string | number; source: string }[]) => ({
+    summary: "s",
+    components: [{ name: "c", description: "d" }],
+    objectives: [],
+    dataProcessing: "",
+    evaluation: "",
+    hyperparameters,
+    unclear: [],
+  });
   it("finds a range in a list, a number in another notation, a word among the values; skips the authors' compute", () => {
-    const issues = checkConfig(config, plan([
-      { name: "responses per prompt", value: "7-10 responses", source: "Appendix I.1" },
-      { name: "learning rate", value: "1e-4", source: "Section 5.3" },
-      { name: "optimizer", value: "Adam", source: "Section 5.3" },
-      { name: "training compute", value: "3.5 days on 8 P100 GPUs", source: "Section 5.2" },
-      { name: "GPU hours", value: 12000, source: "Table 2" },
-    ]));
+    const issues = checkConfig(
+      config,
+      plan([
+        { name: "responses per prompt", value: "7-10 responses", source: "Appendix I.1" },
+        { name: "learning rate", value: "1e-4", source: "Section 5.3" },
+        { name: "optimizer", value: "Adam", source: "Section 5.3" },
+        { name: "training compute", value: "3.5 days on 8 P100 GPUs", source: "Section 5.2" },
+        { name: "GPU hours", value: 12000, source: "Table 2" },
+      ]),
+    );
     expect(issues).toEqual([]);
   });
   it("still reports a setting that is not there", () => {

@@ -8,7 +8,10 @@ const answering = (body: string, init: ResponseInit) => guardedFetch(async () =>
 
 describe("guardedFetch turns a malformed success into a retryable 502", () => {
   it("an HTML page with status 200 becomes a 502 naming the page", async () => {
-    const res = await answering("<html><head><title>Gateway Timeout</title></head><body>oops</body></html>", { status: 200, headers: { "content-type": "text/html" } })("http://x");
+    const res = await answering("<html><head><title>Gateway Timeout</title></head><body>oops</body></html>", {
+      status: 200,
+      headers: { "content-type": "text/html" },
+    })("http://x");
     expect(res.status).toBe(502);
     expect((await res.json()).error.message).toBe('the server answered status 200 with text/html instead of JSON: "Gateway Timeout"');
   });
@@ -19,7 +22,9 @@ describe("guardedFetch turns a malformed success into a retryable 502", () => {
     expect((await res.json()).error.message).toMatch(/no choices/);
   });
   it("JSON under a wrong content type is passed on as JSON; error statuses and streams untouched", async () => {
-    const ok = await answering('{"choices":[{"message":{"content":"hi"}}]}', { status: 200, headers: { "content-type": "text/plain" } })("http://x");
+    const ok = await answering('{"choices":[{"message":{"content":"hi"}}]}', { status: 200, headers: { "content-type": "text/plain" } })(
+      "http://x",
+    );
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toBe("application/json");
     expect((await ok.json()).choices[0].message.content).toBe("hi");
@@ -39,7 +44,16 @@ describe("isCutStream", () => {
 });
 
 describe("summarizeRepairs", () => {
-  const call = (extra: Partial<CallRecord>): CallRecord => ({ agent: "coder", model: "m", inputTokens: 1, cachedInputTokens: 0, outputTokens: 1, reasoningTokens: 0, durationMs: 1, ...extra });
+  const call = (extra: Partial<CallRecord>): CallRecord => ({
+    agent: "coder",
+    model: "m",
+    inputTokens: 1,
+    cachedInputTokens: 0,
+    outputTokens: 1,
+    reasoningTokens: 0,
+    durationMs: 1,
+    ...extra,
+  });
   it("counts re-asks, continuations and tolerated replies by agent, with their reasons", () => {
     const summary = summarizeRepairs([
       call({ file: "a.py", tolerated: "no code fence: used the whole reply" }),
@@ -48,7 +62,10 @@ describe("summarizeRepairs", () => {
       call({ agent: "planner" }),
     ]);
     expect(summary).toMatchObject({ reasks: 1, continuations: 1, tolerated: 1 });
-    expect(summary.byAgent).toEqual({ coder: { reask: 0, continuation: 1, tolerated: 1 }, planner: { reask: 1, continuation: 0, tolerated: 0 } });
+    expect(summary.byAgent).toEqual({
+      coder: { reask: 0, continuation: 1, tolerated: 1 },
+      planner: { reask: 1, continuation: 0, tolerated: 0 },
+    });
     expect(summary.items[0]).toEqual({ kind: "tolerated", agent: "coder", file: "a.py", reason: "no code fence: used the whole reply" });
   });
 });

@@ -15,15 +15,22 @@ describe("the verify -> refine loop", () => {
     const graph = compilePaperToCode(new MemorySaver());
     const state = await graph.invoke(
       { paperPath: TINY_PAPER, outDir },
-      { configurable: { thread_id: "bound", chatModel: model, refinePlan: 2, refineArchitecture: 0, refineLogic: 1, refineConfig: 1 }, recursionLimit: 200 },
+      {
+        configurable: { thread_id: "bound", chatModel: model, refinePlan: 2, refineArchitecture: 0, refineLogic: 1, refineConfig: 1 },
+        recursionLimit: 200,
+      },
     );
     const plan = state.reviews.filter((r) => r.stage === "plan");
     expect(plan.map((r) => r.action)).toEqual(["refine", "refine", "gave-up"]);
     expect(model.requests.filter((r) => r.rule === "refine:plan")).toHaveLength(2);
     expect(state.notes.some((n) => /^plan: 1 problem\(s\) remain after 2 refine round\(s\)/.test(n))).toBe(true);
     expect((await readdir(join(outDir, "artifacts", "reviews", "plan"))).sort()).toEqual([
-      "round-0-after.json", "round-0-before.json", "round-0-verdict.json",
-      "round-1-after.json", "round-1-before.json", "round-1-verdict.json",
+      "round-0-after.json",
+      "round-0-before.json",
+      "round-0-verdict.json",
+      "round-1-after.json",
+      "round-1-before.json",
+      "round-1-verdict.json",
       "round-2-verdict.json",
     ]);
     // The run still completes: a bounded loop hands on its best artifact.

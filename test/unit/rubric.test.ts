@@ -3,10 +3,25 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ancestry, leavesOf, parseRubric, pruneToCodeDevelopment, scoreRubric, type RubricNode } from "../../src/eval/rubric.js";
 
-const leaf = (id: string, weight: number, category = "Code Development"): RubricNode => ({ id, requirements: `req ${id}`, weight, sub_tasks: [], task_category: category });
-const node = (id: string, weight: number, children: RubricNode[]): RubricNode => ({ id, requirements: `req ${id}`, weight, sub_tasks: children, task_category: null });
+const leaf = (id: string, weight: number, category = "Code Development"): RubricNode => ({
+  id,
+  requirements: `req ${id}`,
+  weight,
+  sub_tasks: [],
+  task_category: category,
+});
+const node = (id: string, weight: number, children: RubricNode[]): RubricNode => ({
+  id,
+  requirements: `req ${id}`,
+  weight,
+  sub_tasks: children,
+  task_category: null,
+});
 
-const tree = node("root", 1, [node("A", 2, [leaf("a1", 1), leaf("a2", 3, "Execution")]), node("B", 1, [leaf("b1", 1), node("C", 1, [leaf("c1", 1, "Result Analysis")])])]);
+const tree = node("root", 1, [
+  node("A", 2, [leaf("a1", 1), leaf("a2", 3, "Execution")]),
+  node("B", 1, [leaf("b1", 1), node("C", 1, [leaf("c1", 1, "Result Analysis")])]),
+]);
 
 describe("rubric scores", () => {
   const all = (value: number) => new Map(leavesOf(tree).map((l) => [l.id, value]));
@@ -16,7 +31,15 @@ describe("rubric scores", () => {
   });
   it("a parent is the weighted mean of its children", () => {
     // A = (1*1 + 3*0)/4 = 0.25; C = 0; B = (1*1 + 1*0)/2 = 0.5; root = (2*0.25 + 1*0.5)/3 = 1/3
-    const scored = scoreRubric(tree, new Map([["a1", 1], ["a2", 0], ["b1", 1], ["c1", 0]]));
+    const scored = scoreRubric(
+      tree,
+      new Map([
+        ["a1", 1],
+        ["a2", 0],
+        ["b1", 1],
+        ["c1", 0],
+      ]),
+    );
     expect(scored.children.map((c) => c.score)).toEqual([0.25, 0.5]);
     expect(scored.score).toBeCloseTo(1 / 3, 12);
   });

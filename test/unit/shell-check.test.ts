@@ -6,7 +6,18 @@ import { checkRepository } from "../../src/checks/repo.js";
 import { checkShellScript } from "../../src/checks/shell.js";
 
 /** The repository the scripts belong to (config.yaml and requirements.txt are written after the checks). */
-const FILES = new Set(["main.py", "train.py", "evaluate.py", "src/__init__.py", "src/train.py", "src/data/__init__.py", "src/data/download.py", "scripts/download_data.sh", "config.yaml", "requirements.txt"]);
+const FILES = new Set([
+  "main.py",
+  "train.py",
+  "evaluate.py",
+  "src/__init__.py",
+  "src/train.py",
+  "src/data/__init__.py",
+  "src/data/download.py",
+  "scripts/download_data.sh",
+  "config.yaml",
+  "requirements.txt",
+]);
 
 // Scripts in the shapes models write them: each must pass with no finding (a false alarm sends a working script back to the coder).
 const GOOD: Record<string, string> = {
@@ -86,13 +97,29 @@ python3 main.py
 };
 
 const BAD: [string, string, RegExp][] = [
-  ["YAML where the script should be", "model:\n  hidden_units: 4\ntraining:\n  steps: 5\n", /line 1: `model:` is not a command \(and 3 more such lines\): reproduce\.sh reads as YAML/],
+  [
+    "YAML where the script should be",
+    "model:\n  hidden_units: 4\ntraining:\n  steps: 5\n",
+    /line 1: `model:` is not a command \(and 3 more such lines\): reproduce\.sh reads as YAML/,
+  ],
   ["a malformed YAML reply", "model: [hidden_units: 4\nsteps: : 5\n", /`model:` is not a command/],
-  ["an if with no fi", "#!/usr/bin/env bash\nif [ \"${1:-}\" = --smoke ]; then\n  python3 main.py --smoke\n", /bash -n: line 4: syntax error: unexpected end of file/],
+  [
+    "an if with no fi",
+    '#!/usr/bin/env bash\nif [ "${1:-}" = --smoke ]; then\n  python3 main.py --smoke\n',
+    /bash -n: line 4: syntax error: unexpected end of file/,
+  ],
   ["the script inside a Markdown fence", "```bash\n#!/usr/bin/env bash\npython3 main.py\n```\n", /line 1: a Markdown code fence/],
-  ["an entry point that was never generated", "#!/usr/bin/env bash\nset -euo pipefail\n\"${PYTHON:-python3}\" run_experiments.py --config config.yaml\n", /line 3: runs run_experiments\.py, which is not a file of the repository/],
-  ["a missing entry point behind exec", "exec \"${PYTHON:-python3}\" experiments/run.py \"$@\"\n", /runs experiments\/run\.py/],
-  ["a module of the repository that does not exist", "python3 -m src.evaluate --smoke\n", /runs the module src\.evaluate \(python -m\), which no file of the repository provides/],
+  [
+    "an entry point that was never generated",
+    '#!/usr/bin/env bash\nset -euo pipefail\n"${PYTHON:-python3}" run_experiments.py --config config.yaml\n',
+    /line 3: runs run_experiments\.py, which is not a file of the repository/,
+  ],
+  ["a missing entry point behind exec", 'exec "${PYTHON:-python3}" experiments/run.py "$@"\n', /runs experiments\/run\.py/],
+  [
+    "a module of the repository that does not exist",
+    "python3 -m src.evaluate --smoke\n",
+    /runs the module src\.evaluate \(python -m\), which no file of the repository provides/,
+  ],
   ["a helper script that does not exist", "bash scripts/prepare.sh\npython3 main.py\n", /line 1: runs scripts\/prepare\.sh/],
 ];
 
@@ -116,14 +143,27 @@ describe("shell scripts in the repository checks", () => {
     const report = await checkRepository({ files, requirements: [], entrypoint: "main.py" });
     expect(report.ok).toBe(false);
     expect(report.counts.shell).toBe(1);
-    expect(report.issues).toEqual([{ check: "shell", file: "reproduce.sh", line: 2, message: "line 2: runs train.py, which is not a file of the repository", blocking: true }]);
+    expect(report.issues).toEqual([
+      {
+        check: "shell",
+        file: "reproduce.sh",
+        line: 2,
+        message: "line 2: runs train.py, which is not a file of the repository",
+        blocking: true,
+      },
+    ]);
   });
 
   it("a working reproduce.sh passes, and stands for the entry point the logic design named", async () => {
-    const files = new Map([...python, ["reproduce.sh", "#!/usr/bin/env bash\nset -euo pipefail\n\"${PYTHON:-python3}\" main.py --config config.yaml \"$@\"\n"]]);
+    const files = new Map([
+      ...python,
+      ["reproduce.sh", '#!/usr/bin/env bash\nset -euo pipefail\n"${PYTHON:-python3}" main.py --config config.yaml "$@"\n'],
+    ]);
     expect(await checkRepository({ files, requirements: [], entrypoint: "main.py" })).toMatchObject({ ok: true, filesChecked: 2 });
     const other = await checkRepository({ files, requirements: [], entrypoint: "run.py" });
-    expect(other.issues).toEqual([{ check: "entrypoint", file: "run.py", message: "the entry point run.py was not generated", blocking: false }]);
+    expect(other.issues).toEqual([
+      { check: "entrypoint", file: "run.py", message: "the entry point run.py was not generated", blocking: false },
+    ]);
   });
 
   it("with no reproduce.sh, a missing entry point blocks", async () => {
@@ -138,10 +178,21 @@ describe("shellcheck, when installed", () => {
   beforeAll(async () => {
     // A stand-in shellcheck that reports what the real one prints in --format=json1: one error, one warning.
     bin = await mkdtemp(join(tmpdir(), "p2c-shellcheck-"));
-    const report = JSON.stringify({ comments: [
-      { file: "-", line: 3, endLine: 3, column: 1, endColumn: 5, level: "error", code: 1089, message: "Parsing stopped here. Is this keyword correctly matched up?" },
-      { file: "-", line: 2, endLine: 2, column: 1, endColumn: 5, level: "warning", code: 2034, message: "x appears unused." },
-    ] });
+    const report = JSON.stringify({
+      comments: [
+        {
+          file: "-",
+          line: 3,
+          endLine: 3,
+          column: 1,
+          endColumn: 5,
+          level: "error",
+          code: 1089,
+          message: "Parsing stopped here. Is this keyword correctly matched up?",
+        },
+        { file: "-", line: 2, endLine: 2, column: 1, endColumn: 5, level: "warning", code: 2034, message: "x appears unused." },
+      ],
+    });
     await writeFile(join(bin, "shellcheck"), `#!/bin/sh\ncat > /dev/null\necho '${report}'\nexit 1\n`);
     await chmod(join(bin, "shellcheck"), 0o755);
     process.env.PATH = `${bin}${delimiter}${path}`;

@@ -29,7 +29,14 @@ export function registerResume(program: Command) {
       .option("--set <key=value>", "approve config.yaml with this change (repeatable)", collect)
       .option("--file <path>", "approve this edited artifact instead (JSON; YAML for config)"),
   )
-    .addHelpText("after", examples("paper2code resume 3f2a", "paper2code resume 3f2a --structured-output native --budget 10", "paper2code resume 3f2a --set training.lr=0.0003"))
+    .addHelpText(
+      "after",
+      examples(
+        "paper2code resume 3f2a",
+        "paper2code resume 3f2a --structured-output native --budget 10",
+        "paper2code resume 3f2a --set training.lr=0.0003",
+      ),
+    )
     .action(async (id: string, options) => {
       process.exitCode = await (await import("../resume.js")).resumeCommand(id, options);
     });
@@ -44,7 +51,14 @@ export function registerRewind(program: Command) {
       .addOption(new Option("--to <stage>", "the stage to run again").choices([...PIPELINE_STAGES]))
       .option("--set <key=value>", "change config.yaml first (repeatable; --to defaults to analysis)", collect),
   )
-    .addHelpText("after", examples("paper2code rewind 3f2a --to coding", "paper2code rewind 3f2a --set training.epochs=20", "paper2code rewind 3f2a --to plan --model openai:gpt-4.1"))
+    .addHelpText(
+      "after",
+      examples(
+        "paper2code rewind 3f2a --to coding",
+        "paper2code rewind 3f2a --set training.epochs=20",
+        "paper2code rewind 3f2a --to plan --model openai:gpt-4.1",
+      ),
+    )
     .action(async (id: string, options) => {
       process.exitCode = await (await import("../rewind.js")).rewindCommand(id, options);
     });
@@ -54,7 +68,9 @@ export function registerEdit(program: Command) {
   continuingOptions(
     program
       .command("edit")
-      .description("edit an artifact ($EDITOR, --file or --set) and continue from it: a paused run goes on, a finished one runs again from there")
+      .description(
+        "edit an artifact ($EDITOR, --file or --set) and continue from it: a paused run goes on, a finished one runs again from there",
+      )
       .argument("<id>", "run id, or its first characters")
       .addArgument(new Argument("<artifact>", "what to edit").choices([...REVIEWABLE_STAGES]))
       .option("--file <path>", "use this edited artifact (JSON; YAML for config) instead of opening $EDITOR")

@@ -1,5 +1,5 @@
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
-import type { PdfItem, PdfOutlineEntry, PdfPage, RawPdf, WorkerReply } from "./types.js";
+import type { PdfItem, PdfOutlineEntry, PdfPage, WorkerReply } from "./types.js";
 
 interface TextItemLike {
   str: string;
@@ -15,7 +15,13 @@ const OMS_LOW = "−·×∗÷⋄±∓⊕⊖⊗⊘⊙◯∘•≍≡⊆⊇≤≥�
 const CMEX_LOW = "()[]⌊⌋⌈⌉{}⟨⟩|‖/\\()()[]⌊⌋⌈⌉{}⟨⟩/\\";
 
 export function decodeTexCodes(text: string, fontName: string): string {
-  const table = /cmmi|lmmi|txmi|pxmi|mathit/i.test(fontName) ? OML_LOW : /cmsy|lmsy|txsy|pxsy|mathsy/i.test(fontName) ? OMS_LOW : /cmex|lmex|txex|pxex|mathex/i.test(fontName) ? CMEX_LOW : undefined;
+  const table = /cmmi|lmmi|txmi|pxmi|mathit/i.test(fontName)
+    ? OML_LOW
+    : /cmsy|lmsy|txsy|pxsy|mathsy/i.test(fontName)
+      ? OMS_LOW
+      : /cmex|lmex|txex|pxex|mathex/i.test(fontName)
+        ? CMEX_LOW
+        : undefined;
   if (!table) return text;
   return text.replace(new RegExp(CONTROL.source, "g"), (c) => [...table][c.charCodeAt(0)] ?? c);
 }

@@ -53,7 +53,9 @@ function attachAccents(items: PdfItem[]): PdfItem[] {
   for (const accent of out) {
     if (!isAccent(accent)) continue;
     const center = accent.x + accent.width / 2;
-    const near = out.filter((o) => o !== accent && !dropped.has(o) && !isAccent(o) && Math.abs(o.y - accent.y) <= Math.max(o.size, accent.size) * 0.8);
+    const near = out.filter(
+      (o) => o !== accent && !dropped.has(o) && !isAccent(o) && Math.abs(o.y - accent.y) <= Math.max(o.size, accent.size) * 0.8,
+    );
     const under = near.find((o) => center >= o.x - 0.5 && center <= right(o) + 0.5);
     if (!under) continue;
     const chars = [...under.text];

@@ -27,7 +27,7 @@ export interface Line {
   footnote?: boolean;
 }
 
-const LIGATURES: Record<string, string> = { "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st" };
+const LIGATURES: Record<string, string> = { ﬀ: "ff", ﬁ: "fi", ﬂ: "fl", ﬃ: "ffi", ﬄ: "ffl", ﬅ: "st", ﬆ: "st" };
 
 export function cleanText(text: string): string {
   return composeAccents(
@@ -184,7 +184,8 @@ export const headingKey = (text: string) =>
 
 const NUMBERED_HEADING = /^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-Z][^]{0,100})$/;
 const LETTERED_HEADING = /^([A-H](?:\.\d{1,2}){0,3})\.?\s+([A-Z][^]{0,100})$/;
-const NAMED_HEADING = /^(abstract|references|bibliography|acknowledge?ments?|introduction|related work|conclusions?( and future work)?|discussion|appendix(\s+[A-Z])?([:.].*)?|appendices|supplementary material)$/i;
+const NAMED_HEADING =
+  /^(abstract|references|bibliography|acknowledge?ments?|introduction|related work|conclusions?( and future work)?|discussion|appendix(\s+[A-Z])?([:.].*)?|appendices|supplementary material)$/i;
 
 interface HeadingMark {
   index: number;
@@ -229,10 +230,12 @@ function headingsFromOutline(lines: Line[], outline: RawPdf["outline"]): Heading
     const key = headingKey(entry.title);
     if (!key) continue;
     const exact = exactKey(entry.title);
-    const found =
-      (exact !== key ? find(exact, exactKey) : undefined) ?? find(key, headingKey) ?? findPrefix(lines, from, key);
+    const found = (exact !== key ? find(exact, exactKey) : undefined) ?? find(key, headingKey) ?? findPrefix(lines, from, key);
     if (!found) continue;
-    const text = lines.slice(found.index, found.index + found.span).map((l) => l.text).join(" ");
+    const text = lines
+      .slice(found.index, found.index + found.span)
+      .map((l) => l.text)
+      .join(" ");
     marks.push({ index: found.index, span: found.span, level: entry.level, heading: text });
     from = found.index + found.span;
   }
@@ -284,15 +287,16 @@ function headingsFromFonts(lines: Line[], body: number, referencesAt?: number): 
 const ENTRY_START = new RegExp(
   [
     /^\[\d{1,3}\]\s/, // [12] ...
-    /^[A-Z][A-Za-z'’\-]+,\s(?:[A-Z]\.\s?-?){1,3}(?:,|\s(?:and|&)\s|$)/, // Bello, I., Zoph, B.
-    /^(?:[A-Z]\.\s?-?){1,3}\s?[A-Z][A-Za-z'’\-]+(?:,|\s(?:and|&)\s)/, // I. Bello, B. Zoph
-    /^[A-Z][a-zé]+(?:\s[A-Z]\.?)*(?:\s[A-Z][a-z]+)?\s[A-Z][A-Za-z'’\-]+(?:,\s|\sand\s)[A-Z]/, // Samira Abnar and Willem Zuidema
+    /^[A-Z][A-Za-z'’-]+,\s(?:[A-Z]\.\s?-?){1,3}(?:,|\s(?:and|&)\s|$)/, // Bello, I., Zoph, B.
+    /^(?:[A-Z]\.\s?-?){1,3}\s?[A-Z][A-Za-z'’-]+(?:,|\s(?:and|&)\s)/, // I. Bello, B. Zoph
+    /^[A-Z][a-zé]+(?:\s[A-Z]\.?)*(?:\s[A-Z][a-z]+)?\s[A-Z][A-Za-z'’-]+(?:,\s|\sand\s)[A-Z]/, // Samira Abnar and Willem Zuidema
   ]
     .map((r) => r.source)
     .join("|"),
 );
 const YEAR = /\b(19[5-9]\d|20[0-4]\d)[a-z]?\b/;
-const VENUE = /\b(In\s|Proceedings|Proc\.|arXiv|Conference|Journal|Transactions|Workshop|preprint|NeurIPS|NIPS|ICLR|ICML|CVPR|ECCV|ICCV|ACL|EMNLP|AAAI|vol\.|pp\.|pages\s\d)/;
+const VENUE =
+  /\b(In\s|Proceedings|Proc\.|arXiv|Conference|Journal|Transactions|Workshop|preprint|NeurIPS|NIPS|ICLR|ICML|CVPR|ECCV|ICCV|ACL|EMNLP|AAAI|vol\.|pp\.|pages\s\d)/;
 
 /**
  * Where a references list starts when no heading names it: the first line, after a
@@ -305,7 +309,8 @@ export function referencesStart(lines: Line[], from = 0): number | undefined {
     const line = lines[i]!;
     const prev = lines[i - 1]!;
     if (line.table || line.footnote || !ENTRY_START.test(line.text)) continue;
-    const breaksHere = /[.:]$/.test(prev.text) || prev.page !== line.page || prev.column !== line.column || prev.y - line.y > 1.9 * line.size;
+    const breaksHere =
+      /[.:]$/.test(prev.text) || prev.page !== line.page || prev.column !== line.column || prev.y - line.y > 1.9 * line.size;
     if (!breaksHere) continue;
     const run = lines.slice(i, i + window);
     const count = (re: RegExp) => run.filter((l) => re.test(l.text)).length;
@@ -335,7 +340,7 @@ export function joinLines(lines: Line[]): string {
   return out;
 }
 
-const FOOTNOTE_MARK = /^(\^?\{?\d{1,2}\}?|[*∗†‡§¶]+)\s?(?=[A-Z(\[]|https?:|www\.)/;
+const FOOTNOTE_MARK = /^(\^?\{?\d{1,2}\}?|[*∗†‡§¶]+)\s?(?=[A-Z([]|https?:|www\.)/;
 
 /**
  * The foot of each page column: its last lines, set smaller than the body text in
@@ -414,12 +419,28 @@ function pageLines(page: PdfPage, index: number): { lines: Line[]; tables: numbe
   const { items, tables } = extractTables(withScripts, isTwoColumn(prose, page.width));
   const lines = buildLines({ ...page, items }, index);
   for (const table of tables) {
-    lines.push({ text: table.text, x: table.left, right: table.right, y: table.top, size: 0, bold: false, page: index, column: 0, table: true });
+    lines.push({
+      text: table.text,
+      x: table.left,
+      right: table.right,
+      y: table.top,
+      size: 0,
+      bold: false,
+      page: index,
+      column: 0,
+      table: true,
+    });
   }
   return { lines: orderPage(lines, page.width), tables: tables.length };
 }
 
-const isReferencesMark = (mark: HeadingMark) => /^(references|bibliography|literature cited|works cited)$/i.test(mark.heading.replace(/^\d+\.?\s*/, "").replace(/\s+/g, " ").replace(/^r eferences$/i, "references"));
+const isReferencesMark = (mark: HeadingMark) =>
+  /^(references|bibliography|literature cited|works cited)$/i.test(
+    mark.heading
+      .replace(/^\d+\.?\s*/, "")
+      .replace(/\s+/g, " ")
+      .replace(/^r eferences$/i, "references"),
+  );
 
 export function layoutPdf(pdf: RawPdf, path: string): PaperDraft {
   const warnings = [...pdf.warnings];
@@ -438,7 +459,11 @@ export function layoutPdf(pdf: RawPdf, path: string): PaperDraft {
   if (tables > 0) warnings.push(`rebuilt ${tables} table(s) from the layout; check them against the PDF`);
 
   const body = bodySize(kept.flat().filter((l) => !l.table));
-  const feet = markFootnotes(kept, kept.map((p) => heights[p[0]?.page ?? 0] ?? 792), body);
+  const feet = markFootnotes(
+    kept,
+    kept.map((p) => heights[p[0]?.page ?? 0] ?? 792),
+    body,
+  );
   if (feet > 0) warnings.push(`moved ${feet} footnote line(s) out of the paragraphs, after their sections' text`);
   const lines = kept.flat();
 
@@ -456,7 +481,8 @@ export function layoutPdf(pdf: RawPdf, path: string): PaperDraft {
     const at = referencesStart(lines, lastNumbered ? lastNumbered.index + lastNumbered.span : Math.floor(lines.length / 3));
     if (at !== undefined) {
       marks = markHeadings(at);
-      if (!marks.some((m) => m.index === at)) marks = [...marks, { index: at, span: 0, level: 1, heading: "References" }].sort((a, b) => a.index - b.index);
+      if (!marks.some((m) => m.index === at))
+        marks = [...marks, { index: at, span: 0, level: 1, heading: "References" }].sort((a, b) => a.index - b.index);
       warnings.push(`found the references by their form (no heading names them), from "${lines[at]!.text.slice(0, 50)}"`);
     }
   }
@@ -514,7 +540,8 @@ export function collectPdfCaptions(lines: Line[]): string[] {
 /** Outline entries rarely include Abstract or References; add those found from fonts. */
 function mergeNamedHeadings(outline: HeadingMark[], fonts: HeadingMark[]): HeadingMark[] {
   const named = fonts.filter(
-    (m) => /^(abstract|references|bibliography|acknowledge?ments?|appendix.*)$/i.test(m.heading) && !outline.some((o) => o.index === m.index),
+    (m) =>
+      /^(abstract|references|bibliography|acknowledge?ments?|appendix.*)$/i.test(m.heading) && !outline.some((o) => o.index === m.index),
   );
   // An outline that stops before the references: the appendix headings after them come from the fonts.
   const lastOutline = outline.at(-1)?.index ?? -1;
@@ -528,7 +555,10 @@ export function referenceEntries(lines: Line[]): string[] {
   if (lines.length === 0) return [];
   const labelled = lines.filter((l) => /^\[\d+\]/.test(l.text)).length;
   // The usual distance between the lines of one entry: entries set apart by a wider one start there.
-  const steps = lines.slice(1).flatMap((l, i) => (lines[i]!.page === l.page && lines[i]!.column === l.column ? [lines[i]!.y - l.y] : [])).sort((a, b) => a - b);
+  const steps = lines
+    .slice(1)
+    .flatMap((l, i) => (lines[i]!.page === l.page && lines[i]!.column === l.column ? [lines[i]!.y - l.y] : []))
+    .sort((a, b) => a - b);
   const step = steps[Math.floor(steps.length / 5)] ?? 0;
   const starts: boolean[] = lines.map((line, i) => {
     if (i === 0) return true;

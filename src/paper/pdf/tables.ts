@@ -98,7 +98,8 @@ function captionRows(rows: Row[], start: number, width: number): number {
     const prev = rows[last]!;
     const row = rows[i]!;
     const wrapped = prev.cells.length === 1 && prev.cells[0]!.right - prev.cells[0]!.x >= 0.75 * width;
-    if (!wrapped || row.cells.length !== 1 || prev.y - row.y > 1.6 * prev.size || Math.abs(row.size - prev.size) > 0.6 || isCaption(row)) break;
+    if (!wrapped || row.cells.length !== 1 || prev.y - row.y > 1.6 * prev.size || Math.abs(row.size - prev.size) > 0.6 || isCaption(row))
+      break;
     last = i;
   }
   return last;
@@ -202,13 +203,13 @@ function buildTable(label: string, rows: Row[]): PdfTable | undefined {
   // Blocks stacked inside cells (lines of different columns on interleaved baselines) do not share one grid
   // of rows: they read better as aligned text.
   const size = rows.reduce((s, r) => Math.max(s, r.size), 0);
-  const pairs = rows.slice(1).map((row, i) => ({ a: rows[i]!, b: row })).filter(({ a, b }) => a.cells.length >= 2 && b.cells.length >= 2);
+  const pairs = rows
+    .slice(1)
+    .map((row, i) => ({ a: rows[i]!, b: row }))
+    .filter(({ a, b }) => a.cells.length >= 2 && b.cells.length >= 2);
   const interleaved = pairs.filter(({ a, b }) => a.y - b.y < 0.75 * Math.max(a.size, b.size)).length;
   const layout = pairs.length > 0 && interleaved / pairs.length > 0.3 ? "aligned" : "markdown";
-  const text =
-    layout === "markdown"
-      ? renderMarkdown(grid, headerRows)
-      : renderAligned(rows, Math.max(2, 0.5 * size));
+  const text = layout === "markdown" ? renderMarkdown(grid, headerRows) : renderAligned(rows, Math.max(2, 0.5 * size));
   return {
     label,
     top: rows[0]!.y + rows[0]!.size,
@@ -251,7 +252,9 @@ export function extractTables(page: PdfPage, twoColumn: boolean): { items: PdfIt
     const below = tableRows(rows, last + 1, 1, rows[last]!.y, width);
     const above = tableRows(rows, start - 1, -1, rows[start]!.y, width);
     const chosen = multiCell(above) > multiCell(below) ? above : below;
-    const label = CAPTION.exec(cell.text)![0].replace(/\s*[:.|]$/, "").replace(/^TABLE/, "Table");
+    const label = CAPTION.exec(cell.text)![0]
+      .replace(/\s*[:.|]$/, "")
+      .replace(/^TABLE/, "Table");
     const table = buildTable(label, chosen);
     if (!table) continue;
     tables.push(table);

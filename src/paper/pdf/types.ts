@@ -28,9 +28,6 @@ export interface RawPdf {
   warnings: string[];
 }
 
-export type PdfFailure =
-  | { kind: "password-required" }
-  | { kind: "password-wrong" }
-  | { kind: "invalid"; message: string };
+export type PdfFailure = { kind: "password-required" } | { kind: "password-wrong" } | { kind: "invalid"; message: string };
 
 export type WorkerReply = { ok: true; pdf: RawPdf } | { ok: false; failure: PdfFailure };
