@@ -42,7 +42,7 @@ export interface ReviewedStage<
   /** The artifact as the verifier names it ("the logic design"). */
   label: string;
   /** The configurable bounding its verify/refine rounds. */
-  refine: { setting: Setting; default: number; description: string };
+  refine: { setting: Setting; default: number };
   /** Where a reviewer reads it, relative to the run folder. */
   artifactFile: string;
   /** What its agent, verifier and refiner read besides the paper. */
@@ -85,21 +85,30 @@ export type Reply<T> =
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
-/** How a JSON artifact is refined: a patch of the fields and the named entries it changes (see src/review/patch.ts). */
-export function jsonPatch<T extends Record<string, unknown>>(options: {
+/**
+ * A JSON artifact: its schema, the reply schema that also normalises it (paths
+ * confined, fences stripped; default: the schema), its name in JSON-schema mode,
+ * and its lists of named entries, which a refiner's patch changes entry by entry.
+ */
+export interface JsonArtifact<T> {
   schema: z.ZodObject;
-  reply: z.ZodType<T, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  reply?: z.ZodType<T, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  name: string;
   lists: KeyedLists;
-  schemaName: string;
-}): ReviewedStage<StageState, T>["patch"] {
+}
+
+const replyOf = <T>(artifact: JsonArtifact<T>) => (artifact.reply ?? artifact.schema) as z.ZodType<T>;
+
+/** How a JSON artifact is refined: a patch of the fields and the named entries it changes (see src/review/patch.ts). */
+export function jsonPatch<T extends Record<string, unknown>>(artifact: JsonArtifact<T>): ReviewedStage<StageState, T>["patch"] {
   return {
-    format: JSON_PATCH_FORMAT(options.lists),
+    format: JSON_PATCH_FORMAT(artifact.lists),
     extension: "json",
     current: json,
     reply: (current) => ({
-      json: patchSchemaOf(options.schema, options.lists),
-      schemaName: options.schemaName,
-      accept: (patch: Record<string, unknown>) => options.reply.parse(mergePatch(current, patch, options.lists)),
+      json: patchSchemaOf(artifact.schema, artifact.lists),
+      schemaName: `${artifact.name}_patch`,
+      accept: (patch: Record<string, unknown>) => replyOf(artifact).parse(mergePatch(current, patch, artifact.lists)),
     }),
   };
 }
@@ -155,26 +164,18 @@ export function jsonPlanningStage<
   key: K,
   spec: Pick<PlanningStage<K, Setting>, "node" | "label" | "refine" | "reads" | "checks"> & {
     context: { title: string; rank: number };
-    schema: z.ZodObject;
-    reply: z.ZodType<T, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    schemaName: string;
-    /** Lists of named entries a refiner's patch changes entry by entry. */
-    lists: KeyedLists;
+    json: JsonArtifact<T>;
     render(value: T): string;
     write?: PlanningStage<K, Setting>["write"];
   },
 ): PlanningStage<K, Setting> {
-  const { schema, reply, schemaName, lists, render, ...rest } = spec;
+  const { json: artifact, render, ...rest } = spec;
+  const reply = replyOf(artifact);
   return planningStage<K, Setting>(key, {
-    reply: { json: reply, schemaName },
+    reply: { json: reply, schemaName: artifact.name },
     write: (out, v) => writeArtifact(out, `${key}.md`, render(v as T)),
     show: (v) => render(v as T),
-    patch: jsonPatch({
-      schema,
-      reply: reply as z.ZodType<Record<string, unknown>>,
-      lists,
-      schemaName: `${schemaName}_patch`,
-    }) as PlanningStage<K, Setting>["patch"],
+    patch: jsonPatch(artifact as JsonArtifact<Record<string, unknown>>) as PlanningStage<K, Setting>["patch"],
     applyEdit: (value) => ({ [key]: reply.parse(value) }) as { [P in K]: NonNullable<PaperToCodeState[K]> },
     ...rest,
   });

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { manyFileRules } from "../test/fixtures/many-files.js";
-import { runCli } from "../test/support/cli.js";
+import { runArgs, runCli } from "../test/support/cli.js";
 import { TINY_PAPER } from "../test/support/node-state.js";
 import { startScriptedServer } from "../test/support/scripted-server.js";
 
@@ -24,19 +24,7 @@ for (const n of sizes.length ? sizes : [5, 10, 20]) {
   const dir = mkdtempSync(join(tmpdir(), "p2c-ckpt-"));
   try {
     const db = join(dir, "checkpoints.sqlite");
-    const result = await runCli([
-      "run",
-      TINY_PAPER,
-      "--model",
-      "compat:scripted",
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      join(dir, "out"),
-      "--checkpointer",
-      db,
-      "-q",
-    ]);
+    const result = await runCli([...runArgs(TINY_PAPER, "compat:scripted", server.baseUrl, join(dir, "out"), db), "-q"]);
     if (result.code !== 0) throw new Error(`run of ${n} files failed: ${result.stderr}`);
     const sqlite = SqliteSaver.fromConnString(db).db;
     sqlite.pragma("wal_checkpoint(TRUNCATE)");

@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { costOf } from "../src/llm/prices.js";
 import { REALISTIC_FILES, realisticRules, realisticSizes, writeRealisticPaper } from "../test/fixtures/realistic-run.js";
-import { CLI } from "../test/support/cli.js";
+import { CLI, runArgs } from "../test/support/cli.js";
 import { startScriptedServer, type LoggedRequest } from "../test/support/scripted-server.js";
 
 const { values } = parseArgs({
@@ -77,16 +77,7 @@ async function measure(cli: string, flags: string[], withLatency: boolean): Prom
   try {
     const started = Date.now();
     const result = await runCliAt(cli, [
-      "run",
-      paper,
-      "--model",
-      MODEL,
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      join(dir, "out"),
-      "--checkpointer",
-      join(dir, "c.sqlite"),
+      ...runArgs(paper, MODEL, server.baseUrl, join(dir, "out"), join(dir, "c.sqlite")),
       "-q",
       "--concurrency",
       "8",

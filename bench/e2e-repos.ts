@@ -17,7 +17,7 @@ import { defectRules } from "../test/fixtures/defect-replies.js";
 import { manyFileRules } from "../test/fixtures/many-files.js";
 import { realisticRules, writeRealisticPaper } from "../test/fixtures/realistic-run.js";
 import { tinyRules } from "../test/fixtures/tiny-replies.js";
-import { runCli } from "../test/support/cli.js";
+import { runArgs, runCli } from "../test/support/cli.js";
 import { TINY_PAPER } from "../test/support/node-state.js";
 import { startScriptedServer, type Rule } from "../test/support/scripted-server.js";
 
@@ -75,16 +75,7 @@ for (const scenario of SCENARIOS) {
   try {
     const out = join(dir, "out");
     const r = await runCli([
-      "run",
-      scenario.paper(dir),
-      "--model",
-      "compat:m",
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      out,
-      "--checkpointer",
-      join(dir, "c.sqlite"),
+      ...runArgs(scenario.paper(dir), "compat:m", server.baseUrl, out, join(dir, "c.sqlite")),
       "-q",
       ...scenario.args,
     ]);

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { costOf } from "../src/llm/prices.js";
 import type { UsageTotals } from "../src/llm/usage.js";
 import { criticalPathLength, manyFileRules, manyModules } from "../test/fixtures/many-files.js";
-import { runCli } from "../test/support/cli.js";
+import { runArgs, runCli } from "../test/support/cli.js";
 import { TINY_PAPER } from "../test/support/node-state.js";
 import { startScriptedServer, type LoggedRequest } from "../test/support/scripted-server.js";
 
@@ -58,22 +58,7 @@ async function measure(flags: string[], withLatency: boolean): Promise<Measured>
   try {
     const started = Date.now();
     const result = await runCli(
-      [
-        "run",
-        paper,
-        "--model",
-        MODEL,
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        join(dir, "out"),
-        "--checkpointer",
-        join(dir, "c.sqlite"),
-        "-q",
-        "--concurrency",
-        "8",
-        ...flags,
-      ],
+      [...runArgs(paper, MODEL, server.baseUrl, join(dir, "out"), join(dir, "c.sqlite")), "-q", "--concurrency", "8", ...flags],
       { env: { OPENAI_API_KEY: "sk-bench-not-a-key" } },
     );
     const wallMs = Date.now() - started;

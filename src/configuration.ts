@@ -4,6 +4,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { createChatModel, loadProviderFor, type ResolvedModel } from "./models/factory.js";
 import { HOW_TO_CONFIGURE_A_MODEL, type ModelSettings, type ReasoningEffort, type StructuredOutputMode } from "./models/settings.js";
 import { ExitCode, UserError } from "./errors.js";
+import { modelSettingsOf } from "./settings.js";
 import { parseStageList } from "./run-shape.js";
 
 export { codersWaitForAnalyses, parseStageList, REPAIR_CODE_DEFAULT, type StageShape } from "./run-shape.js";
@@ -68,19 +69,10 @@ export function readConfiguration(config?: RunnableConfig): Configuration & { th
 
 export function modelSettingsFrom(config?: RunnableConfig, env: NodeJS.ProcessEnv = process.env): ModelSettings {
   const c = readConfiguration(config);
-  const model = c.model ?? env.PAPER2CODE_MODEL;
-  if (!model) throw new UserError(HOW_TO_CONFIGURE_A_MODEL, ExitCode.usage);
-  return {
-    model,
-    baseUrl: c.baseUrl,
-    temperature: c.temperature,
-    reasoningEffort: c.reasoningEffort,
-    maxRetries: c.maxRetries,
-    timeoutSeconds: c.timeoutSeconds,
-    maxOutputTokens: c.maxOutputTokens,
-    structuredOutput: c.structuredOutput,
+  return modelSettingsOf({ ...c, model: c.model ?? env.PAPER2CODE_MODEL }, c, {
+    missing: HOW_TO_CONFIGURE_A_MODEL,
     maxConcurrency: scheduleFrom(config) === "sequential" ? 1 : concurrencyFrom(config),
-  };
+  });
 }
 
 const models = new Map<string, ResolvedModel>();

@@ -48,11 +48,7 @@ export const analysisStage: ReviewedStage<AnalystState, Analysis, "refineAnalysi
   title: "analyst",
   prompt: "analyst",
   label: "the file analysis",
-  refine: {
-    setting: "refineAnalysis",
-    default: 0,
-    description: "Verify/refine rounds for each file's analysis (costs up to 2 calls per file per round). Default 0.",
-  },
+  refine: { setting: "refineAnalysis", default: 0 },
   artifactFile: "artifacts/analysis/",
   reads: [planStage.asContext!, configStage.asContext!, architectureStage.asContext!],
   load: (state: FileAnalysisState) => withDesign(state),
@@ -71,7 +67,7 @@ export const analysisStage: ReviewedStage<AnalystState, Analysis, "refineAnalysi
   write: writeAnalysis,
   show: (v) => JSON.stringify(v, null, 2),
   checks: (s, v) => checkAnalysis(v, s.configYaml, s.target),
-  patch: jsonPatch({ schema: AnalysisSchema, reply: AnalysisSchema, lists: { interfaces: "name" }, schemaName: "file_analysis_patch" }),
+  patch: jsonPatch({ schema: AnalysisSchema, name: "file_analysis", lists: { interfaces: "name" } }),
   // A person edits every file's analysis at once: file -> analysis.
   editable: (s) => s.analyses,
   applyEdit: (value) => ({ analyses: z.record(z.string(), AnalysisSchema).parse(value) }),

@@ -17,13 +17,10 @@ export function checkArchitecture(architecture: Architecture): ReviewIssue[] {
 export const architectureStage = jsonPlanningStage("architecture", {
   node: "architect",
   label: "the architecture",
-  refine: { setting: "refineArchitecture", default: 1, description: "Verify/refine rounds for the architecture. Default 1." },
+  refine: { setting: "refineArchitecture", default: 1 },
   reads: [planStage.asContext!],
   context: { title: "The architecture: files, class diagram and sequence diagram", rank: 2 },
-  schema: ArchitectureSchema,
-  reply: ArchitectureReplySchema,
-  schemaName: "architecture",
-  lists: { files: "path" },
+  json: { schema: ArchitectureSchema, reply: ArchitectureReplySchema, name: "architecture", lists: { files: "path" } },
   render: renderArchitecture,
   checks: (_, v) => checkArchitecture(v),
 });

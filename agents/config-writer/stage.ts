@@ -134,7 +134,7 @@ export const configStage = planningStage("configYaml", {
   name: "config",
   node: "config_writer",
   label: "config.yaml",
-  refine: { setting: "refineConfig", default: 1, description: "Verify/refine rounds for config.yaml. Default 1." },
+  refine: { setting: "refineConfig", default: 1 },
   artifactFile: "artifacts/config.yaml",
   reads: [planStage.asContext!],
   context: {

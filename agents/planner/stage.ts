@@ -17,17 +17,10 @@ export function checkPlan(plan: Plan): ReviewIssue[] {
 export const planStage = jsonPlanningStage("plan", {
   node: "planner",
   label: "the reproduction plan",
-  refine: {
-    setting: "refinePlan",
-    default: 1,
-    description: "Verify/refine rounds for the plan (0: deterministic checks only, no verifier call). Default 1.",
-  },
+  refine: { setting: "refinePlan", default: 1 },
   reads: [],
   context: { title: "The team's reproduction plan", rank: 0 },
-  schema: PlanSchema,
-  reply: PlanSchema,
-  schemaName: "plan",
-  lists: { components: "name", hyperparameters: "name" },
+  json: { schema: PlanSchema, name: "plan", lists: { components: "name", hyperparameters: "name" } },
   render: renderPlan,
   checks: (_, v) => checkPlan(v),
 });

@@ -11,29 +11,17 @@ import { resolveThreadId, summarizeThread, type RunSummary } from "../runs.js";
 import { stageOfNode, type ForkPoint } from "../../graphs/stages.js";
 import type { PaperToCodeState, PaperToCodeUpdate } from "../state.js";
 import { driveRun, type PaperToCodeGraph } from "./drive.js";
+import { clientSettingsOf, modelChoiceOf, type ClientFlags, type ModelFlags } from "../settings.js";
 import { checkModel, useProcessSettings } from "./preflight.js";
 import { readSettingsFile } from "./settings-file.js";
 
 /* What every command that continues a run shares: opening it, its settings as changed, driving it, forking its history. */
 
 /** Settings a continued run may change (a provider that failed, a slower server); everything else is the run's own. */
-export interface ContinueOptions {
+export interface ContinueOptions extends ModelFlags, ClientFlags {
   checkpointer?: string;
   config?: string;
-  model?: string;
-  baseUrl?: string;
-  temperature?: number;
-  reasoningEffort?: string;
-  concurrency?: number;
-  maxRetries?: number;
-  timeout?: number;
-  maxOutputTokens?: number;
-  structuredOutput?: string;
   password?: string;
-  budget?: number;
-  rpm?: number;
-  tpm?: number;
-  prices?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -101,20 +89,8 @@ export async function continuedSettings(run: OpenedRun, options: ContinueOptions
   const configurable: Record<string, unknown> = { ...(run.state.runSettings?.configurable ?? {}), ...extra };
   const earlier = readChanges(run.state.outDir!);
   for (const change of earlier) configurable[change.setting] = change.now;
-  const flags: Record<string, unknown> = {
-    model: options.model,
-    baseUrl: options.baseUrl,
-    temperature: options.temperature,
-    reasoningEffort: options.reasoningEffort,
-    concurrency: options.concurrency,
-    maxRetries: options.maxRetries,
-    timeoutSeconds: options.timeout,
-    maxOutputTokens: options.maxOutputTokens,
-    structuredOutput: options.structuredOutput,
-    budgetUsd: options.budget,
-    rpm: options.rpm,
-    tpm: options.tpm,
-  };
+  // In the order changes are listed: the model's, then the client's.
+  const flags: Record<string, unknown> = Object.assign({ ...modelChoiceOf(options), concurrency: undefined }, clientSettingsOf(options));
   useProcessSettings(options);
   const at = new Date().toISOString();
   const changes: SettingChange[] = [];

@@ -20,8 +20,9 @@ import { driveGraph, startSpending, STOPPED_EXIT_CODE } from "./drive-graph.js";
 import { Progress } from "./progress.js";
 import { checkModelSettings, useProcessSettings } from "./preflight.js";
 import { readSettingsFile } from "./settings-file.js";
+import { clientSettingsOf, orFromFile, type ClientFlags } from "../settings.js";
 
-export interface EvalOptions {
+export interface EvalOptions extends ClientFlags {
   paper: string[];
   reference?: string;
   referenceFiles?: string[];
@@ -33,18 +34,9 @@ export interface EvalOptions {
   judgeBaseUrl?: string;
   judgeTemperature?: number;
   judgeReasoningEffort?: EvalConfiguration["reasoningEffort"];
-  maxRetries?: number;
-  timeout?: number;
-  maxOutputTokens?: number;
-  structuredOutput?: EvalConfiguration["structuredOutput"];
-  concurrency?: number;
   codeTokenBudget?: number;
   leafTokenBudget?: number;
   paperTokenBudget?: number;
-  budget?: number;
-  rpm?: number;
-  tpm?: number;
-  prices?: string;
   out?: string;
   checkpointer?: string;
   config?: string;
@@ -73,19 +65,15 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
     judgeBaseUrl: options.judgeBaseUrl ?? file.judgeBaseUrl,
     temperature: options.judgeTemperature,
     reasoningEffort: options.judgeReasoningEffort,
-    maxRetries: options.maxRetries ?? file.maxRetries,
-    timeoutSeconds: options.timeout ?? file.timeoutSeconds,
+    ...orFromFile(clientSettingsOf(options), file),
+    // The settings file's output cap and budget are the generator's: the judge's come from flags only.
     maxOutputTokens: options.maxOutputTokens,
-    structuredOutput: options.structuredOutput ?? file.structuredOutput,
-    concurrency: options.concurrency ?? file.concurrency,
+    budgetUsd: options.budget,
     samples: options.samples,
     codeDev: options.codeDev,
     codeTokenBudget: options.codeTokenBudget,
     leafTokenBudget: options.leafTokenBudget,
     paperTokenBudget: options.paperTokenBudget,
-    budgetUsd: options.budget,
-    rpm: options.rpm ?? file.rpm,
-    tpm: options.tpm ?? file.tpm,
     callJournal: undefined,
   };
   useProcessSettings(options);

@@ -17,18 +17,10 @@ import { driveRun } from "./drive.js";
 import { Progress } from "./progress.js";
 import { checkModelSettings, useProcessSettings } from "./preflight.js";
 import { readSettingsFile } from "./settings-file.js";
+import { clientSettingsOf, modelChoiceOf, orFromFile, type ClientFlags, type ModelFlags } from "../settings.js";
 
-export interface RunOptions extends ExecutionOptions {
+export interface RunOptions extends ExecutionOptions, ModelFlags, ClientFlags {
   out?: string;
-  model?: string;
-  baseUrl?: string;
-  temperature?: number;
-  reasoningEffort?: Configuration["reasoningEffort"];
-  maxRetries?: number;
-  timeout?: number;
-  maxOutputTokens?: number;
-  structuredOutput?: Configuration["structuredOutput"];
-  concurrency?: number;
   schedule?: Configuration["schedule"];
   context?: Configuration["context"];
   /** false with --no-appendix (commander's default is true, so only false counts as given). */
@@ -37,10 +29,6 @@ export interface RunOptions extends ExecutionOptions {
   password?: string;
   refine?: Partial<Record<string, number>>;
   review?: string;
-  budget?: number;
-  rpm?: number;
-  tpm?: number;
-  prices?: string;
   dryRun?: boolean | string;
   config?: string;
   checkpointer?: string;
@@ -166,23 +154,18 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
   const file = readSettingsFile(options.config);
   const threadId = options.threadId ?? randomUUID();
   const configurable: Configuration = {
-    model: options.model ?? file.model,
-    baseUrl: options.baseUrl ?? file.baseUrl,
-    temperature: options.temperature ?? file.temperature,
-    reasoningEffort: options.reasoningEffort ?? file.reasoningEffort,
-    maxRetries: options.maxRetries ?? file.maxRetries,
-    timeoutSeconds: options.timeout ?? file.timeoutSeconds,
-    maxOutputTokens: options.maxOutputTokens ?? file.maxOutputTokens,
-    structuredOutput: options.structuredOutput ?? file.structuredOutput,
-    concurrency: options.concurrency ?? file.concurrency,
-    schedule: options.schedule ?? file.schedule,
-    context: options.context ?? file.context,
+    ...orFromFile(
+      {
+        ...modelChoiceOf(options),
+        ...clientSettingsOf(options),
+        schedule: options.schedule,
+        context: options.context,
+        paperTokenBudget: options.paperTokenBudget,
+      },
+      file,
+    ),
     includeAppendix: options.appendix === false ? false : file.includeAppendix,
-    paperTokenBudget: options.paperTokenBudget ?? file.paperTokenBudget,
     review: reviewSetting(options.review ?? file.review),
-    budgetUsd: options.budget ?? file.budgetUsd,
-    rpm: options.rpm ?? file.rpm,
-    tpm: options.tpm ?? file.tpm,
     outputRoot: undefined,
     callJournal: undefined,
     rewind: undefined,

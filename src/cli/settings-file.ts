@@ -1,45 +1,33 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
+import { REFINE_STAGES } from "../../graphs/stages.js";
 import { ExitCode, UserError } from "../errors.js";
+import { nearestOf } from "../parsing/nearest.js";
+import { ClientSettingsShape, ModelChoiceShape } from "../settings.js";
+
+const rounds = z.number().int().min(0);
 
 /** paper2code.yaml: the same settings as the flags (flags win). Unknown keys are errors, to catch typos. */
 export const SettingsFileSchema = z
   .object({
-    model: z.string(),
+    ...ModelChoiceShape,
+    ...ClientSettingsShape,
     /** The judge of `paper2code eval`, chosen apart from the generator. */
     judgeModel: z.string(),
     judgeBaseUrl: z.string().url(),
-    baseUrl: z.string().url(),
-    temperature: z.number().min(0).max(2),
-    reasoningEffort: z.enum(["minimal", "low", "medium", "high"]),
-    maxRetries: z.number().int().min(0),
-    timeoutSeconds: z.number().positive(),
-    maxOutputTokens: z.number().int().positive(),
-    structuredOutput: z.enum(["auto", "native", "text"]),
-    concurrency: z.number().int().min(1),
     schedule: z.enum(["parallel", "sequential"]),
     context: z.enum(["scoped", "full"]),
     includeAppendix: z.boolean(),
     paperTokenBudget: z.number().int().min(1000),
     refine: z.union([
-      z.number().int().min(0),
+      rounds,
       z
-        .object({
-          plan: z.number().int().min(0),
-          architecture: z.number().int().min(0),
-          logic: z.number().int().min(0),
-          config: z.number().int().min(0),
-          analysis: z.number().int().min(0),
-          code: z.number().int().min(0),
-        })
+        .object(Object.fromEntries(REFINE_STAGES.map((stage) => [stage, rounds])))
         .partial()
         .strict(),
     ]),
     review: z.union([z.string(), z.array(z.string())]),
-    budgetUsd: z.number().positive(),
-    rpm: z.number().int().positive(),
-    tpm: z.number().int().positive(),
     out: z.string(),
     checkpointer: z.string(),
   })
@@ -63,8 +51,19 @@ export function readSettingsFile(path?: string): SettingsFile {
   const result = SettingsFileSchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const where = issue.path.join(".") || (issue.code === "unrecognized_keys" ? issue.keys.join(", ") : "(root)");
-    throw new UserError(`${file}: ${where}: ${issue.message}`, ExitCode.usage);
+    if (issue.code === "unrecognized_keys") {
+      const parent = issue.path.join(".");
+      const known = parent === "refine" ? REFINE_STAGES : Object.keys(SettingsFileSchema.shape);
+      const named = issue.keys.map((key) => {
+        const near = nearestOf(key, known);
+        return near ? `${key} (did you mean ${near}?)` : key;
+      });
+      throw new UserError(
+        `${file}: ${parent ? `${parent}: ` : ""}unknown setting${named.length > 1 ? "s" : ""} ${named.join(", ")}; known: ${known.join(", ")}`,
+        ExitCode.usage,
+      );
+    }
+    throw new UserError(`${file}: ${issue.path.join(".") || "(root)"}: ${issue.message}`, ExitCode.usage);
   }
   return result.data;
 }

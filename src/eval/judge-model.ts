@@ -1,7 +1,7 @@
 import { loadProviderFor } from "../models/factory.js";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { resolveModel } from "../configuration.js";
-import { ExitCode, UserError } from "../errors.js";
+import { modelSettingsOf } from "../settings.js";
 import type { ResolvedModel } from "../models/factory.js";
 import type { ModelSettings } from "../models/settings.js";
 import { EVAL_DEFAULTS, type EvalConfiguration } from "./state.js";
@@ -20,20 +20,17 @@ export function readEvalConfiguration(config?: RunnableConfig): EvalConfiguratio
 
 export function judgeSettingsFrom(config?: RunnableConfig, env: NodeJS.ProcessEnv = process.env): ModelSettings {
   const c = readEvalConfiguration(config);
-  const model = c.judgeModel ?? env.PAPER2CODE_JUDGE_MODEL;
-  if (!model) throw new UserError(HOW_TO_CHOOSE_A_JUDGE, ExitCode.usage);
   const concurrency = c.concurrency ?? 4;
-  return {
-    model,
+  const choice = {
+    model: c.judgeModel ?? env.PAPER2CODE_JUDGE_MODEL,
     baseUrl: c.judgeBaseUrl,
     temperature: c.temperature ?? EVAL_DEFAULTS.temperature,
     reasoningEffort: c.reasoningEffort,
-    maxRetries: c.maxRetries,
-    timeoutSeconds: c.timeoutSeconds,
-    maxOutputTokens: c.maxOutputTokens,
-    structuredOutput: c.structuredOutput,
-    maxConcurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 4,
   };
+  return modelSettingsOf(choice, c, {
+    missing: HOW_TO_CHOOSE_A_JUDGE,
+    maxConcurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 4,
+  });
 }
 
 /** The judge's chat model (a test may inject one as `configurable.chatModel`). */

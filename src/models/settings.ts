@@ -1,3 +1,4 @@
+import { editDistance } from "../parsing/nearest.js";
 import { ExitCode, UserError } from "../errors.js";
 
 export type ReasoningEffort = "minimal" | "low" | "medium" | "high";
@@ -48,17 +49,6 @@ function nearestProvider(prefix: string): string | undefined {
     if (editDistance(prefix, provider) <= allowed) return provider;
   }
   return undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length]!;
 }
 
 export function parseModelSpec(spec: string): { provider: string; name: string } {

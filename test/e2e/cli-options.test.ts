@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli } from "../support/cli.js";
+import { modelFlags, placeFlags, runArgs, runCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type ScriptedServer } from "../support/scripted-server.js";
 
@@ -45,7 +45,7 @@ describe("CLI errors: one line, own exit code, nothing written", () => {
     await writeFile(config, "modle: openai:gpt-4.1\n");
     const r = await runCli(["run", TINY_PAPER, "--config", config], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bad\.yaml: modle: Unrecognized key/);
+    expect(r.stderr).toMatch(/bad\.yaml: unknown setting modle \(did you mean model\?\); known: model, baseUrl, /);
   });
 
   it("an output folder holding the user's files", async () => {
@@ -91,16 +91,10 @@ describe("settings from a file, flags winning, native structured output", () => 
         [
           "run",
           TINY_PAPER,
-          "--model",
-          "vllm:m",
-          "--base-url",
-          ignoring.baseUrl,
+          ...modelFlags("vllm:m", ignoring.baseUrl),
           "--structured-output",
           "native",
-          "--out",
-          "o",
-          "--checkpointer",
-          join(work, "cp.sqlite"),
+          ...placeFlags("o", join(work, "cp.sqlite")),
           "--json",
           "-q",
         ],
@@ -121,23 +115,9 @@ describe("settings from a file, flags winning, native structured output", () => 
   it("a flag overrides the file", async () => {
     const work = await mkdtemp(join(dir, "flags-"));
     await writeFile(join(work, "paper2code.yaml"), `model: openai:from-file\nbaseUrl: http://127.0.0.1:9/v1\n`);
-    const r = await runCli(
-      [
-        "run",
-        TINY_PAPER,
-        "--model",
-        "vllm:from-flag",
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        "o",
-        "--checkpointer",
-        join(work, "cp.sqlite"),
-        "--json",
-        "-q",
-      ],
-      { cwd: work },
-    );
+    const r = await runCli([...runArgs(TINY_PAPER, "vllm:from-flag", server.baseUrl, "o", join(work, "cp.sqlite")), "--json", "-q"], {
+      cwd: work,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).model).toBe(`vllm:from-flag @ ${server.baseUrl}`);
   });
@@ -149,18 +129,7 @@ describe("a run whose model never gives usable output", () => {
     const server = await startScriptedServer(rules);
     try {
       const out = join(dir, "failing");
-      const r = await runCli([
-        "run",
-        TINY_PAPER,
-        "--model",
-        "vllm:m",
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        out,
-        "--checkpointer",
-        join(dir, "fail.sqlite"),
-      ]);
+      const r = await runCli([...runArgs(TINY_PAPER, "vllm:m", server.baseUrl, out, join(dir, "fail.sqlite"))]);
       expect(r.code).toBe(5);
       expect(r.stderr).toMatch(
         /paper2code: run failed: coder: unusable reply after a re-ask: the reply for model\.py has an empty code block\n {2}details: .*run\.json\n {2}to retry from where it stopped: paper2code resume [0-9a-f-]{36} --checkpointer /,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli, startCli } from "../support/cli.js";
+import { modelFlags, runCli, startCli } from "../support/cli.js";
 import { Killer, seededRandom, treeContents } from "../support/crash.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type BeforeReply, type ScriptedServer } from "../support/scripted-server.js";
@@ -38,7 +38,7 @@ describe.each(backends)("kill -9 and resume (%s)", (_name, checkpointerFor) => {
   let referenceMs = 0;
   let reference: { repo: Record<string, string>; artifacts: Record<string, string>; keys: string[]; tokens: number };
 
-  const model = () => ["--model", "compat:scripted", "--base-url", server.baseUrl, "--checkpointer", checkpointerFor(dir)];
+  const model = () => [...modelFlags("compat:scripted", server.baseUrl), "--checkpointer", checkpointerFor(dir)];
 
   beforeAll(async () => {
     server = await startScriptedServer(tinyRules(), { beforeReply: (r, i) => (hook ? hook(r, i) : "answer") });

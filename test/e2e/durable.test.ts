@@ -3,13 +3,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
 import type { PaperToCodeState } from "../../src/state.js";
 import { TINY_ANALYSED, TINY_FILES, tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli, startCli } from "../support/cli.js";
+import { modelFlags, runArgs, runCli, startCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type BeforeReply, type ScriptedServer } from "../support/scripted-server.js";
+import { withScriptedServer } from "../support/workspace.js";
 
 /** Review pauses, resume with a decision, rewind and edit from the history, `runs`, and SIGINT at a step boundary. */
 describe("durable runs", () => {
@@ -20,24 +21,9 @@ describe("durable runs", () => {
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args, "--checkpointer", db], { env });
   const newRun = (out: string, ...extra: string[]) =>
     // openai:gpt-4.1-mini at a local base URL: a model with a known price, served by the scripted server.
-    cli(
-      [
-        "run",
-        TINY_PAPER,
-        "--model",
-        "openai:gpt-4.1-mini",
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        join(dir, out),
-        "--refine",
-        "0",
-        ...extra,
-      ],
-      {
-        OPENAI_API_KEY: "sk-test-not-a-real-key",
-      },
-    );
+    cli(["run", TINY_PAPER, ...modelFlags("openai:gpt-4.1-mini", server.baseUrl), "--out", join(dir, out), "--refine", "0", ...extra], {
+      OPENAI_API_KEY: "sk-test-not-a-real-key",
+    });
   const requestsSince = (start: number) => server.requests.slice(start);
   // What a coder was shown: the shared context (with config.yaml) and its task.
   const coderTasks = (start: number) =>
@@ -47,15 +33,11 @@ describe("durable runs", () => {
   const threadOf = (stderr: string) => /run ([0-9a-f-]{36}) -> /.exec(stderr)![1]!;
   const env = { OPENAI_API_KEY: "sk-test-not-a-real-key" };
 
-  beforeAll(async () => {
-    server = await startScriptedServer(tinyRules(), { beforeReply: (r, i) => (hook ? hook(r, i) : "answer") });
-    dir = await mkdtemp(join(tmpdir(), "p2c-durable-"));
-    db = join(dir, "checkpoints.sqlite");
-  });
-  afterAll(async () => {
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  withScriptedServer(
+    "p2c-durable-",
+    () => startScriptedServer(tinyRules(), { beforeReply: (r, i) => (hook ? hook(r, i) : "answer") }),
+    (s, d) => ((server = s), (dir = d), (db = join(d, "checkpoints.sqlite"))),
+  );
 
   it("pauses for review, refuses to go on without a decision, and continues with an approval and an edit", async () => {
     const start = server.requests.length;
@@ -198,10 +180,7 @@ describe("durable runs", () => {
         [
           "run",
           TINY_PAPER,
-          "--model",
-          "openai:gpt-4.1-mini",
-          "--base-url",
-          server.baseUrl,
+          ...modelFlags("openai:gpt-4.1-mini", server.baseUrl),
           "--out",
           join(dir, signal),
           "--refine",
@@ -252,20 +231,7 @@ describe("resuming a failed run", () => {
     const dir = await mkdtemp(join(tmpdir(), "p2c-failed-"));
     try {
       const db = join(dir, "c.sqlite");
-      const failed = await runCli([
-        "run",
-        TINY_PAPER,
-        "--model",
-        "compat:m",
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        join(dir, "out"),
-        "--checkpointer",
-        db,
-        "--refine",
-        "0",
-      ]);
+      const failed = await runCli([...runArgs(TINY_PAPER, "compat:m", server.baseUrl, join(dir, "out"), db), "--refine", "0"]);
       expect(failed.code).toBe(5);
       const id = /paper2code resume ([0-9a-f-]{36})/.exec(failed.stderr)![1]!;
       const listed = JSON.parse((await runCli(["runs", "--json", "--checkpointer", db])).stdout) as {
@@ -302,23 +268,7 @@ describe("--budget", () => {
       const db = join(dir, "c.sqlite");
       const env = { OPENAI_API_KEY: "sk-test-not-a-real-key" };
       const out = join(dir, "out");
-      const stopped = await runCli(
-        [
-          "run",
-          TINY_PAPER,
-          "--model",
-          "openai:gpt-4.1-mini",
-          "--base-url",
-          server.baseUrl,
-          "--out",
-          out,
-          "--checkpointer",
-          db,
-          "--budget",
-          "0.012",
-        ],
-        { env },
-      );
+      const stopped = await runCli([...runArgs(TINY_PAPER, "openai:gpt-4.1-mini", server.baseUrl, out, db), "--budget", "0.012"], { env });
       expect(stopped.code, stopped.stderr).toBe(8);
       expect(stopped.stderr).toMatch(/budget of \$0\.01 reached: \$0\.0\d+ spent, the next call would cost about \$0\.0\d+/);
       expect(stopped.stderr).toMatch(/to continue with a larger budget: paper2code resume [0-9a-f-]{36} --checkpointer .* --budget <USD>/);
@@ -361,16 +311,7 @@ describe("rate limits from the provider", () => {
     const dir = await mkdtemp(join(tmpdir(), "p2c-429-"));
     try {
       const result = await runCli([
-        "run",
-        TINY_PAPER,
-        "--model",
-        "compat:m",
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        join(dir, "out"),
-        "--checkpointer",
-        join(dir, "c.sqlite"),
+        ...runArgs(TINY_PAPER, "compat:m", server.baseUrl, join(dir, "out"), join(dir, "c.sqlite")),
         "--refine",
         "0",
         "-q",

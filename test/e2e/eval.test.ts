@@ -13,7 +13,7 @@ import {
   TINY_RUBRIC,
   writeTree,
 } from "../fixtures/judge-replies.js";
-import { runCli, startCli } from "../support/cli.js";
+import { placeFlags, runCli, startCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type BeforeReply, type LoggedRequest, type ScriptedServer } from "../support/scripted-server.js";
 
@@ -259,16 +259,7 @@ describe("paper2code eval", () => {
 
   it("refuses bad input before any judge call, with the reason", async () => {
     const first = server.requests.length;
-    const noJudge = await runCli([
-      "eval",
-      repo,
-      "--paper",
-      TINY_PAPER,
-      "--out",
-      join(dir, "x1"),
-      "--checkpointer",
-      join(dir, "checkpoints.sqlite"),
-    ]);
+    const noJudge = await runCli(["eval", repo, "--paper", TINY_PAPER, ...placeFlags(join(dir, "x1"), join(dir, "checkpoints.sqlite"))]);
     expect(noJudge.code).toBe(2);
     expect(noJudge.stderr).toContain("no judge model configured");
     await writeFile(join(dir, "broken.json"), JSON.stringify({ id: "root", requirements: "r", weight: "heavy", sub_tasks: [] }));

@@ -6,7 +6,7 @@ import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bubblewrapWorks } from "../../src/execution/sandbox.js";
 import { BUGGY_CODE, buggyRepoRules } from "../fixtures/buggy-repo.js";
-import { runCli } from "../support/cli.js";
+import { runArgs, runCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type ScriptedServer } from "../support/scripted-server.js";
 import type { Rule } from "../support/rules.js";
@@ -23,21 +23,7 @@ describe("the smoke run and the debugger", () => {
     const server: ScriptedServer = await startScriptedServer(rules);
     try {
       const out = join(dir, name);
-      const args = [
-        "run",
-        TINY_PAPER,
-        "--model",
-        "compat:m",
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        out,
-        "--checkpointer",
-        join(dir, "c.sqlite"),
-        "--refine",
-        "0",
-        ...extra,
-      ];
+      const args = [...runArgs(TINY_PAPER, "compat:m", server.baseUrl, out, join(dir, "c.sqlite")), "--refine", "0", ...extra];
       const result = await runCli(args, { env });
       const report = existsSync(join(out, "run.json")) ? JSON.parse(readFileSync(join(out, "run.json"), "utf8")) : undefined;
       return { result, out, server, report };
@@ -210,16 +196,7 @@ describe.skipIf(!bubblewrapWorks())("the bubblewrap sandbox", () => {
       const out = join(dir, "out");
       const result = await runCli(
         [
-          "run",
-          TINY_PAPER,
-          "--model",
-          "compat:m",
-          "--base-url",
-          server.baseUrl,
-          "--out",
-          out,
-          "--checkpointer",
-          join(dir, "c.sqlite"),
+          ...runArgs(TINY_PAPER, "compat:m", server.baseUrl, out, join(dir, "c.sqlite")),
           "--refine",
           "0",
           "--execute",

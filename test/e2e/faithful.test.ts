@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { logicDesign, TINY_CODE, tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli } from "../support/cli.js";
+import { TINY_CODE, TINY_CONFIG_YAML, logicDesign, tinyRules } from "../fixtures/tiny-replies.js";
+import { runArgs, runCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, taskIs, type Rule } from "../support/scripted-server.js";
 
@@ -19,34 +19,14 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const yamlReply = (extra: string) => `\`\`\`yaml
-model:
-  hidden_units: 4   # Section 2
-  init_std: 0.5     # Section 2
-training:
-  learning_rate: 0.5  # Section 3
-  steps: 5000         # Section 3
-  seeds: [0, 1, 2, 3, 4]  # Section 3
-${extra}\`\`\``;
+const yamlReply = (extra: string) => `\`\`\`yaml\n${TINY_CONFIG_YAML}${extra}\`\`\``;
 
 async function run(name: string, overrides: Rule[], extra: string[] = []) {
   const replaced = new Set(overrides.map((r) => r.name));
   const server = await startScriptedServer([...overrides, ...tinyRules().filter((r) => !replaced.has(r.name))]);
   const out = join(dir, name);
   try {
-    const r = await runCli([
-      "run",
-      TINY_PAPER,
-      "--model",
-      "vllm:m",
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      out,
-      "--checkpointer",
-      join(dir, `${name}.sqlite`),
-      ...extra,
-    ]);
+    const r = await runCli([...runArgs(TINY_PAPER, "vllm:m", server.baseUrl, out, join(dir, `${name}.sqlite`)), ...extra]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(await readFile(join(out, "run.json"), "utf8"));
     return { out, report, requests: server.requests, stderr: r.stderr };

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli } from "../support/cli.js";
+import { modelFlags, runArgs, runCli } from "../support/cli.js";
 import { seededRandom, treeContents } from "../support/crash.js";
 import { expectClearFailure, faultsFor } from "../support/faults.js";
 import { TINY_PAPER } from "../support/node-state.js";
@@ -38,21 +38,7 @@ describe(`random faults (${RUNS} runs, p=${P}, seeds ${BASE ? `${BASE}..${Number
     dir = await mkdtemp(join(tmpdir(), "p2c-fault-campaign-"));
     const server = await startScriptedServer(tinyRules());
     const out = join(dir, "reference");
-    const result = await runCli([
-      "run",
-      TINY_PAPER,
-      "--model",
-      "compat:m",
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      out,
-      "--checkpointer",
-      join(dir, "c.sqlite"),
-      "--refine",
-      "0",
-      "-q",
-    ]);
+    const result = await runCli([...runArgs(TINY_PAPER, "compat:m", server.baseUrl, out, join(dir, "c.sqlite")), "--refine", "0", "-q"]);
     await server.close();
     expect(result.code, result.stderr).toBe(0);
     reference = treeContents(join(out, "repo"));
@@ -93,10 +79,7 @@ describe(`random faults (${RUNS} runs, p=${P}, seeds ${BASE ? `${BASE}..${Number
           let result = await runCli([
             "run",
             TINY_PAPER,
-            "--model",
-            "compat:m",
-            "--base-url",
-            server.baseUrl,
+            ...modelFlags("compat:m", server.baseUrl),
             "--out",
             out,
             "--refine",

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli } from "../support/cli.js";
+import { modelFlags, placeFlags, runCli } from "../support/cli.js";
 import { treeContents } from "../support/crash.js";
 import { expectClearFailure, FAULTS, faultNamed, replyKindOf, type FaultCase } from "../support/faults.js";
 import { TINY_PAPER } from "../support/node-state.js";
@@ -27,8 +27,8 @@ describe("provider faults and malformed replies, one at a time", () => {
     const server: ScriptedServer = await startScriptedServer(tinyRules(), { beforeReply });
     try {
       const out = join(dir, name.replace(/\W+/g, "_"));
-      const args = ["--out", out, "--checkpointer", join(dir, "c.sqlite"), "--refine", "0", "--timeout", "2", "-q", ...extra];
-      const result = await runCli(["run", TINY_PAPER, "--model", "compat:m", "--base-url", server.baseUrl, ...args]);
+      const args = [...placeFlags(out, join(dir, "c.sqlite")), "--refine", "0", "--timeout", "2", "-q", ...extra];
+      const result = await runCli(["run", TINY_PAPER, ...modelFlags("compat:m", server.baseUrl), ...args]);
       return { result, out, server };
     } finally {
       await server.close();

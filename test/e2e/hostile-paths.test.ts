@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli } from "../support/cli.js";
+import { runArgs, runCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type ScriptedServer } from "../support/scripted-server.js";
 import type { Rule } from "../support/rules.js";
@@ -39,21 +39,7 @@ describe("hostile file paths from the model", () => {
     const server: ScriptedServer = await startScriptedServer(rules);
     try {
       const out = join(dir, name);
-      const result = await runCli([
-        "run",
-        TINY_PAPER,
-        "--model",
-        "compat:m",
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        out,
-        "--checkpointer",
-        join(dir, "c.sqlite"),
-        "--refine",
-        "0",
-        "-q",
-      ]);
+      const result = await runCli([...runArgs(TINY_PAPER, "compat:m", server.baseUrl, out, join(dir, "c.sqlite")), "--refine", "0", "-q"]);
       return { result, out, server };
     } finally {
       await server.close();
@@ -109,21 +95,7 @@ describe("hostile file paths from the model", () => {
     symlinkSync(outside, join(out, "repo"));
     const server = await startScriptedServer(tinyRules());
     try {
-      const result = await runCli([
-        "run",
-        TINY_PAPER,
-        "--model",
-        "compat:m",
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        out,
-        "--checkpointer",
-        join(dir, "c.sqlite"),
-        "--refine",
-        "0",
-        "-q",
-      ]);
+      const result = await runCli([...runArgs(TINY_PAPER, "compat:m", server.baseUrl, out, join(dir, "c.sqlite")), "--refine", "0", "-q"]);
       expect(result.code).toBe(5);
       expect(result.stderr).toMatch(/would be written through a link to .*outside/);
       expect(readdirSync(outside)).toEqual([]);

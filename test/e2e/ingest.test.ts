@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { create as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/errors.js";
-import { runCli } from "../support/cli.js";
+import { runArgs, runCli } from "../support/cli.js";
 import { tinyRules } from "../fixtures/tiny-replies.js";
 import { LOREM, makePdf } from "../support/make-pdf.js";
 import { startScriptedServer } from "../support/scripted-server.js";
@@ -101,21 +101,7 @@ describe("a run from a PDF", () => {
     try {
       const out = join(dir, "run-from-pdf");
       // The scripted config.yaml is the XOR paper's, whose values this paper does not state: no refiner is scripted.
-      const r = await runCli([
-        "run",
-        pdf,
-        "--model",
-        "vllm:m",
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        out,
-        "--checkpointer",
-        join(dir, "pdf.sqlite"),
-        "-q",
-        "--refine",
-        "config=0",
-      ]);
+      const r = await runCli([...runArgs(pdf, "vllm:m", server.baseUrl, out, join(dir, "pdf.sqlite")), "-q", "--refine", "config=0"]);
       expect(r.code, r.stderr).toBe(0);
       const paper = await readFile(join(out, "artifacts", "paper.md"), "utf8");
       expect(paper).toContain("# A Test Paper About Things");

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { costOf } from "../../src/llm/prices.js";
 import { logicDesign, TINY_CODE, tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli } from "../support/cli.js";
+import { placeFlags, runCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, taskIs, type Rule } from "../support/scripted-server.js";
 
@@ -30,10 +30,7 @@ async function run(name: string, overrides: Rule[], extra: string[] = [], server
         TINY_PAPER,
         "--base-url",
         server.baseUrl,
-        "--out",
-        out,
-        "--checkpointer",
-        join(dir, `${name}.sqlite`),
+        ...placeFlags(out, join(dir, `${name}.sqlite`)),
         ...(extra.includes("--model") ? [] : ["--model", "vllm:m"]),
         ...extra,
       ],

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { defectRules } from "../fixtures/defect-replies.js";
 import { TINY_CODE } from "../fixtures/tiny-replies.js";
-import { runCli } from "../support/cli.js";
+import { runArgs, runCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer } from "../support/scripted-server.js";
 
@@ -19,21 +19,7 @@ async function run(name: string, extra: string[]) {
   const server = await startScriptedServer(defectRules());
   const out = join(dir, name);
   try {
-    const r = await runCli([
-      "run",
-      TINY_PAPER,
-      "--model",
-      "vllm:m",
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      out,
-      "--checkpointer",
-      join(dir, `${name}.sqlite`),
-      "--json",
-      "-q",
-      ...extra,
-    ]);
+    const r = await runCli([...runArgs(TINY_PAPER, "vllm:m", server.baseUrl, out, join(dir, `${name}.sqlite`)), "--json", "-q", ...extra]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(await readFile(join(out, "run.json"), "utf8"));
     return { out, report, requests: server.requests };

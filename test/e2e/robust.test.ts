@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli, startCli } from "../support/cli.js";
+import { modelFlags, runArgs, runCli, startCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, taskIs, type Rule, type ScriptedServer } from "../support/scripted-server.js";
+import { withScriptedServer } from "../support/workspace.js";
 
 /** Defects a new user met (issue 17), each through the CLI against the scripted server. */
 describe("robust in a user's hands", () => {
@@ -18,19 +18,7 @@ describe("robust in a user's hands", () => {
   const cli = (args: string[]) => runCli([...args, "--checkpointer", db], { env, cwd: dir });
   // openai:gpt-4.1-mini at a local base URL: a model with a known price, served by the scripted server.
   const run = (out: string, ...extra: string[]) =>
-    cli([
-      "run",
-      TINY_PAPER,
-      "--model",
-      "openai:gpt-4.1-mini",
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      join(dir, out),
-      "--refine",
-      "0",
-      ...extra,
-    ]);
+    cli(["run", TINY_PAPER, ...modelFlags("openai:gpt-4.1-mini", server.baseUrl), "--out", join(dir, out), "--refine", "0", ...extra]);
   const threadOf = (stderr: string) => /run ([0-9a-f-]{36}) -> /.exec(stderr)![1]!;
   const report = async (out: string) => JSON.parse(await readFile(join(dir, out, "run.json"), "utf8"));
   const oneLine = (stderr: string) => expect(stderr.trim().split("\n"), stderr).toHaveLength(1);
@@ -50,15 +38,11 @@ describe("robust in a user's hands", () => {
           },
     );
 
-  beforeAll(async () => {
-    server = await startScriptedServer(plannerNeedsNativeJson(tinyRules()), { models: ["gpt-4.1-mini"] });
-    dir = await mkdtemp(join(tmpdir(), "p2c-robust-"));
-    db = join(dir, "checkpoints.sqlite");
-  });
-  afterAll(async () => {
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  withScriptedServer(
+    "p2c-robust-",
+    () => startScriptedServer(plannerNeedsNativeJson(tinyRules()), { models: ["gpt-4.1-mini"] }),
+    (s, d) => ((server = s), (dir = d), (db = join(d, "checkpoints.sqlite"))),
+  );
 
   it("a new run into a folder holding a run is refused in one line; --force starts over, clearing the journal", async () => {
     const first = await run("taken", "--structured-output", "native");
@@ -106,7 +90,7 @@ describe("robust in a user's hands", () => {
   ])("--out at %s: exit 2 in one line, before any call", async (_, where, message) => {
     const before = server.requests.length;
     const r = await runCli(
-      ["run", TINY_PAPER, "--model", "openai:gpt-4.1-mini", "--base-url", server.baseUrl, "--out", await where(), "--checkpointer", db],
+      ["run", TINY_PAPER, ...modelFlags("openai:gpt-4.1-mini", server.baseUrl), "--out", await where(), "--checkpointer", db],
       { env, cwd: dir },
     );
     expect(r.code).toBe(2);
@@ -121,10 +105,7 @@ describe("robust in a user's hands", () => {
       [
         "run",
         TINY_PAPER,
-        "--model",
-        "openai:gpt-4.1-mini",
-        "--base-url",
-        server.baseUrl,
+        ...modelFlags("openai:gpt-4.1-mini", server.baseUrl),
         "--out",
         out,
         "--refine",
@@ -147,21 +128,7 @@ describe("robust in a user's hands", () => {
     const port = await freePort();
     const out = join(dir, "nowhere");
     const started = Date.now();
-    const r = await runCli(
-      [
-        "run",
-        TINY_PAPER,
-        "--model",
-        "ollama:qwen2.5-coder:14b",
-        "--base-url",
-        `http://127.0.0.1:${port}/v1`,
-        "--out",
-        out,
-        "--checkpointer",
-        db,
-      ],
-      { cwd: dir },
-    );
+    const r = await runCli([...runArgs(TINY_PAPER, "ollama:qwen2.5-coder:14b", `http://127.0.0.1:${port}/v1`, out, db)], { cwd: dir });
     expect(r.code).toBe(5);
     oneLine(r.stderr);
     expect(r.stderr).toContain(
@@ -173,18 +140,7 @@ describe("robust in a user's hands", () => {
 
   it("a server that does not serve the model says which it serves", async () => {
     const r = await runCli(
-      [
-        "run",
-        TINY_PAPER,
-        "--model",
-        "vllm:Qwen/Qwen2.5-7B",
-        "--base-url",
-        server.baseUrl,
-        "--out",
-        join(dir, "unserved"),
-        "--checkpointer",
-        db,
-      ],
+      ["run", TINY_PAPER, ...modelFlags("vllm:Qwen/Qwen2.5-7B", server.baseUrl), "--out", join(dir, "unserved"), "--checkpointer", db],
       { cwd: dir },
     );
     expect(r.code).toBe(5);

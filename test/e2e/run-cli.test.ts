@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { TINY_ANALYSED, TINY_CODE, TINY_FILES, tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli, type CliResult } from "../support/cli.js";
+import { type CliResult, runArgs, runCli } from "../support/cli.js";
 import { startScriptedServer, type ScriptedServer } from "../support/scripted-server.js";
 
 const PAPER = join(import.meta.dirname, "..", "..", "examples", "xor-perceptron.md");
@@ -19,19 +19,7 @@ describe("paper2code run against a scripted OpenAI-compatible server", () => {
     server = await startScriptedServer(tinyRules());
     dir = await mkdtemp(join(tmpdir(), "p2c-e2e-"));
     out = join(dir, "out");
-    result = await runCli([
-      "run",
-      PAPER,
-      "--model",
-      "openai:scripted-model",
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      out,
-      "--checkpointer",
-      join(dir, "checkpoints.sqlite"),
-      "--json",
-    ]);
+    result = await runCli([...runArgs(PAPER, "openai:scripted-model", server.baseUrl, out, join(dir, "checkpoints.sqlite")), "--json"]);
   });
   afterAll(async () => {
     await server?.close();

@@ -1,48 +1,38 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { manyFileRules } from "../fixtures/many-files.js";
-import { runCli } from "../support/cli.js";
+import { runArgs, runCli } from "../support/cli.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type LoggedRequest, type ScriptedServer } from "../support/scripted-server.js";
+import { withScriptedServer } from "../support/workspace.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Coding order and what each coder sees, on the 12-file fixture (utils, data, models). */
+/** The many-file fixture's server with one file's reply held back, so what waits for it (and what does not) shows in the request log. */
+const holdingBackServer = (files: number, slow: () => string | undefined, ms: number) => () =>
+  startScriptedServer(manyFileRules(files).rules, {
+    beforeReply: async (request) => {
+      if (request.rule === slow()) await sleep(ms);
+      return "answer" as const;
+    },
+  });
+
 describe("coding schedule and coder context", () => {
   let server: ScriptedServer;
   let dir: string;
   let slow: string | undefined;
 
-  beforeAll(async () => {
-    // The slow file's reply is held back, so what waits for it (and what does not) shows in the request log.
-    server = await startScriptedServer(manyFileRules(12).rules, {
-      beforeReply: async (request) => {
-        if (request.rule === slow) await sleep(1500);
-        return "answer" as const;
-      },
-    });
-    dir = await mkdtemp(join(tmpdir(), "p2c-schedule-"));
-  });
-  afterAll(async () => {
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  withScriptedServer(
+    "p2c-schedule-",
+    holdingBackServer(12, () => slow, 1500),
+    (s, d) => ((server = s), (dir = d)),
+  );
 
   async function run(name: string, ...flags: string[]): Promise<LoggedRequest[]> {
     const start = server.requests.length;
     const result = await runCli([
-      "run",
-      TINY_PAPER,
-      "--model",
-      "compat:m",
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      join(dir, name),
-      "--checkpointer",
-      join(dir, "c.sqlite"),
+      ...runArgs(TINY_PAPER, "compat:m", server.baseUrl, join(dir, name), join(dir, "c.sqlite")),
       "--refine",
       "0",
       "-q",
@@ -92,32 +82,15 @@ describe("no idle waits: analysis and coding file by file", () => {
   let dir: string;
   const SLOW = "analyst:eval/metrics.py";
 
-  beforeAll(async () => {
-    server = await startScriptedServer(manyFileRules(16).rules, {
-      beforeReply: async (request) => {
-        if (request.rule === SLOW) await sleep(2000);
-        return "answer" as const;
-      },
-    });
-    dir = await mkdtemp(join(tmpdir(), "p2c-nowait-"));
-  });
-  afterAll(async () => {
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  withScriptedServer(
+    "p2c-nowait-",
+    holdingBackServer(16, () => SLOW, 2000),
+    (s, d) => ((server = s), (dir = d)),
+  );
 
   it("a coder starts before an unrelated slow analysis ends, and never before the files it imports are written", async () => {
     const result = await runCli([
-      "run",
-      TINY_PAPER,
-      "--model",
-      "compat:m",
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      join(dir, "out"),
-      "--checkpointer",
-      join(dir, "c.sqlite"),
+      ...runArgs(TINY_PAPER, "compat:m", server.baseUrl, join(dir, "out"), join(dir, "c.sqlite")),
       "--refine",
       "0",
       "-q",
@@ -145,16 +118,7 @@ describe("no idle waits: analysis and coding file by file", () => {
     const start = server.requests.length;
     const out = join(dir, "reviewed");
     const paused = await runCli([
-      "run",
-      TINY_PAPER,
-      "--model",
-      "compat:m",
-      "--base-url",
-      server.baseUrl,
-      "--out",
-      out,
-      "--checkpointer",
-      join(dir, "c.sqlite"),
+      ...runArgs(TINY_PAPER, "compat:m", server.baseUrl, out, join(dir, "c.sqlite")),
       "--refine",
       "0",
       "-q",

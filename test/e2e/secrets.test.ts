@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tinyRules } from "../fixtures/tiny-replies.js";
-import { runCli } from "../support/cli.js";
+import { modelFlags, runCli } from "../support/cli.js";
 import { filesUnder } from "../support/crash.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer, type FaultReply } from "../support/scripted-server.js";
@@ -34,10 +34,7 @@ describe("API keys never reach what paper2code writes", () => {
         [
           "run",
           TINY_PAPER,
-          "--model",
-          "openai:gpt-4.1-mini",
-          "--base-url",
-          server.baseUrl,
+          ...modelFlags("openai:gpt-4.1-mini", server.baseUrl),
           "--out",
           join(home, "out"),
           "--review",

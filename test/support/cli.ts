@@ -39,3 +39,18 @@ export function startCli(
   });
   return { child, done };
 }
+
+/** The flags that point a command at a model server (in the tests, the scripted one). */
+export const modelFlags = (model: string, baseUrl: string) => ["--model", model, "--base-url", baseUrl];
+
+/** The flags that say where a run writes: its folder and its checkpoint database. */
+export const placeFlags = (out: string, checkpointer: string) => ["--out", out, "--checkpointer", checkpointer];
+
+/** `paper2code run <paper>` against a model server, into a folder with its checkpoint database: how most end-to-end tests start. */
+export const runArgs = (paper: string, model: string, baseUrl: string, out: string, checkpointer: string, ...extra: string[]) => [
+  "run",
+  paper,
+  ...modelFlags(model, baseUrl),
+  ...placeFlags(out, checkpointer),
+  ...extra,
+];
