@@ -1,7 +1,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { contextFrom, modelFor, type ContextMode } from "../src/configuration.js";
+import { modelFor, settingsOf, type ContextMode } from "../src/configuration.js";
 import { publicInterface } from "../src/checks/interface.js";
-import { markWritten, transitiveDependencies, waitForDependencies } from "../src/nodes/coding.js";
+import { markWritten, transitiveDependencies, waitForDependencies } from "../src/workspace/written-files.js";
 import { askWithRepair, buildMessages, type AskOptions } from "../src/llm/ask.js";
 import type { CodeIssue } from "../src/checks/repo.js";
 import { extractCode, type ExtractedCode } from "../src/parsing/code.js";
@@ -9,7 +9,7 @@ import { prompt } from "../src/prompts.js";
 import { contextOf, type ContextSource } from "../src/llm/context.js";
 import { configStage } from "./config-writer/stage.js";
 import { renderAnalysis } from "./analyst/render.js";
-import { renderFileTable } from "../src/render/markdown.js";
+import { fileBlock, renderFileTable } from "../src/render/markdown.js";
 import { type Design, type FileTask } from "../src/state.js";
 import { withDesign } from "../src/workspace/design.js";
 import { getBlob } from "../src/workspace/blobs.js";
@@ -21,7 +21,7 @@ async function fullCode(input: FileTask, paths: string[]): Promise<string> {
   for (const path of paths) {
     const written = input.code?.[path];
     if (!written) continue;
-    parts.push(`### ${path}\n\`\`\`\n${await getBlob(input.outDir!, written.sha)}\`\`\``);
+    parts.push(fileBlock(path, await getBlob(input.outDir!, written.sha)));
   }
   return parts.length > 0 ? parts.join("\n\n") : "(this file depends on no other repository file)";
 }
@@ -49,15 +49,15 @@ export async function repositoryContext(input: FileTask & Design, mode: ContextM
     const source = await getBlob(input.outDir!, written.sha);
     shown.push(
       countTokens(source) <= FULL_DEPENDENCY_TOKENS
-        ? `### ${path}\n\`\`\`\n${source}\`\`\``
-        : `### ${path} (its interface; the file is ${written.lines} lines)\n\`\`\`python\n${await publicInterface(source)}\n\`\`\``,
+        ? fileBlock(path, source)
+        : fileBlock(`${path} (its interface; the file is ${written.lines} lines)`, `${await publicInterface(source)}\n`, "python"),
     );
   }
   const indirect = transitiveDependencies(input.files, input.target).filter((p) => !file.dependsOn.includes(p));
   const interfaces: string[] = [];
   for (const path of indirect) {
     const written = input.code?.[path];
-    if (written) interfaces.push(`### ${path}\n\`\`\`python\n${await publicInterface(await getBlob(input.outDir!, written.sha))}\n\`\`\``);
+    if (written) interfaces.push(fileBlock(path, `${await publicInterface(await getBlob(input.outDir!, written.sha))}\n`, "python"));
   }
   return { code: shown.join("\n\n") || "(this file depends on no other repository file)", interfaces: interfaces.join("\n\n") || "(none)" };
 }
@@ -80,7 +80,7 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
   const input = await withDesign({ ...fileTask, code: { ...fileTask.code, ...written } });
   const path = input.target;
   const file = input.files!.find((f) => f.path === path)!;
-  const context = await repositoryContext(input, contextFrom(config));
+  const context = await repositoryContext(input, settingsOf(config).context);
   const task = prompt("coder", {
     path,
     files: renderFileTable(input.files!),

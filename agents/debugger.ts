@@ -9,8 +9,7 @@ import type { DebugRound } from "../src/execution/record.js";
 import { askWithRepair, buildMessages, unlessUnusable } from "../src/llm/ask.js";
 import { ReplyParseError } from "../src/parsing/json.js";
 import { prompt } from "../src/prompts.js";
-import { renderFileTable } from "../src/render/markdown.js";
-import { countTokens } from "../src/tokens.js";
+import { fileBlock, renderFileTable, withinBudget } from "../src/render/markdown.js";
 import { contextOf } from "../src/llm/context.js";
 import type { GeneratedFile, PaperToCodeState } from "../src/state.js";
 import { CODER_CONTEXT } from "./coder.js";
@@ -26,18 +25,11 @@ const OUTPUT_LINES = 120;
 function sourcesFor(state: PaperToCodeState, involved: string[]): string {
   const planned = (state.files ?? []).map((f) => f.path);
   const order = [...new Set([...[...involved].reverse(), "config.yaml", "requirements.txt", ...planned])];
-  const parts: string[] = [];
-  let tokens = 0;
-  for (const path of order) {
+  const blocks = order.flatMap((path) => {
     const text = readRepoFile(state.outDir!, path);
-    if (text === undefined) continue;
-    const part = `### ${path}\n\`\`\`\n${text}\`\`\``;
-    const cost = countTokens(part);
-    if (tokens + cost > SOURCE_TOKEN_BUDGET && parts.length > 0) continue;
-    parts.push(part);
-    tokens += cost;
-  }
-  return parts.join("\n\n");
+    return text === undefined ? [] : [fileBlock(path, text)];
+  });
+  return withinBudget(blocks, SOURCE_TOKEN_BUDGET).join("\n\n");
 }
 
 interface DebuggerReply {

@@ -1,7 +1,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { interrupt } from "@langchain/langgraph";
 import { z } from "zod";
-import { reviewStagesFrom } from "../src/configuration.js";
+import { settingsOf } from "../src/configuration.js";
 import { describeZodError } from "../src/llm/ask.js";
 import type { ReviewRequest } from "../src/review/types.js";
 import type { PaperToCodeState, PaperToCodeUpdate } from "../src/state.js";
@@ -36,7 +36,7 @@ export async function writeEditedArtifact(outDir: string, stage: ReviewedStage, 
  */
 export function reviewGate(stage: ReviewedStage, reviewable: readonly string[]) {
   return async (state: PaperToCodeState, config?: RunnableConfig): Promise<PaperToCodeUpdate> => {
-    if (!reviewStagesFrom(config, reviewable).includes(stage.name)) return {};
+    if (!settingsOf(config).reviewed(reviewable).includes(stage.name)) return {};
     let error: string | undefined;
     for (;;) {
       const request: ReviewRequest = {

@@ -1,6 +1,6 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { z } from "zod";
-import { modelFor, refineRoundsFrom } from "../src/configuration.js";
+import { modelFor, settingsOf } from "../src/configuration.js";
 import { askJson, type Asked } from "../src/llm/ask.js";
 import { contextOf, type SharedContext } from "../src/llm/context.js";
 import type { ResolvedModel } from "../src/models/factory.js";
@@ -60,7 +60,7 @@ export const reviewsOf = (state: ReviewState, stage: ReviewedStage) =>
 export const reviewDir = (stage: ReviewedStage, file?: string) => (file ? `reviews/${stage.name}/${file}` : `reviews/${stage.name}`);
 
 export const roundsOf = (config: RunnableConfig | undefined, stage: ReviewedStage) =>
-  refineRoundsFrom(config, stage.refine.setting, stage.refine.default);
+  settingsOf(config).refineRounds(stage.refine.setting, stage.refine.default);
 
 /** Verify node: deterministic checks always; the verifier's verdict when the stage has refine rounds. */
 export function verifyNode<S extends ReviewState>(stage: ReviewedStage<S>) {

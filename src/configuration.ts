@@ -69,9 +69,10 @@ export function readConfiguration(config?: RunnableConfig): Configuration & { th
 
 export function modelSettingsFrom(config?: RunnableConfig, env: NodeJS.ProcessEnv = process.env): ModelSettings {
   const c = readConfiguration(config);
+  const { schedule, concurrency } = settingsOf(config, env);
   return modelSettingsOf({ ...c, model: c.model ?? env.PAPER2CODE_MODEL }, c, {
     missing: HOW_TO_CONFIGURE_A_MODEL,
-    maxConcurrency: scheduleFrom(config) === "sequential" ? 1 : concurrencyFrom(config),
+    maxConcurrency: schedule === "sequential" ? 1 : concurrency,
   });
 }
 
@@ -103,39 +104,37 @@ export function resolveModel(config: RunnableConfig | undefined, settings: () =>
 
 const LOCAL_PROVIDERS = /^(ollama|vllm|lmstudio|compat):/;
 
-export function paperTokenBudgetFrom(config?: RunnableConfig, env: NodeJS.ProcessEnv = process.env): number {
-  const c = readConfiguration(config);
-  if (c.paperTokenBudget && c.paperTokenBudget > 0) return c.paperTokenBudget;
-  const model = c.model ?? env.PAPER2CODE_MODEL ?? "";
-  return LOCAL_PROVIDERS.test(model) || c.baseUrl ? 24_000 : 120_000;
-}
-
-/** The bound on verify -> refine rounds of a stage: its setting, if a whole number >= 0, else the stage's default. */
-export function refineRoundsFrom(config: RunnableConfig | undefined, setting: string, fallback: number): number {
-  const value = (readConfiguration(config) as Record<string, unknown>)[setting];
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
-}
-
-/** The stages a person reviews in this run, among `allowed`. */
-export function reviewStagesFrom(config: RunnableConfig | undefined, allowed: readonly string[]): string[] {
-  try {
-    return parseStageList(readConfiguration(config).review, allowed, "review");
-  } catch (error) {
-    throw new UserError((error as Error).message, ExitCode.usage);
-  }
-}
-
 export type ContextMode = "scoped" | "full";
 
-export function contextFrom(config?: RunnableConfig): ContextMode {
-  return readConfiguration(config).context === "full" ? "full" : "scoped";
-}
-
-export function scheduleFrom(config?: RunnableConfig): "parallel" | "sequential" {
-  return readConfiguration(config).schedule === "sequential" ? "sequential" : "parallel";
-}
-
-export function concurrencyFrom(config?: RunnableConfig): number {
-  const value = readConfiguration(config).concurrency ?? 4;
-  return Number.isInteger(value) && value >= 1 ? value : 4;
+/**
+ * A run's settings as the nodes use them, each resolved: what was given when it
+ * is valid, else its default. The one reader of the configuration besides the
+ * model's (modelSettingsFrom).
+ */
+export function settingsOf(config?: RunnableConfig, env: NodeJS.ProcessEnv = process.env) {
+  const c = readConfiguration(config);
+  const concurrency = c.concurrency ?? 4;
+  const model = c.model ?? env.PAPER2CODE_MODEL ?? "";
+  return {
+    schedule: (c.schedule === "sequential" ? "sequential" : "parallel") as "parallel" | "sequential",
+    /** What the coder sees of other files. */
+    context: (c.context === "full" ? "full" : "scoped") as ContextMode,
+    concurrency: Number.isInteger(concurrency) && concurrency >= 1 ? concurrency : 4,
+    /** Most tokens of paper sent to the agents: less for local servers, whose context windows are smaller. */
+    paperTokenBudget:
+      c.paperTokenBudget && c.paperTokenBudget > 0 ? c.paperTokenBudget : LOCAL_PROVIDERS.test(model) || c.baseUrl ? 24_000 : 120_000,
+    /** The bound on verify -> refine rounds of a stage: its setting, if a whole number >= 0, else the stage's default. */
+    refineRounds(setting: string, fallback: number): number {
+      const value = (c as Record<string, unknown>)[setting];
+      return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
+    },
+    /** The stages a person reviews in this run, among `allowed`. */
+    reviewed(allowed: readonly string[]): string[] {
+      try {
+        return parseStageList(c.review, allowed, "review");
+      } catch (error) {
+        throw new UserError((error as Error).message, ExitCode.usage);
+      }
+    },
+  };
 }

@@ -136,8 +136,9 @@ export interface CodeCheckRound {
 export type PaperToCodeState = typeof PaperToCodeAnnotation.State;
 export type PaperToCodeUpdate = typeof PaperToCodeAnnotation.Update;
 
-/** The planning stage's decisions, which every per-file worker reads. */
-export type Design = { [K in "plan" | "architecture" | "logic" | "configYaml" | "files"]: NonNullable<PaperToCodeState[K]> };
+/** The planning stage's decisions, which every per-file worker reads (in this order in its blob). */
+export const DESIGN_KEYS = ["plan", "architecture", "logic", "configYaml", "files"] as const;
+export type Design = { [K in (typeof DESIGN_KEYS)[number]]: NonNullable<PaperToCodeState[K]> };
 
 /**
  * What a per-file worker (analyst, coder) receives through Send: the file it

@@ -1,5 +1,5 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { refineRoundsFrom } from "../../src/configuration.js";
+import { settingsOf } from "../../src/configuration.js";
 import type { PaperToCodeState } from "../../src/state.js";
 import { writeArtifact } from "../../src/workspace/writer.js";
 import { keyMismatches, keyReferences, type KeyMismatch } from "../../src/review/design-keys.js";
@@ -55,7 +55,7 @@ export async function reconcileDesignNode(state: PaperToCodeState, config?: Runn
     const settled: ReviewRecord = { stage: "logic", round, passed: true, summary: RECONCILE_SUMMARY, issues: [], action: "accepted" };
     return { reviews: [settled], notes: brokenNotes };
   }
-  const refine = done < Math.min(RECONCILE_ROUNDS, refineRoundsFrom(config, logicStage.refine.setting, logicStage.refine.default));
+  const refine = done < Math.min(RECONCILE_ROUNDS, settingsOf(config).refineRounds(logicStage.refine.setting, logicStage.refine.default));
   const issues = mismatchIssues(mismatches, state.configYaml!.keys);
   const record: ReviewRecord = {
     stage: "logic",

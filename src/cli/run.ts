@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { compilePaperToCode } from "../../graphs/paper2code.js";
 import { checkpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
-import { modelSettingsFrom, paperTokenBudgetFrom, refineRoundsFrom, parseStageList, type Configuration } from "../configuration.js";
+import { modelSettingsFrom, parseStageList, settingsOf, type Configuration } from "../configuration.js";
 import { estimateRun } from "../dry-run.js";
 import { fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
@@ -238,12 +238,15 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
 async function dryRun(paperPaths: string[], options: RunOptions, configurable: Configuration, model: string): Promise<number> {
   const paper = await loadPaper(paperPaths, { password: options.password });
   const config = { configurable };
-  const fitted = fitPaperToBudget(paper, paperTokenBudgetFrom(config), { includeAppendix: configurable.includeAppendix });
+  const fitted = fitPaperToBudget(paper, settingsOf(config).paperTokenBudget, { includeAppendix: configurable.includeAppendix });
   const files = typeof options.dryRun === "string" ? Number(options.dryRun) : 12;
   if (!Number.isInteger(files) || files < 1)
     throw new UserError(`--dry-run ${options.dryRun}: the number of files must be a whole number >= 1`, ExitCode.usage);
   const rounds = Object.fromEntries(
-    REFINE_STAGES.map((stage) => [stage, refineRoundsFrom(config, REFINE_SETTINGS[stage]!.setting, REFINE_SETTINGS[stage]!.default)]),
+    REFINE_STAGES.map((stage) => [
+      stage,
+      settingsOf(config).refineRounds(REFINE_SETTINGS[stage]!.setting, REFINE_SETTINGS[stage]!.default),
+    ]),
   );
   const planning = PLANNING_STAGES.map(({ stage }) => ({
     name: stage.name,

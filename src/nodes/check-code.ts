@@ -1,6 +1,6 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { checkRepository, type CodeIssue } from "../checks/repo.js";
-import { REPAIR_CODE_DEFAULT, refineRoundsFrom } from "../configuration.js";
+import { REPAIR_CODE_DEFAULT, settingsOf } from "../configuration.js";
 import type { CodeCheckRound, PaperToCodeState } from "../state.js";
 import { getBlob } from "../workspace/blobs.js";
 import { writeArtifact } from "../workspace/writer.js";
@@ -25,7 +25,7 @@ export async function checkCodeNode(state: PaperToCodeState, config?: RunnableCo
   const found = await checkRepository({ ...input, requirements: requirementsOf(state) });
   let report = found;
   const round = state.codeChecks.length;
-  const repairsLeft = round < refineRoundsFrom(config, "repairCode", REPAIR_CODE_DEFAULT);
+  const repairsLeft = round < settingsOf(config).refineRounds("repairCode", REPAIR_CODE_DEFAULT);
   const addedRequirements = repairsLeft ? [...new Set(found.issues.flatMap((i) => (i.requirement ? [i.requirement] : [])))] : [];
   if (addedRequirements.length) {
     report = await checkRepository({ ...input, requirements: [...requirementsOf(state), ...addedRequirements] });

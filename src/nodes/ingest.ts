@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import { paperTokenBudgetFrom, readConfiguration } from "../configuration.js";
+import { readConfiguration, settingsOf } from "../configuration.js";
 import { describeFit, fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
 import { loadPaper, parsePaperText } from "../paper/load.js";
@@ -27,7 +27,7 @@ export async function ingestNode(state: PaperToCodeState, config?: RunnableConfi
   const { record, markdown } = await storePaper(
     outDir,
     paper,
-    paperTokenBudgetFrom(config),
+    settingsOf(config).paperTokenBudget,
     readConfiguration(config).includeAppendix ?? true,
   );
   await writeArtifact(outDir, "paper.md", markdown);

@@ -1,6 +1,6 @@
 import type { Paper } from "../paper/types.js";
 import type { CodeIssue } from "../checks/repo.js";
-import type { Design, FileTask, PaperRecord, PaperToCodeState } from "../state.js";
+import { DESIGN_KEYS, type Design, type FileTask, type PaperRecord, type PaperToCodeState } from "../state.js";
 import { getBlob, putBlobSync } from "./blobs.js";
 
 /** What the state holds by hash, read back from (and written to) the run's blob store. */
@@ -16,8 +16,9 @@ export async function paperStructureOf(state: { outDir?: string; paper?: PaperRe
 }
 
 export function fileTask(state: PaperToCodeState, target: string, issues?: CodeIssue[]): FileTask {
-  const { outDir, paper, plan, architecture, logic, configYaml, files, code } = state;
-  const designSha = putBlobSync(outDir!, JSON.stringify({ plan, architecture, logic, configYaml, files } satisfies Partial<Design>));
+  const { outDir, paper, code } = state;
+  const design: Partial<Design> = Object.fromEntries(DESIGN_KEYS.map((key) => [key, state[key]]));
+  const designSha = putBlobSync(outDir!, JSON.stringify(design));
   return { outDir, paper, code, designSha, target, analysis: state.analyses[target], ...(issues ? { issues } : {}) };
 }
 
