@@ -50,7 +50,7 @@ export function buildPaperToCodeGraph() {
   node("plan_files", planFilesNode);
   node("analysis", buildAnalysisGraph());
   node("file", buildFileGraph());
-  graph.addNode(gateOf(analysisStage), reviewGate(analysisStage, REVIEWABLE_STAGES), inStage(analysisStage.name));
+  node(gateOf(analysisStage), reviewGate(analysisStage, REVIEWABLE_STAGES));
   node("coder", coderNode);
   node("check_code", checkCodeNode);
   node("repair_code", repairCodeNode);
