@@ -20,6 +20,7 @@ export default tseslint.config(
     },
   },
   { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },
+  { files: ["**/*.mjs"], languageOptions: { globals: { process: "readonly" } } },
   {
     // Test doubles and fixtures stand in for loosely typed providers and replies.
     files: ["test/**/*.ts", "bench/**/*.ts"],

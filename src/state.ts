@@ -1,6 +1,7 @@
 import type { DebugRound, ExecutionEnvironment, SmokeRun } from "./execution/record.js";
 import type { ExecutionRequest } from "./execution/runner.js";
 import { Annotation } from "@langchain/langgraph";
+import type { DESIGN_KEYS } from "./workspace/design-fields.js";
 import type { Analysis } from "../agents/analyst/schema.js";
 import type { Architecture } from "../agents/architect/schema.js";
 import type { ConfigArtifact } from "../agents/config-writer/schema.js";
@@ -136,8 +137,7 @@ export interface CodeCheckRound {
 export type PaperToCodeState = typeof PaperToCodeAnnotation.State;
 export type PaperToCodeUpdate = typeof PaperToCodeAnnotation.Update;
 
-/** The planning stage's decisions, which every per-file worker reads (in this order in its blob). */
-export const DESIGN_KEYS = ["plan", "architecture", "logic", "configYaml", "files"] as const;
+/** The planning stage's decisions, which every per-file worker reads (DESIGN_KEYS lists them). */
 export type Design = { [K in (typeof DESIGN_KEYS)[number]]: NonNullable<PaperToCodeState[K]> };
 
 /**

@@ -1,6 +1,7 @@
 import type { Paper } from "../paper/types.js";
 import type { CodeIssue } from "../checks/repo.js";
-import { DESIGN_KEYS, type Design, type FileTask, type PaperRecord, type PaperToCodeState } from "../state.js";
+import type { Design, FileTask, PaperRecord, PaperToCodeState } from "../state.js";
+import { DESIGN_KEYS } from "./design-fields.js";
 import { getBlob, putBlobSync } from "./blobs.js";
 
 /** What the state holds by hash, read back from (and written to) the run's blob store. */
