@@ -6,7 +6,7 @@ import { contextOf } from "../src/llm/context.js";
 import { prompt } from "../src/prompts.js";
 import type { ReviewIssue } from "../src/review/types.js";
 import { writeArtifact } from "../src/workspace/writer.js";
-import type { ReviewedStage } from "./stage.js";
+import { stateOf, whereOf, type ReviewedStage } from "./stage.js";
 import { askReply, metaOf } from "./stage-nodes.js";
 import { renderIssues, reviewDir, reviewsOf, type ReviewState } from "./verifier.js";
 
@@ -35,7 +35,7 @@ export function refineTask(input: {
 /** Refine node: the critique of the last round turned into a corrected artifact; before and after are kept. */
 export function refineNode<S extends ReviewState>(stage: ReviewedStage<S>) {
   return async (input: S, runConfig?: RunnableConfig) => {
-    const state = stage.load ? await stage.load(input as never) : input;
+    const state = await stateOf(stage, input);
     const last = reviewsOf(state, stage).at(-1)!;
     const value = stage.get(state);
     const { patch } = stage;
@@ -53,8 +53,10 @@ export function refineNode<S extends ReviewState>(stage: ReviewedStage<S>) {
     );
     if (asked instanceof AgentOutputError) {
       // A refinement is an improvement, not a step the run needs: an unusable one leaves the artifact as it was.
-      const where = state.target ? `${stage.name} of ${state.target}` : stage.name;
-      return { calls: asked.calls ?? [], notes: [`refiner for ${where}: ${asked.message}; the artifact is kept as it was`] };
+      return {
+        calls: asked.calls ?? [],
+        notes: [`refiner for ${whereOf(stage, state)}: ${asked.message}; the artifact is kept as it was`],
+      };
     }
     const dir = reviewDir(stage, state.target);
     await writeArtifact(state.outDir!, `${dir}/round-${last.round}-before.${patch.extension}`, patch.current(value));

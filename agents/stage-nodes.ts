@@ -5,7 +5,7 @@ import { contextOf, type SharedContext } from "../src/llm/context.js";
 import type { CallRecord } from "../src/llm/usage.js";
 import type { ResolvedModel } from "../src/models/factory.js";
 import type { PaperToCodeUpdate } from "../src/state.js";
-import type { Reply, ReviewedStage, StageState } from "./stage.js";
+import { stateOf, type Reply, type ReviewedStage, type StageState } from "./stage.js";
 
 /** Ask a model for a reply of `reply`'s kind (re-asked while it is unusable). */
 export function askReply<T>(model: ResolvedModel, context: SharedContext, task: string, reply: Reply<T>, meta: AskMeta): Promise<Asked<T>> {
@@ -21,7 +21,7 @@ export function artifactNode<S extends StageState, T, U extends PaperToCodeUpdat
   // The input is the state, or what `load` reads it from (a per-file task).
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return async (input: any, config?: RunnableConfig): Promise<U & { calls: CallRecord[]; notes: string[] }> => {
-    const state: S = stage.load ? await stage.load(input as never) : input;
+    const state = await stateOf(stage, input);
     const asked = await askReply(
       await modelFor(config),
       await contextOf(state, stage.reads),

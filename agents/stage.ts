@@ -74,6 +74,13 @@ export interface ReviewedStage<
   writeEdit?(outDir: string, update: PaperToCodeUpdate, state: S): Promise<unknown>;
 }
 
+/** The state a stage's node works on: its input, or what `load` reads from it (a per-file task's design). */
+export const stateOf = async <S extends StageState>(stage: ReviewedStage<S>, input: unknown): Promise<S> =>
+  stage.load ? stage.load(input as never) : (input as S);
+
+/** How notes name a stage's artifact: "analysis of model.py", or the stage alone. */
+export const whereOf = (stage: ReviewedStage, state: StageState) => (state.target ? `${stage.name} of ${state.target}` : stage.name);
+
 /**
  * How a reply becomes an artifact: a JSON object validated by `json` (the
  * provider's JSON-schema mode when it has one), then `accept`ed; or text, parsed

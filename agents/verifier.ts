@@ -7,7 +7,7 @@ import type { ResolvedModel } from "../src/models/factory.js";
 import { loadPrompt, prompt } from "../src/prompts.js";
 import type { ReviewIssue, ReviewRecord } from "../src/review/types.js";
 import { writeArtifact } from "../src/workspace/writer.js";
-import type { ReviewedStage, StageState } from "./stage.js";
+import { stateOf, whereOf, type ReviewedStage, type StageState } from "./stage.js";
 
 export const VerdictSchema = z.object({
   passed: z.boolean().describe("True when the artifact can be used as it is"),
@@ -65,7 +65,7 @@ export const roundsOf = (config: RunnableConfig | undefined, stage: ReviewedStag
 /** Verify node: deterministic checks always; the verifier's verdict when the stage has refine rounds. */
 export function verifyNode<S extends ReviewState>(stage: ReviewedStage<S>) {
   return async (input: S, runConfig?: RunnableConfig) => {
-    const state = stage.load ? await stage.load(input as never) : input;
+    const state = await stateOf(stage, input);
     const value = stage.get(state);
     const checks = await stage.checks(state, value);
     const max = roundsOf(runConfig, stage);
@@ -102,7 +102,7 @@ export function verifyNode<S extends ReviewState>(stage: ReviewedStage<S>) {
       `${reviewDir(stage, state.target)}/round-${record.round}-verdict.json`,
       `${JSON.stringify(record, null, 2)}\n`,
     );
-    const where = state.target ? `${stage.name} of ${state.target}` : stage.name;
+    const where = whereOf(stage, state);
     const blocking = issues.filter((i) => i.severity !== "low");
     const notes = [
       ...(action === "gave-up"

@@ -18,7 +18,7 @@ import { buildAnalysisGraph } from "./analysis.js";
 import { ConfigurationAnnotation } from "./configuration.js";
 import { buildFileGraph } from "./file.js";
 import { addReviewedStage, inStage, type Builder } from "./reviewed-stage.js";
-import { gateOf, PLANNING_STAGES, REVIEWABLE_STAGES, stageOfNode } from "./stages.js";
+import { gateOf, LAST_PLANNING_STAGES, PLANNING_STAGES, REVIEWABLE_STAGES, startOf, stageOfNode } from "./stages.js";
 
 /**
  * ingest -> planner -> verify_plan (<-> refine_plan) -> plan_ready
@@ -41,10 +41,7 @@ export function buildPaperToCodeGraph() {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const node = (name: string, action: any) => graph.addNode(name, action, inStage(stageOfNode(name)));
   graph = node("ingest", ingestNode).addEdge(START, "ingest");
-  for (const { stage, after } of PLANNING_STAGES) graph = addReviewedStage(graph, stage, after ? gateOf(after) : "ingest");
-  const lastGates = PLANNING_STAGES.filter(({ stage }) => !PLANNING_STAGES.some((s) => s.after === stage)).map(({ stage }) =>
-    gateOf(stage),
-  );
+  for (const entry of PLANNING_STAGES) graph = addReviewedStage(graph, entry.stage, startOf(entry));
   node("reconcile_design", reconcileDesignNode);
   node("reconcile_logic", refineNode(logicStage));
   node("plan_files", planFilesNode);
@@ -59,7 +56,7 @@ export function buildPaperToCodeGraph() {
   node("debugger", debuggerNode);
   node("execution_report", executionReportNode);
   return graph
-    .addEdge(lastGates, "reconcile_design")
+    .addEdge(LAST_PLANNING_STAGES.map(gateOf), "reconcile_design")
     .addConditionalEdges("reconcile_design", afterReconcile, ["reconcile_logic", "plan_files"])
     .addEdge("reconcile_logic", "reconcile_design")
     .addConditionalEdges("plan_files", sendFileWork, ["analysis", "analysis_ready", "file", "check_code"])

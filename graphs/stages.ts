@@ -27,6 +27,14 @@ export type ReviewableStage = string;
 
 export const gateOf = (stage: { name: string }) => `${stage.name}_ready`;
 
+/** The node a planning stage's agent starts after: the gate of the stage it waits for, or the paper's ingest. */
+export const startOf = (entry: (typeof PLANNING_STAGES)[number]) => (entry.after ? gateOf(entry.after) : "ingest");
+
+/** The planning stages no later one waits for: their gates lead to reconcile_design. */
+export const LAST_PLANNING_STAGES = PLANNING_STAGES.filter(({ stage }) => !PLANNING_STAGES.some((s) => s.after === stage)).map(
+  (s) => s.stage,
+);
+
 export function reviewedStage(name: string): ReviewedStage {
   const stage = REVIEWED_STAGES.find((s) => s.name === name);
   if (!stage) throw new Error(`unknown stage '${name}' (stages: ${REVIEWABLE_STAGES.join(", ")})`);
@@ -80,9 +88,7 @@ export interface ForkPoint {
 }
 
 export const REWIND_POINTS: Record<string, ForkPoint> = {
-  ...Object.fromEntries(
-    PLANNING_STAGES.map(({ stage, after }) => [stage.name, { node: stage.node, after: after ? gateOf(after) : "ingest" }]),
-  ),
+  ...Object.fromEntries(PLANNING_STAGES.map((entry) => [entry.stage.name, { node: entry.stage.node, after: startOf(entry) }])),
   analysis: { node: "reconcile_design", after: gateOf(configStage) },
   coding: { node: "coder", after: gateOf(analysisStage) },
   checks: { node: "check_code", after: "coder", first: true },

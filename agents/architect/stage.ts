@@ -24,5 +24,3 @@ export const architectureStage = jsonPlanningStage("architecture", {
   render: renderArchitecture,
   checks: (_, v) => checkArchitecture(v),
 });
-
-export const architectTask = architectureStage.task;

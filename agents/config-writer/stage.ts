@@ -167,5 +167,3 @@ function configFromEdit(value: unknown): ConfigArtifact {
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("config.yaml must be a mapping of settings");
   return { yaml: value.endsWith("\n") ? value : `${value}\n`, keys: flattenKeys(parsed), valid: true };
 }
-
-export const configWriterTask = configStage.task;

@@ -64,5 +64,3 @@ export const logicStage = jsonPlanningStage("logic", {
   write: writeLogicArtifacts,
   checks: (s, v) => checkLogic(v, s.architecture!),
 });
-
-export const logicDesignerTask = logicStage.task;

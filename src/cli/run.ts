@@ -6,6 +6,7 @@ import { compilePaperToCode } from "../../graphs/paper2code.js";
 import { checkpointerLocation, expandHome, openCheckpointer } from "../checkpointer.js";
 import { modelSettingsFrom, parseStageList, settingsOf, type Configuration } from "../configuration.js";
 import { estimateRun } from "../dry-run.js";
+import { inContextOrder } from "../llm/context.js";
 import { fitPaperToBudget } from "../paper/budget.js";
 import { ExitCode, UserError } from "../errors.js";
 import { checkModelServer } from "../models/preflight.js";
@@ -250,7 +251,7 @@ async function dryRun(paperPaths: string[], options: RunOptions, configurable: C
   );
   const planning = PLANNING_STAGES.map(({ stage }) => ({
     name: stage.name,
-    reads: [...stage.reads].sort((a, b) => a.rank - b.rank).map((r) => r.part),
+    reads: inContextOrder(stage.reads).map((r) => r.part),
     prompt: stage.prompt,
   }));
   const rows = estimateRun({ model, paperTokens: fitted.tokens, files, rounds, planning });

@@ -25,6 +25,9 @@ export interface SharedContext {
   parts: { part: string; title: string; text: string }[];
 }
 
+/** The sources in the order calls read them (rank), whatever order they are given in. */
+export const inContextOrder = <T extends { rank: number }>(sources: readonly T[]): T[] => [...sources].sort((a, b) => a.rank - b.rank);
+
 /** The shared context of a call that reads `sources` (always in rank order, whatever order they are given in). */
 export async function contextOf(
   state: { outDir?: string; paper?: PaperRecord },
@@ -33,13 +36,11 @@ export async function contextOf(
   const paper = await paperMarkdownOf(state);
   return {
     paper,
-    parts: [...sources]
-      .sort((a, b) => a.rank - b.rank)
-      .map(({ part, title, render }) => {
-        const text = render(state as never);
-        if (text === undefined) throw new Error(`the ${part} is not there yet for this call`);
-        return { part, title, text };
-      }),
+    parts: inContextOrder(sources).map(({ part, title, render }) => {
+      const text = render(state as never);
+      if (text === undefined) throw new Error(`the ${part} is not there yet for this call`);
+      return { part, title, text };
+    }),
   };
 }
 
