@@ -168,14 +168,14 @@ async function zeroLatency() {
   const rows = ["planning", "analysis", "coding"].map((stage) => {
     const b = before.byStage[stage] ?? { calls: 0, input: 0, cached: 0, output: 0 };
     const a = after.byStage[stage] ?? { calls: 0, input: 0, cached: 0, output: 0 };
-    return `| ${stage} | ${b.calls} | ${a.calls} | ${n(b.input)} | ${n(a.input)} | ${n(b.output)} | ${n(a.output)} |`;
+    return `| ${stage} | ${b.calls} | ${a.calls} | ${n(b.input)} | ${n(a.input)} | ${n(a.cached)} | ${n(b.output)} | ${n(a.output)} | $${usd(a, true).toFixed(2)} |`;
   });
   console.log(`## Realistic 27-file fixture, zero latency (baseline ${values.baseline} vs this checkout)
 
-| stage | calls before | calls now | input before | input now | output before | output now |
-| --- | --- | --- | --- | --- | --- | --- |
+| stage | calls before | calls now | input before | input now | of it cached now | output before | output now | cost now |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
-| total | ${before.all.calls} | ${after.all.calls} | ${n(before.all.input)} | ${n(after.all.input)} | ${n(before.all.output)} | ${n(after.all.output)} |
+| total | ${before.all.calls} | ${after.all.calls} | ${n(before.all.input)} | ${n(after.all.input)} | ${n(after.all.cached)} | ${n(before.all.output)} | ${n(after.all.output)} | $${usd(after.all, true).toFixed(2)} |
 
 | measure | before | now | ratio |
 | --- | --- | --- | --- |
