@@ -1,3 +1,4 @@
+import type { OutputFlags } from "./options.js";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
@@ -18,12 +19,10 @@ import { readSettingsFile } from "./settings-file.js";
 /* What every command that continues a run shares: opening it, its settings as changed, driving it, forking its history. */
 
 /** Settings a continued run may change (a provider that failed, a slower server); everything else is the run's own. */
-export interface ContinueOptions extends ModelFlags, ClientFlags {
+export interface ContinueOptions extends ModelFlags, ClientFlags, OutputFlags {
   checkpointer?: string;
   config?: string;
   password?: string;
-  json?: boolean;
-  quiet?: boolean;
 }
 
 export interface OpenedRun {
@@ -137,6 +136,8 @@ export async function drive(
     startedAt: run.state.runSettings?.startedAt ?? new Date().toISOString(),
     json: options.json,
     quiet: options.quiet,
+    plain: options.plain,
+    report: options.report,
   });
 }
 

@@ -34,6 +34,10 @@ export interface DriveOptions {
   startedAt: string;
   json?: boolean;
   quiet?: boolean;
+  /** Plain progress lines even on a terminal. */
+  plain?: boolean;
+  /** false: no report.html (--no-report). */
+  report?: boolean;
   /** Settings given at a continuation in place of the run's own (run.json: settingsChanged). */
   settingsChanged?: { at: string; setting: string; was: unknown; now: unknown }[];
 }
@@ -45,9 +49,14 @@ export interface DriveOptions {
  */
 export async function driveRun(options: DriveOptions): Promise<number> {
   const { graph, threadId, outDir } = options;
-  const progress = new Progress(!options.quiet);
   // The budget covers the whole run: what earlier processes spent counts.
   const before = await graph.getState({ configurable: { thread_id: threadId } });
+  const progress = new Progress({
+    enabled: !options.quiet,
+    live: !options.quiet && !options.json && !options.plain && process.stderr.isTTY === true,
+    color: process.stderr.isTTY === true && !process.env.NO_COLOR && !options.plain,
+    earlierCalls: (before.values as Partial<PaperToCodeState>).calls,
+  });
   startSpending(
     threadId,
     (before.values as Partial<PaperToCodeState>).calls ?? [],
@@ -67,11 +76,13 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   // Calls of steps that failed in earlier attempts: paid, never in the state; run.json keeps counting them.
   const failedStepCalls = earlierFailedStepCalls(outDir);
   const started = Date.now();
+  await progress.start();
   const driven = await driveGraph(graph, options.input, config, {
     stop: "at-checkpoint",
     stopping: "stopping after the current step (send it again to stop now; nothing saved is lost)",
     onUpdate: (node, update) => progress.nodeDone(node, update),
   });
+  progress.stop();
   const { stopSignal, updates: nodes } = driven;
   let { error } = driven;
 
@@ -106,7 +117,8 @@ export async function driveRun(options: DriveOptions): Promise<number> {
       failedStepCalls,
       settingsChanged: options.settingsChanged,
     });
-    if (options.json) process.stdout.write(`${JSON.stringify(summaryOf(report), null, 2)}\n`);
+    const reportHtml = options.report === false ? undefined : await writeReport(outDir, progress);
+    if (options.json) process.stdout.write(`${JSON.stringify({ ...summaryOf(report), ...(reportHtml ? { reportHtml } : {}) }, null, 2)}\n`);
 
     const flag = options.checkpointerArg ? ` --checkpointer ${describeLocation(options.checkpointerArg)}` : "";
     const resumeHint = `paper2code resume ${threadId}${flag}`;
@@ -168,6 +180,7 @@ export async function driveRun(options: DriveOptions): Promise<number> {
       .filter(([, r]) => !r.passed)
       .map(([k]) => k);
     if (unresolved.length) progress.line(`reviews with problems left: ${unresolved.join(", ")} (see artifacts/reviews/)`);
+    if (reportHtml) progress.line(`report: ${reportHtml}`);
     if (status !== "complete") {
       throw new UserError(`run incomplete: ${state.notes.at(-1) ?? "see run.json"}`, ExitCode.incomplete);
     }
@@ -187,6 +200,17 @@ function printReviewHelp(threadId: string, outDir: string, review: ReviewRequest
   ];
   // The pause is the point of --review: say it even with --quiet.
   process.stderr.write(`${lines.join("\n")}\n`);
+}
+
+/** report.html; a report that cannot be written is a warning, never a lost run. */
+async function writeReport(outDir: string, progress: Progress): Promise<string | undefined> {
+  try {
+    const { writeReportHtml } = await import("../report/run-page.js");
+    return await writeReportHtml(outDir);
+  } catch (error) {
+    progress.line(`warning: report.html not written: ${errorMessage(error)}`);
+    return undefined;
+  }
 }
 
 function earlierFailedStepCalls(outDir: string): CallRecord[] {

@@ -129,7 +129,7 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
   input.outDir = outDir;
   const journal = join(outDir, ".paper2code", "calls");
   (config.configurable as EvalConfiguration).callJournal = journal;
-  const progress = new Progress(!options.quiet);
+  const progress = new Progress({ enabled: !options.quiet });
   let unlock: (() => void) | undefined;
   try {
     unlock = lockRun(outDir);

@@ -7,12 +7,23 @@ import { ExitCode, UserError } from "../errors.js";
 import { registerDebug, registerEdit, registerResume, registerRewind } from "./commands/continuing.js";
 import { registerEval } from "./commands/eval.js";
 import { registerIngest } from "./commands/ingest.js";
+import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
 import { registerRuns } from "./commands/runs.js";
 import { examples } from "./options.js";
 
 /** The commands, in the order --help lists them; each declares its own options (commands/) and loads its work when it runs. */
-const COMMANDS = [registerRun, registerDebug, registerResume, registerRewind, registerEdit, registerEval, registerRuns, registerIngest];
+const COMMANDS = [
+  registerRun,
+  registerDebug,
+  registerResume,
+  registerRewind,
+  registerEdit,
+  registerEval,
+  registerRuns,
+  registerReport,
+  registerIngest,
+];
 
 /** The package's version, from the package.json above this file (src/cli in a checkout, dist/src/cli when built). */
 function packageVersion(): string {

@@ -88,12 +88,28 @@ export const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) =>
 
 /** The options of every command that continues a run (model and client settings replace the run's own). */
 export function continuingOptions(command: Command): Command {
-  return clientOptions(modelOptions(command, true))
+  return outputOptions(clientOptions(modelOptions(command, true)))
     .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
     .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
-    .option("--password <password>", "password of an encrypted PDF")
+    .option("--password <password>", "password of an encrypted PDF");
+}
+
+/** How a driven run reports: progress on stderr (live on a terminal), a summary on stdout, report.html at the end. */
+export function outputOptions(command: Command): Command {
+  return command
     .option("--json", "print a machine-readable summary on stdout")
-    .option("-q, --quiet", "no progress lines");
+    .option("-q, --quiet", "no progress lines")
+    .option("--plain", "plain progress lines even on a terminal (no live view)")
+    .option("--no-report", "do not write report.html at the end");
+}
+
+/** What outputOptions gives a command's options. */
+export interface OutputFlags {
+  json?: boolean;
+  quiet?: boolean;
+  plain?: boolean;
+  /** false with --no-report. */
+  report?: boolean;
 }
 
 /** A repeatable option's values, in order. */

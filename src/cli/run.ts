@@ -1,3 +1,4 @@
+import type { OutputFlags } from "./options.js";
 import { describeExecution, executionRequestFrom, type ExecutionOptions } from "../execution/runner.js";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -20,7 +21,7 @@ import { checkModelSettings, useProcessSettings } from "./preflight.js";
 import { readSettingsFile } from "./settings-file.js";
 import { clientSettingsOf, modelChoiceOf, orFromFile, type ClientFlags, type ModelFlags } from "../settings.js";
 
-export interface RunOptions extends ExecutionOptions, ModelFlags, ClientFlags {
+export interface RunOptions extends ExecutionOptions, ModelFlags, ClientFlags, OutputFlags {
   out?: string;
   schedule?: Configuration["schedule"];
   context?: Configuration["context"];
@@ -36,8 +37,6 @@ export interface RunOptions extends ExecutionOptions, ModelFlags, ClientFlags {
   threadId?: string;
   force?: boolean;
   execute?: boolean;
-  json?: boolean;
-  quiet?: boolean;
 }
 
 function slug(text: string): string {
@@ -204,7 +203,7 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
     if (replaced && replaced !== threadId) await checkpointer.saver.deleteThread(replaced);
     const graph = compilePaperToCode(checkpointer.saver);
     const startedAt = new Date().toISOString();
-    const progress = new Progress(!options.quiet);
+    const progress = new Progress({ enabled: !options.quiet });
     progress.line(`paper2code: "${paper.title}" (${paper.tokens.total.toLocaleString("en")} tokens) with ${describeModel(settings)}`);
     progress.line(`run ${threadId} -> ${outDir}`);
     const resolvedPaths = paperPaths.map((p) => resolve(p));
@@ -229,6 +228,8 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
       startedAt,
       json: options.json,
       quiet: options.quiet,
+      plain: options.plain,
+      report: options.report,
     });
   } finally {
     await checkpointer.close();

@@ -7,6 +7,7 @@ import { findFences } from "../parsing/reply.js";
 import { prompt } from "../prompts.js";
 import { reserveBudget } from "./budget.js";
 import { CallJournal } from "./journal.js";
+import { callEvents, newCallId } from "./call-events.js";
 import { callCost } from "./prices.js";
 import { rateLimiterFor } from "./rate-limit.js";
 import { promptTokens } from "../tokens.js";
@@ -132,11 +133,15 @@ async function invokeOnce(
     const countPrompt = () => (tokens ??= promptTokens(messages));
     await rateLimiterFor(modelName)?.acquire(countPrompt());
     settle = reserveBudget(modelName, countPrompt);
+    const inFlight = { id: newCallId(), agent: meta.agent, ...(meta.file ? { file: meta.file } : {}), startedAt: Date.now() };
+    callEvents.emit("start", inFlight);
     try {
       message = await invokeWithStreamRetry(model, messages, options);
     } catch (error) {
       settle?.(0);
       throw error;
+    } finally {
+      callEvents.emit("end", inFlight);
     }
     if (key) journal!.put(key, message);
   }
@@ -145,6 +150,7 @@ async function invokeOnce(
     ...(meta.file ? { file: meta.file } : {}),
     model: modelName,
     ...usageFromMessage(message),
+    startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     ...(kind.repairOf ? { repairOf: kind.repairOf } : {}),
     ...(kind.continuation ? { continuation: true } : {}),

@@ -12,6 +12,8 @@ export interface CallRecord {
   cacheWriteInputTokens?: number;
   outputTokens: number;
   reasoningTokens: number;
+  /** When the call began (ISO time): the report's timeline. */
+  startedAt?: string;
   durationMs: number;
   /** Why this call was a re-ask, when it was one. */
   repairOf?: string;
@@ -32,7 +34,7 @@ export interface UsageTotals {
   reasoningTokens: number;
 }
 
-export function usageFromMessage(message: AIMessage): Omit<CallRecord, "agent" | "model" | "durationMs"> {
+export function usageFromMessage(message: AIMessage): Omit<CallRecord, "agent" | "model" | "durationMs" | "startedAt"> {
   const usage = message.usage_metadata;
   const written = usage?.input_token_details?.cache_creation ?? 0;
   return {

@@ -7,60 +7,61 @@ import {
   executionOptions,
   modelOptions,
   number,
+  outputOptions,
   parseRefine,
   REFINE_HELP,
 } from "../options.js";
 
 export function registerRun(program: Command) {
-  clientOptions(
-    modelOptions(
-      executionOptions(
-        program
-          .command("run")
-          .description("generate a repository from a paper")
-          .argument(
-            "<paper...>",
-            "PDF, LaTeX (.tex, folder or .tar.gz), Markdown, text or PaperCoder JSON; given a PDF and its LaTeX, LaTeX is read",
-          )
-          .option("-o, --out <dir>", "output folder (default: runs/<title>-<thread>)")
-          .addOption(
-            new Option(
-              "--schedule <order>",
-              "parallel: each file as soon as its dependencies are written; sequential: the reference order, one call at a time",
-            ).choices(["parallel", "sequential"]),
-          )
-          .addOption(
-            new Option(
-              "--context <mode>",
-              "what the coder sees of other files: scoped (its imports in full, their dependencies' interfaces) or full (every earlier file)",
-            ).choices(["scoped", "full"]),
-          )
-          .option("--password <password>", "password of an encrypted PDF")
-          .option("--refine <rounds>", REFINE_HELP, parseRefine)
-          .option("--review <stages>", `pause for a person to approve or edit after these stages (${REVIEWABLE_STAGES.join(", ")}, all)`)
-          .option(
-            "--dry-run [files]",
-            "estimate tokens and cost from the paper (assuming 12 files, or this many) without calling any model",
-          )
-          .option("--no-appendix", "leave the paper's appendix out (by default it is sent whenever the paper fits the token budget)")
-          .option(
-            "--paper-token-budget <n>",
-            "most tokens of paper sent to the agents (default 120000; 24000 for local servers)",
-            number("--paper-token-budget", { integer: true, min: 1000 }),
-          )
-          .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
-          .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
-          .option("--thread-id <id>", "thread id for the checkpointer (default: a new UUID)")
-          .option("--force", "write into an output folder that holds other files")
-          .option(
-            "--execute",
-            "after coding, run the smoke test (bash reproduce.sh --smoke) in a sandbox and debug it (off by default: nothing runs without it)",
-          ),
+  outputOptions(
+    clientOptions(
+      modelOptions(
+        executionOptions(
+          program
+            .command("run")
+            .description("generate a repository from a paper")
+            .argument(
+              "<paper...>",
+              "PDF, LaTeX (.tex, folder or .tar.gz), Markdown, text or PaperCoder JSON; given a PDF and its LaTeX, LaTeX is read",
+            )
+            .option("-o, --out <dir>", "output folder (default: runs/<title>-<thread>)")
+            .addOption(
+              new Option(
+                "--schedule <order>",
+                "parallel: each file as soon as its dependencies are written; sequential: the reference order, one call at a time",
+              ).choices(["parallel", "sequential"]),
+            )
+            .addOption(
+              new Option(
+                "--context <mode>",
+                "what the coder sees of other files: scoped (its imports in full, their dependencies' interfaces) or full (every earlier file)",
+              ).choices(["scoped", "full"]),
+            )
+            .option("--password <password>", "password of an encrypted PDF")
+            .option("--refine <rounds>", REFINE_HELP, parseRefine)
+            .option("--review <stages>", `pause for a person to approve or edit after these stages (${REVIEWABLE_STAGES.join(", ")}, all)`)
+            .option(
+              "--dry-run [files]",
+              "estimate tokens and cost from the paper (assuming 12 files, or this many) without calling any model",
+            )
+            .option("--no-appendix", "leave the paper's appendix out (by default it is sent whenever the paper fits the token budget)")
+            .option(
+              "--paper-token-budget <n>",
+              "most tokens of paper sent to the agents (default 120000; 24000 for local servers)",
+              number("--paper-token-budget", { integer: true, min: 1000 }),
+            )
+            .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
+            .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
+            .option("--thread-id <id>", "thread id for the checkpointer (default: a new UUID)")
+            .option("--force", "write into an output folder that holds other files")
+            .option(
+              "--execute",
+              "after coding, run the smoke test (bash reproduce.sh --smoke) in a sandbox and debug it (off by default: nothing runs without it)",
+            ),
+        ),
       ),
     ),
   )
-    .option("--json", "print a machine-readable summary on stdout")
-    .option("-q, --quiet", "no progress lines")
     .addHelpText(
       "after",
       examples(
