@@ -142,7 +142,9 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
     const known = (before.values as Partial<EvalState>).modes !== undefined || before.tasks.length > 0;
     const finished = known && before.tasks.length === 0;
     startSpending(threadId, (before.values as Partial<EvalState>).calls ?? [], configurable.budgetUsd, judge.model);
-    const leaves = rubric ? leavesOf(rubric).length : 0;
+    const leafNodes = rubric ? leavesOf(rubric) : [];
+    const leaves = leafNodes.length;
+    const requirementOf = new Map(leafNodes.map((l) => [l.id, l.requirements]));
     progress.line(
       `paper2code eval: ${root} with judge ${describeModel(judge)}; ${modes.join(", ")}${rubric ? ` (${leaves} leaves${options.codeDev ? ", Code-Dev" : ""})` : ""}`,
     );
@@ -155,7 +157,7 @@ export async function evalCommand(repo: string, options: EvalOptions): Promise<n
     if (!finished) {
       const made = judgmentsMade(before);
       if (made.size) progress.line(`  ${made.size} judgment(s) already made are kept`);
-      const judged = { leaves: [...made].filter((k) => k.startsWith("leaf:")).length, made };
+      const judged = { leaves: [...made].filter((k) => k.startsWith("leaf:")).length, made, requirementOf };
       ({ error, stopSignal } = await driveGraph(graph, known ? null : input, config, {
         stop: "abort",
         stopping: "stopping; judgments already made are kept (send it again to stop at once)",
@@ -236,7 +238,7 @@ function reportProgress(
   node: string,
   update: Partial<EvalState>,
   leaves: number,
-  judged: { leaves: number; made: Set<string> },
+  judged: { leaves: number; made: Set<string>; requirementOf: Map<string, string> },
 ) {
   if (node === "judge_repository") {
     for (const s of update.samples ?? []) {
@@ -247,7 +249,12 @@ function reportProgress(
     for (const l of Object.values(update.leaves ?? {})) {
       if (judged.made.has(`leaf:${l.id}`)) continue;
       judged.leaves += 1;
-      progress.line(`  leaf ${l.id}: ${l.score}${l.valid ? "" : " (no valid judgment)"} [${judged.leaves}/${leaves}]`);
+      // A leaf is read by its requirement, cut to the terminal's width; its id stays for looking it up in eval.json.
+      const head = `  [${judged.leaves}/${leaves}] ${l.score}${l.valid ? "" : " (no valid judgment)"} `;
+      const tail = ` (${l.id.slice(0, 8)})`;
+      const room = Math.max(20, (process.stderr.columns || 120) - head.length - tail.length - 1);
+      const text = (judged.requirementOf.get(l.id) ?? l.id).replace(/\s+/g, " ").trim();
+      progress.line(`${head}${text.length > room ? `${text.slice(0, room - 1)}…` : text}${tail}`);
     }
   } else if (node === "reference_files" && update.referenceSelection) {
     progress.line(`  authors' files read: ${update.referenceSelection.files.length} (${update.referenceSelection.by})`);

@@ -21,6 +21,8 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const leafOf = (r: LoggedRequest) => /\*\*Requirement (\S+)\*\*/.exec(r.task)?.[1];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The leaves whose judgment a progress line announced ("  [3/6] 1 <requirement> (a1)"), in order. */
+const judgedLeaves = (out: string) => [...out.matchAll(/\[\d+\/\d+\] \d(?: \(no valid judgment\))? .*\((\w+)\)$/gm)].map((m) => m[1]!);
 
 /**
  * `paper2code eval` against a scripted judge on 127.0.0.1 (the real client and
@@ -194,6 +196,9 @@ describe("paper2code eval", () => {
       valid: true,
       explanation: expect.stringContaining("model.py"),
     });
+    // Each leaf's progress line reads as its requirement, not only its id.
+    expect(result.stderr).toMatch(/\[\d\/4\] 1 The hidden layer applies a sigmoid activation to two hidden units \(a1\)/);
+    expect(result.stderr).toMatch(/\[\d\/4\] 0 \(no valid judgment\) The loss is the mean squared error \(b1\)/);
     const md = await readFile(join(dir, "rubric", "eval.md"), "utf8");
     expect(md).toContain("**Score: 56.3%**");
     expect(md).toMatch(/\*\*b1\*\* \(no valid judgment\)/);
@@ -216,7 +221,7 @@ describe("paper2code eval", () => {
     let out = "";
     child.stdout!.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (out += d));
-    for (let waited = 0; (out.match(/leaf \w+: \d/g) ?? []).length < 3; waited += 20) {
+    for (let waited = 0; judgedLeaves(out).length < 3; waited += 20) {
       if (waited > 30_000) throw new Error(`three leaves were not judged: ${out}`);
       await sleep(20);
     }
@@ -225,7 +230,7 @@ describe("paper2code eval", () => {
     const killed = await done;
     expect(killed.signal).toBe("SIGKILL");
     hook = undefined;
-    const finished = [...out.matchAll(/leaf (\w+): \d/g)].map((m) => m[1]!);
+    const finished = judgedLeaves(out);
     expect(finished).toHaveLength(3);
     const firstRun = server.requests.slice(first);
     const answeredLeaves = firstRun.filter((r) => r.completed).map(leafOf);
@@ -245,7 +250,7 @@ describe("paper2code eval", () => {
         leaf,
       ).toEqual([expect.not.objectContaining({ replayed: true })]);
     }
-    const rejudged = [...(again.stdout + again.stderr).matchAll(/leaf (\w+): \d/g)].map((m) => m[1]!);
+    const rejudged = judgedLeaves(again.stdout + again.stderr);
     expect(again.stdout + again.stderr).toContain("3 judgment(s) already made are kept");
     expect(new Set([...finished, ...rejudged])).toEqual(new Set(["a1", "a2", "a3", "b1", "b2", "b3"]));
     expect(rejudged).toHaveLength(3);
