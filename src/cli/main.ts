@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { registerDebug, registerEdit, registerResume, registerRewind } from "./commands/continuing.js";
+import { registerCompare } from "./commands/compare.js";
 import { registerEval } from "./commands/eval.js";
 import { registerIngest } from "./commands/ingest.js";
 import { registerReport } from "./commands/report.js";
@@ -22,6 +23,7 @@ const COMMANDS = [
   registerEval,
   registerRuns,
   registerReport,
+  registerCompare,
   registerIngest,
 ];
 
