@@ -281,6 +281,6 @@ function printSummary(progress: Progress, report: EvalReport, outDir: string) {
   const t = report.usage.total;
   progress.line(
     `${t.calls} judge calls, ${t.inputTokens.toLocaleString("en")} input / ${t.outputTokens.toLocaleString("en")} output tokens, ` +
-      `${report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(4)}`}; report: ${join(outDir, "eval.md")} and eval.json`,
+      `${report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(4)}`}; report: ${join(outDir, "eval.html")} (and eval.md, eval.json)`,
   );
 }

@@ -1,3 +1,4 @@
+import { evalReportHtml } from "../report/eval-page.js";
 import { join } from "node:path";
 import { costOfCalls, costsBy } from "../llm/prices.js";
 import { summarizeCalls } from "../llm/usage.js";
@@ -162,6 +163,8 @@ export function renderEvalMarkdown(report: EvalReport): string {
 export async function writeEvalReport(outDir: string, state: EvalState, meta: EvalReportMeta): Promise<EvalReport> {
   const report = buildEvalReport(state, meta);
   await writeFileAtomic(join(outDir, "eval.json"), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFileAtomic(join(outDir, "eval.md"), renderEvalMarkdown(report));
+  const markdown = renderEvalMarkdown(report);
+  await writeFileAtomic(join(outDir, "eval.md"), markdown);
+  await writeFileAtomic(join(outDir, "eval.html"), evalReportHtml(report, markdown));
   return report;
 }
