@@ -54,6 +54,8 @@ export const BaseConfigurationAnnotation = Annotation.Root({
   budgetUsd: Annotation<number | undefined>,
   /** Stages to pause after for a person to approve or edit, comma-separated: plan, architecture, logic, config, analysis, or all. */
   review: Annotation<string | undefined>,
+  /** Write report.html into the output folder when the run ends (default true; the CLI writes it itself, after run.json). */
+  report: Annotation<boolean | undefined>,
   /** Folder where every model reply is kept as it arrives, so a resumed run never pays for a reply twice (the CLI uses <out>/.paper2code/calls). */
   callJournal: Annotation<string | undefined>,
   /** Set by a rewind: `<stage>@<id>`; that stage's model calls are made afresh instead of answered from the journal. */

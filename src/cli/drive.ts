@@ -67,6 +67,8 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   const configurable = {
     ...options.configurable,
     thread_id: threadId,
+    // The graph's own report.html is for servers (Studio); the CLI writes it below, after run.json has the run's status.
+    report: false,
     ...(options.checkpointId ? { checkpoint_id: options.checkpointId } : {}),
   };
   // Concurrency is enforced by the model client's request queue, not LangGraph's maxConcurrency

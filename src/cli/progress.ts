@@ -131,6 +131,7 @@ export class Progress {
   private readonly inFlight = new Map<number, CallInFlight>();
   private calls: CallRecord[];
   private files = 0;
+  private toAnalyse = 0;
   private readonly analysed = new Set<string>();
   private readonly written = new Set<string>();
   private stage = "starting";
@@ -141,6 +142,9 @@ export class Progress {
   };
   private readonly onEnd = (call: CallInFlight) => {
     this.inFlight.delete(call.id);
+    // A file's analysis or code has arrived when its call ends; the graph reports it only when the file's whole task ends.
+    if (call.file && call.agent === "analyst") this.analysed.add(call.file);
+    if (call.file && call.agent === "coder") this.written.add(call.file);
     this.redraw();
   };
 
@@ -179,7 +183,12 @@ export class Progress {
   nodeDone(node: string, update: Update | undefined) {
     if (!this.options.enabled || !update || node.endsWith("_ready")) return;
     this.calls.push(...((update.calls as CallRecord[] | undefined) ?? []));
-    if (Array.isArray(update.files)) this.files = update.files.length;
+    if (Array.isArray(update.files)) {
+      const files = update.files as { kind?: string }[];
+      this.files = files.length;
+      // Only the paper's own code is analysed; markers, tests and support files go straight to their coder.
+      this.toAnalyse = files.filter((f) => f.kind === "code").length;
+    }
     for (const path of Object.keys((update.analyses as object | undefined) ?? {})) this.analysed.add(path);
     for (const path of Object.keys((update.code as object | undefined) ?? {})) this.written.add(path);
     this.stage = labelOf(node);
@@ -198,7 +207,7 @@ export class Progress {
     const input = this.calls.reduce((s, c) => s + c.inputTokens, 0);
     const output = this.calls.reduce((s, c) => s + c.outputTokens, 0);
     const cost = costOfCalls(this.calls.filter((c) => !c.replayed));
-    const files = this.files ? ` · analysed ${this.analysed.size}/${this.files} · written ${this.written.size}/${this.files}` : "";
+    const files = this.files ? ` · analysed ${this.analysed.size}/${this.toAnalyse} · written ${this.written.size}/${this.files}` : "";
     const head = `● ${this.stage} · ${clock(now - this.started)} · ${this.inFlight.size} call(s) in flight${files} · ${n(input)} in / ${n(output)} out · ${cost === undefined ? "cost unknown" : `$${cost.toFixed(2)}`}`;
     const calls = [...this.inFlight.values()]
       .sort((a, b) => a.startedAt - b.startedAt)

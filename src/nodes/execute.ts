@@ -11,6 +11,7 @@ import {
   runSandboxed,
 } from "../execution/runner.js";
 import type { ExecutionEnvironment, SmokeRun } from "../execution/record.js";
+import { writeReportHtml } from "../report/run-page.js";
 import { writeRunReport } from "../run-report.js";
 import { readConfiguration } from "../configuration.js";
 import type { PaperToCodeState } from "../state.js";
@@ -102,5 +103,6 @@ export function afterSmokeRun(state: PaperToCodeState): "debugger" | "execution_
 /** The execution stage's record in run.json. */
 export async function executionReportNode(state: PaperToCodeState, config?: RunnableConfig) {
   await writeRunReport(state.outDir!, state, { threadId: readConfiguration(config).thread_id });
+  if (readConfiguration(config).report !== false) await writeReportHtml(state.outDir!);
   return {};
 }

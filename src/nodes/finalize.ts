@@ -4,6 +4,7 @@ import { readConfiguration } from "../configuration.js";
 import { requirementsOf } from "./check-code.js";
 import { repositoryFiles } from "./plan-files.js";
 import { renderRepoReadme, renderRequirements } from "../render/repo-files.js";
+import { writeReportHtml } from "../report/run-page.js";
 import { writeRunReport } from "../run-report.js";
 import type { PaperToCodeState } from "../state.js";
 import { resolveInside } from "../workspace/paths.js";
@@ -49,5 +50,6 @@ export async function finalizeNode(state: PaperToCodeState, config?: RunnableCon
       threadId: readConfiguration(config).thread_id,
     },
   );
+  if (readConfiguration(config).report !== false) await writeReportHtml(outDir);
   return { status, notes, provenance: summary };
 }

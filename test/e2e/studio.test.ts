@@ -118,6 +118,8 @@ describe("LangGraph dev server (Studio's API)", () => {
     expect(final.status, log).toBe("complete");
     expect(Object.keys(final.code ?? {}).sort()).toEqual([...TINY_FILES].sort());
     expect(await readFile(join(outDir, "repo", "config.yaml"), "utf8")).toContain("steps: 777");
+    // A run under the LangGraph server writes its report.html too (the graph's finalize node does).
+    expect(await readFile(join(outDir, "report.html"), "utf8")).toContain('data-path="train.py"');
     const coders = server.requests.filter((r) => r.rule?.startsWith("coder:"));
     expect(coders).toHaveLength(TINY_FILES.length);
     for (const request of coders) expect(request.system).toContain("steps: 777");
