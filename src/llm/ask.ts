@@ -1,4 +1,5 @@
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import { z } from "zod";
 import { AgentOutputError } from "../errors.js";
 import type { ResolvedModel } from "../models/factory.js";
@@ -145,9 +146,12 @@ async function invokeOnce(
     }
     if (key) journal!.put(key, message);
   }
+  // The node's stage (graphs/ declares it in each node's metadata): what a verifier or refiner call was about.
+  const stage = AsyncLocalStorageProviderSingleton.getRunnableConfig()?.metadata?.stage as string | undefined;
   const call: CallRecord = {
     agent: meta.agent,
     ...(meta.file ? { file: meta.file } : {}),
+    ...(stage && stage !== meta.agent ? { stage } : {}),
     model: modelName,
     ...usageFromMessage(message),
     startedAt: new Date(started).toISOString(),

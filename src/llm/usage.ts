@@ -4,6 +4,8 @@ import type { AIMessage } from "@langchain/core/messages";
 export interface CallRecord {
   agent: string;
   file?: string;
+  /** The pipeline stage of the node that made the call (plan, logic, analysis...), when it is not the agent's own name. */
+  stage?: string;
   model: string;
   inputTokens: number;
   /** Of the input, read from the provider's prompt cache (OpenAI cached_tokens, Anthropic cache_read). */

@@ -240,7 +240,7 @@ export function timelineHtml(calls: CallRecord[]): string {
     .sort((a, b) => a.start - b.start)
     .map(({ c, start }) => {
       const stage = ["planning", "analysis", "coding", "execution"].includes(stageOf(c)) ? stageOf(c) : "other";
-      const label = `${c.agent}${c.file ? ` ${c.file}` : ""}`;
+      const label = `${c.agent}${c.stage && /verifier|refiner/.test(c.agent) ? ` (${c.stage})` : ""}${c.file ? ` ${c.file}` : ""}`;
       const title = `${label}: ${(c.durationMs / 1000).toFixed(1)} s from +${((start - t0) / 1000).toFixed(1)} s, ${n(c.inputTokens)} in / ${n(c.outputTokens)} out`;
       return `<div class="row" title="${esc(title)}"><div class="label">${esc(label)}</div><div class="lane"><div class="bar ${stage}" style="left:${pct(start - t0)}%;width:${pct(c.durationMs)}%"></div></div></div>`;
     });

@@ -201,7 +201,9 @@ describe("paper2code eval", () => {
     expect(result.stderr).toMatch(/\[\d\/4\] 0 \(no valid judgment\) The loss is the mean squared error \(b1\)/);
     // eval.html: the rubric tree, each leaf with its score, its requirement, the judge's reason and the files it read.
     const html = await readFile(join(dir, "rubric", "eval.html"), "utf8");
-    expect(html).toMatch(/data-leaf="a1" data-score="1"><p><span class="ok">met \(1\)<\/span> · weight 1 · <b>The hidden layer applies a sigmoid/);
+    expect(html).toMatch(
+      /data-leaf="a1" data-score="1"><p><span class="ok">met \(1\)<\/span> · weight 1 · <b>The hidden layer applies a sigmoid/,
+    );
     expect(html).toMatch(/data-leaf="a1"[^]*?read: model\.py \(/);
     expect(html).toContain('data-leaf="b1" data-score="0"><p><span class="bad">no valid judgment (0)');
     const md = await readFile(join(dir, "rubric", "eval.md"), "utf8");

@@ -40,7 +40,10 @@ const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true
 const frames: { text: string; score: number }[] = [];
 for (const chunk of chunks) {
   await new Promise<void>((done) => term.write(chunk.data, done));
-  const lines = Array.from({ length: ROWS }, (_, i) => term.buffer.active.getLine(term.buffer.active.viewportY + i)?.translateToString(true) ?? "");
+  const lines = Array.from(
+    { length: ROWS },
+    (_, i) => term.buffer.active.getLine(term.buffer.active.viewportY + i)?.translateToString(true) ?? "",
+  );
   const text = lines.join("\n");
   const inFlight = Number(/(\d+) call\(s\) in flight/.exec(text)?.[1] ?? 0);
   frames.push({ text, score: (text.includes("⋯ coder") ? 100 : 0) + inFlight });

@@ -19,7 +19,12 @@ const run = (over: Partial<RunSummary>): RunSummary => ({
 describe("paper2code runs: the table", () => {
   const runs = [
     run({}),
-    run({ id: "77aa0000-1", status: "failed", stage: "coding", error: "the coder's reply for model.py was not code after 3 re-asks\n  more detail" }),
+    run({
+      id: "77aa0000-1",
+      status: "failed",
+      stage: "coding",
+      error: "the coder's reply for model.py was not code after 3 re-asks\n  more detail",
+    }),
   ];
 
   it("fits an 80-column terminal, cutting the paper and the folder (from its start), and shows a failed run's reason", () => {
