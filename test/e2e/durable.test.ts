@@ -161,7 +161,7 @@ describe("durable runs", () => {
     const edited = runs.find((r) => r.id === report.threadId)!;
     expect(report.costUsd).toBeCloseTo(edited.cost, 10);
     const table = await cli(["runs"]);
-    expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+STATUS\s+STAGE\s+CALLS\s+TOKENS IN \/ OUT\s+COST\s+UPDATED\s+PAPER$/);
+    expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+STATUS\s+STAGE\s+CALLS\s+TOKENS IN \/ OUT\s+COST\s+UPDATED\s+PAPER\s+FOLDER$/);
     expect(table.stdout).toMatch(
       new RegExp(`${runs[0]!.id.slice(0, 8)}\\s+complete\\s+done\\s+\\d+\\s+[\\d,]+ / [\\d,]+\\s+\\$\\d+\\.\\d\\d`),
     );
