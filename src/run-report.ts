@@ -18,6 +18,15 @@ const STAGE_OF_AGENT: Record<string, string> = {
 /** Verifier and refiner calls count under the stage they review: a file's analysis, or planning. */
 export const stageOf = (call: CallRecord) => STAGE_OF_AGENT[call.agent] ?? (call.file ? "analysis" : "planning");
 
+/** One worker's part of a run: when, how it ended, how many calls it made (replies replayed from the journal not counted). */
+export interface WorkerPart {
+  worker: string;
+  startedAt: string;
+  finishedAt: string;
+  status: string;
+  calls: number;
+}
+
 export interface RunReportExtra {
   threadId?: string;
   model?: string;
@@ -31,6 +40,8 @@ export interface RunReportExtra {
   resources?: { maxRssKiB: number; nodes: number };
   /** Calls made by steps that failed (so not in the checkpointed state): paid, and counted. */
   failedStepCalls?: CallRecord[];
+  /** Which worker drove which part of the run (batch --queue), in order. */
+  workers?: WorkerPart[];
   /** Settings given at a continuation in place of the run's own. */
   settingsChanged?: { at: string; setting: string; was: unknown; now: unknown }[];
 }
@@ -90,6 +101,7 @@ export function buildRunReport(state: Partial<PaperToCodeState>, extra: RunRepor
     },
     ...(extra.failedStepCalls?.length ? { failedStepCalls: extra.failedStepCalls } : {}),
     ...(extra.settingsChanged?.length ? { settingsChanged: extra.settingsChanged } : {}),
+    ...(extra.workers?.length ? { workers: extra.workers } : {}),
     timings: extra.timings,
     ...(extra.resources ? { resources: extra.resources } : {}),
     repairs: summarizeRepairs(calls),

@@ -138,6 +138,7 @@ export async function drive(
     quiet: options.quiet,
     plain: options.plain,
     report: options.report,
+    worker: options.worker,
   });
 }
 

@@ -8,10 +8,11 @@ import { BudgetExceededError } from "../llm/budget.js";
 import { summarizeCalls, type CallRecord } from "../llm/usage.js";
 import { lockRun, pendingReview } from "../runs.js";
 import type { ReviewRequest } from "../review/types.js";
-import { writeRunReport } from "../run-report.js";
+import { writeRunReport, type WorkerPart } from "../run-report.js";
 import type { PaperToCodeState } from "../state.js";
 import { driveGraph, startSpending, STOPPED_EXIT_CODE } from "./drive-graph.js";
 import { Progress } from "./progress.js";
+import { runEvents } from "./run-events.js";
 
 export type PaperToCodeGraph = ReturnType<typeof compilePaperToCode>;
 
@@ -38,6 +39,8 @@ export interface DriveOptions {
   plain?: boolean;
   /** false: no report.html (--no-report). */
   report?: boolean;
+  /** The worker that drives this part of the run (run.json: workers). */
+  worker?: string;
   /** Settings given at a continuation in place of the run's own (run.json: settingsChanged). */
   settingsChanged?: { at: string; setting: string; was: unknown; now: unknown }[];
 }
@@ -77,12 +80,17 @@ export async function driveRun(options: DriveOptions): Promise<number> {
 
   // Calls of steps that failed in earlier attempts: paid, never in the state; run.json keeps counting them.
   const failedStepCalls = earlierFailedStepCalls(outDir);
+  const workers = earlierWorkers(outDir);
+  const callsBefore = ((before.values as Partial<PaperToCodeState>).calls ?? []).length;
   const started = Date.now();
   await progress.start();
   const driven = await driveGraph(graph, options.input, config, {
     stop: "at-checkpoint",
     stopping: "stopping after the current step (send it again to stop now; nothing saved is lost)",
-    onUpdate: (node, update) => progress.nodeDone(node, update),
+    onUpdate: (node, update) => {
+      progress.nodeDone(node, update);
+      if (update) runEvents.emit("update", threadId, node, update);
+    },
   });
   progress.stop();
   const { stopSignal, updates: nodes } = driven;
@@ -118,6 +126,24 @@ export async function driveRun(options: DriveOptions): Promise<number> {
       resources: { maxRssKiB: process.resourceUsage().maxRSS, nodes },
       failedStepCalls,
       settingsChanged: options.settingsChanged,
+      ...(options.worker || workers.length
+        ? {
+            workers: [
+              ...workers,
+              ...(options.worker
+                ? [
+                    {
+                      worker: options.worker,
+                      startedAt: new Date(started).toISOString(),
+                      finishedAt: new Date().toISOString(),
+                      status,
+                      calls: (state.calls ?? []).slice(callsBefore).filter((c) => !c.replayed).length,
+                    },
+                  ]
+                : []),
+            ],
+          }
+        : {}),
     });
     const reportHtml = options.report === false ? undefined : await writeReport(outDir, progress);
     if (options.json) process.stdout.write(`${JSON.stringify({ ...summaryOf(report), ...(reportHtml ? { reportHtml } : {}) }, null, 2)}\n`);
@@ -212,6 +238,14 @@ async function writeReport(outDir: string, progress: Progress): Promise<string |
   } catch (error) {
     progress.line(`warning: report.html not written: ${errorMessage(error)}`);
     return undefined;
+  }
+}
+
+function earlierWorkers(outDir: string): WorkerPart[] {
+  try {
+    return (JSON.parse(readFileSync(join(outDir, "run.json"), "utf8")) as { workers?: WorkerPart[] }).workers ?? [];
+  } catch {
+    return [];
   }
 }
 

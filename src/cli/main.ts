@@ -5,6 +5,8 @@ import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 import { registerDebug, registerEdit, registerResume, registerRewind } from "./commands/continuing.js";
+import { registerBatch } from "./commands/batch.js";
+import { registerWorker } from "./commands/worker.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerEval } from "./commands/eval.js";
 import { registerIngest } from "./commands/ingest.js";
@@ -16,6 +18,8 @@ import { examples } from "./options.js";
 /** The commands, in the order --help lists them; each declares its own options (commands/) and loads its work when it runs. */
 const COMMANDS = [
   registerRun,
+  registerBatch,
+  registerWorker,
   registerDebug,
   registerResume,
   registerRewind,

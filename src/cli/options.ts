@@ -110,6 +110,8 @@ export interface OutputFlags {
   plain?: boolean;
   /** false with --no-report. */
   report?: boolean;
+  /** The worker running this (batch --queue): run.json lists who ran each part. Not a flag. */
+  worker?: string;
 }
 
 /** A repeatable option's values, in order. */

@@ -230,6 +230,7 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
       quiet: options.quiet,
       plain: options.plain,
       report: options.report,
+      worker: options.worker,
     });
   } finally {
     await checkpointer.close();

@@ -19,8 +19,18 @@ export class BudgetExceededError extends Error {
 /** Spent and reserved (calls in flight) per run, in this process. */
 const ledgers = new Map<string, { spent: number; reserved: number }>();
 
+/** Runs of this process that share one budget (a batch): its key, once set. */
+let group: string | undefined;
+
+/** Every run of this process from now on spends from one budget, which `spentUsd` was spent from already. */
+export function useBudgetGroup(key: string, spentUsd: number): void {
+  group = key;
+  ledgers.set(key, { spent: spentUsd, reserved: 0 });
+}
+
 /** What the run had spent before this process (its checkpointed calls), so the budget covers the whole run. */
 export function startBudget(threadId: string, spentUsd: number): void {
+  if (group) return; // the group's ledger already counts what its runs spent
   ledgers.set(threadId, { spent: spentUsd, reserved: 0 });
 }
 
@@ -45,8 +55,9 @@ export function reserveBudget(
   const inputTokens = countPrompt();
   const outputTokens = Math.min(settings.maxOutputTokens ?? EXPECTED_OUTPUT, EXPECTED_OUTPUT);
   const estimate = costOf(model, { calls: 1, inputTokens, cachedInputTokens: 0, outputTokens, reasoningTokens: 0 }, table) ?? 0;
-  let ledger = ledgers.get(settings.thread_id);
-  if (!ledger) ledgers.set(settings.thread_id, (ledger = { spent: 0, reserved: 0 }));
+  const key = group ?? settings.thread_id;
+  let ledger = ledgers.get(key);
+  if (!ledger) ledgers.set(key, (ledger = { spent: 0, reserved: 0 }));
   if (ledger.spent + ledger.reserved + estimate > settings.budgetUsd) {
     throw new BudgetExceededError(settings.budgetUsd, ledger.spent, estimate);
   }

@@ -12,19 +12,13 @@ import {
   REFINE_HELP,
 } from "../options.js";
 
-export function registerRun(program: Command) {
-  outputOptions(
+/** What `run` and `batch` share: how a paper is turned into a repository (model, client, stages, output). */
+export function generationOptions(command: Command): Command {
+  return outputOptions(
     clientOptions(
       modelOptions(
         executionOptions(
-          program
-            .command("run")
-            .description("generate a repository from a paper")
-            .argument(
-              "<paper...>",
-              "PDF, LaTeX (.tex, folder or .tar.gz), Markdown, text or PaperCoder JSON; given a PDF and its LaTeX, LaTeX is read",
-            )
-            .option("-o, --out <dir>", "output folder (default: runs/<title>-<thread>)")
+          command
             .addOption(
               new Option(
                 "--schedule <order>",
@@ -40,10 +34,6 @@ export function registerRun(program: Command) {
             .option("--password <password>", "password of an encrypted PDF")
             .option("--refine <rounds>", REFINE_HELP, parseRefine)
             .option("--review <stages>", `pause for a person to approve or edit after these stages (${REVIEWABLE_STAGES.join(", ")}, all)`)
-            .option(
-              "--dry-run [files]",
-              "estimate tokens and cost from the paper (assuming 12 files, or this many) without calling any model",
-            )
             .option("--no-appendix", "leave the paper's appendix out (by default it is sent whenever the paper fits the token budget)")
             .option(
               "--paper-token-budget <n>",
@@ -52,8 +42,6 @@ export function registerRun(program: Command) {
             )
             .option("-c, --config <file>", "settings file (default: ./paper2code.yaml when present)")
             .option("--checkpointer <path|url>", CHECKPOINTER_HELP)
-            .option("--thread-id <id>", "thread id for the checkpointer (default: a new UUID)")
-            .option("--force", "write into an output folder that holds other files")
             .option(
               "--execute",
               "after coding, run the smoke test (bash reproduce.sh --smoke) in a sandbox and debug it (off by default: nothing runs without it)",
@@ -61,6 +49,22 @@ export function registerRun(program: Command) {
         ),
       ),
     ),
+  );
+}
+
+export function registerRun(program: Command) {
+  generationOptions(
+    program
+      .command("run")
+      .description("generate a repository from a paper")
+      .argument(
+        "<paper...>",
+        "PDF, LaTeX (.tex, folder or .tar.gz), Markdown, text or PaperCoder JSON; given a PDF and its LaTeX, LaTeX is read",
+      )
+      .option("-o, --out <dir>", "output folder (default: runs/<title>-<thread>)")
+      .option("--dry-run [files]", "estimate tokens and cost from the paper (assuming 12 files, or this many) without calling any model")
+      .option("--thread-id <id>", "thread id for the checkpointer (default: a new UUID)")
+      .option("--force", "write into an output folder that holds other files"),
   )
     .addHelpText(
       "after",
