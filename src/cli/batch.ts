@@ -116,11 +116,17 @@ export async function runOnce(entry: BatchPaper, options: BatchOptions, checkpoi
   const started = Date.now();
   const quietly = { ...options, checkpointer, quiet: true, json: false, out: entry.outDir, threadId: entry.threadId };
   let code: number;
+  const run = async () => (await import("./run.js")).runCommand([entry.paper], { ...quietly, force: true });
   try {
-    const resuming = existsSync(join(entry.outDir, "run.json"));
-    code = resuming
-      ? await (await import("./resume.js")).resumeCommand(entry.threadId, quietly)
-      : await (await import("./run.js")).runCommand([entry.paper], { ...quietly, force: true });
+    // Begun before (its folder holds the run's bookkeeping): resumed from its checkpoint; a start killed before its first one begins again.
+    if (existsSync(join(entry.outDir, ".paper2code"))) {
+      try {
+        code = await (await import("./resume.js")).resumeCommand(entry.threadId, quietly);
+      } catch (error) {
+        if (!(error instanceof UserError && error.exitCode === ExitCode.notFound)) throw error;
+        code = await run();
+      }
+    } else code = await run();
   } catch (error) {
     code = error instanceof UserError ? error.exitCode : ExitCode.failure;
     entry.reasons.push(errorMessage(error).split("\n")[0]!);

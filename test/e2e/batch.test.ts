@@ -4,23 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyRules } from "../fixtures/tiny-replies.js";
 import { modelFlags, runCli } from "../support/cli.js";
-import { TINY_PAPER } from "../support/node-state.js";
+import { paperOf, writePapers } from "../support/papers.js";
 import { taskIs, type Rule, type ScriptedRequest } from "../support/rules.js";
 import { startScriptedServer, type ScriptedServer } from "../support/scripted-server.js";
-
-/** Copies of the tiny paper under their own titles: what tells their requests apart. */
-export function writePapers(dir: string, titles: string[]): string[] {
-  const text = readFileSync(TINY_PAPER, "utf8");
-  return titles.map((title) => {
-    const path = join(dir, `${title.toLowerCase().replace(/\W+/g, "-")}.md`);
-    writeFileSync(path, text.replace(/^# .*/, `# ${title}`));
-    return path;
-  });
-}
-
-/** Which paper a logged request was about: its title is in the prompt. */
-export const paperOf = (req: { system: string; task: string }, titles: string[]) =>
-  titles.find((t) => req.system.includes(t) || req.task.includes(t));
 
 describe("paper2code batch: three papers, one failing at a planted fault", () => {
   let dir: string;

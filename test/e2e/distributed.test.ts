@@ -1,0 +1,109 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { afterAll, describe, expect, it } from "vitest";
+import { redisConnection } from "../../src/cli/queue.js";
+import { tinyRules } from "../fixtures/tiny-replies.js";
+import { modelFlags, startCli, type CliResult } from "../support/cli.js";
+import { startScriptedServer } from "../support/scripted-server.js";
+import { paperOf, writePapers } from "../support/papers.js";
+
+const REDIS = process.env.PAPER2CODE_TEST_REDIS_URL;
+const POSTGRES = process.env.PAPER2CODE_TEST_POSTGRES_URL;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// .ci/run starts both services; without them (a developer's machine) the test is skipped.
+describe.skipIf(!REDIS || !POSTGRES)("batch --queue with three workers, one killed while a paper is in coding", () => {
+  const dir = mkdtempSync(join(tmpdir(), "p2c-dist-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("completes all six papers, the killed paper's completed calls are not made again, and no paper ran on two workers at once", async () => {
+    const queue = new Queue("paper2code-papers", { connection: redisConnection(REDIS!) });
+    await queue.obliterate({ force: true }); // a queue left by an earlier run of this test
+    await queue.close();
+    const titles = ["One", "Two", "Three", "Four", "Five", "Six"].map((t) => `Paper ${t} on XOR`);
+    const papers = writePapers(dir, titles);
+    // Slow enough replies that a paper is mid-coding for a while.
+    const server = await startScriptedServer(tinyRules(), { latency: { firstTokenMs: 250, perTokenMs: 0 } });
+    const env = { OPENAI_API_KEY: "sk-dist-test" };
+    const workers = [0, 1, 2].map(() => startCli(["worker", "--queue", REDIS!, "--lease-seconds", "4"], { env }));
+    try {
+      const batch = startCli(
+        [
+          "batch",
+          ...papers,
+          ...modelFlags("openai:gpt-4.1", server.baseUrl),
+          "--queue",
+          REDIS!,
+          "--checkpointer",
+          POSTGRES!,
+          "--out",
+          join(dir, "b"),
+          "--refine",
+          "0",
+        ],
+        { env },
+      );
+      // The first coder request: find the worker that holds that paper (its run lock names the pid) and kill it.
+      let victim: { title: string; pid: number; inFlight: number } | undefined;
+      for (let waited = 0; !victim; waited += 50) {
+        if (waited > 60_000) throw new Error("no coder request within a minute");
+        const coder = server.requests.find((r) => r.rule?.startsWith("coder:"));
+        const title = coder && paperOf(coder, titles);
+        if (title) {
+          const lock = join(dir, "b", title.toLowerCase().replace(/\W+/g, "-"), ".paper2code", "run.lock");
+          const pid = existsSync(lock) ? (JSON.parse(readFileSync(lock, "utf8")) as { pid: number }).pid : undefined;
+          const worker = workers.find((w) => w.child.pid === pid);
+          if (worker) {
+            worker.child.kill("SIGKILL");
+            const inFlight = server.requests.filter((r) => paperOf(r, titles) === title && !r.completed).length;
+            victim = { title, pid: pid!, inFlight };
+          }
+        }
+        await sleep(50);
+      }
+      const result: CliResult = await batch.done;
+      expect(
+        result.code,
+        `${result.stderr}\n${(await Promise.all(workers.map((w) => (w.child.kill("SIGTERM"), w.done)))).map((w) => w.stderr).join("\n")}`,
+      ).toBe(0);
+
+      const ledger = JSON.parse(readFileSync(join(dir, "b", "batch.json"), "utf8"));
+      expect(ledger.papers.map((p: { status: string }) => p.status)).toEqual(Array(6).fill("complete"));
+
+      const requestsOf = (title: string) => server.requests.filter((r) => paperOf(r, titles) === title);
+      const others = titles.filter((t) => t !== victim!.title).map((t) => requestsOf(t).length);
+      const uninterrupted = Math.max(...others);
+      const killed = requestsOf(victim.title);
+      // No completed reply was bought twice: only the calls cut off by the kill are made again.
+      const completedKeys = killed.filter((r) => r.completed).map((r) => r.key);
+      expect(new Set(completedKeys).size).toBe(completedKeys.length);
+      expect(killed.length).toBeLessThanOrEqual(uninterrupted + victim.inFlight);
+      console.log(
+        `killed paper: ${killed.length} requests (${victim.inFlight} in flight at the kill); an uninterrupted paper: ${uninterrupted}`,
+      );
+      // batch.json names every worker that took the paper: the killed one, then the one that finished it.
+      const entry = ledger.papers.find((p: { outDir: string }) => p.outDir.endsWith(victim!.title.toLowerCase().replace(/\W+/g, "-")));
+      expect(entry.workers[0]).toContain(`:${victim.pid}`);
+      expect(entry.workers.length).toBeGreaterThanOrEqual(2);
+
+      // The killed paper was finished by another worker, never two at once.
+      const run = JSON.parse(readFileSync(join(dir, "b", victim.title.toLowerCase().replace(/\W+/g, "-"), "run.json"), "utf8"));
+      const parts = run.workers as { worker: string; startedAt: string; finishedAt: string }[];
+      expect(parts.length).toBeGreaterThanOrEqual(1);
+      expect(parts.at(-1)!.worker).not.toContain(`:${victim.pid}`);
+      for (const p of ledger.papers) {
+        const ws = (JSON.parse(readFileSync(join(p.outDir, "run.json"), "utf8")).workers ?? []) as {
+          startedAt: string;
+          finishedAt: string;
+        }[];
+        for (let i = 1; i < ws.length; i++) expect(Date.parse(ws[i]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(ws[i - 1]!.finishedAt));
+      }
+    } finally {
+      for (const w of workers) w.child.kill("SIGTERM");
+      await Promise.all(workers.map((w) => w.done));
+      await server.close();
+    }
+  }, 180_000);
+});
