@@ -42,7 +42,20 @@ for (const count of values.workers!.split(",").map(Number)) {
   const workers = Array.from({ length: count }, () => startCli(["worker", "--queue", REDIS, "-q"], { env }));
   const started = Date.now();
   const batch = await startCli(
-    ["batch", ...papers, ...modelFlags("openai:gpt-4.1", server.baseUrl), "--queue", REDIS, "--checkpointer", POSTGRES, "--out", join(dir, "b"), "--refine", "0", "-q"],
+    [
+      "batch",
+      ...papers,
+      ...modelFlags("openai:gpt-4.1", server.baseUrl),
+      "--queue",
+      REDIS,
+      "--checkpointer",
+      POSTGRES,
+      "--out",
+      join(dir, "b"),
+      "--refine",
+      "0",
+      "-q",
+    ],
     { env },
   ).done;
   const seconds = (Date.now() - started) / 1000;
