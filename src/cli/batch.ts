@@ -1,21 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pLimit from "p-limit";
-import { openLedger, readPaperList, resultOf, saveLedger, type BatchPaper, type Ledger } from "../batch/ledger.js";
-import { ExitCode, UserError, errorMessage } from "../errors.js";
+import { openLedger, readPaperList, saveLedger, type BatchPaper, type Ledger } from "../batch/ledger.js";
+import { ExitCode, UserError } from "../errors.js";
 import { useBudgetGroup } from "../llm/budget.js";
 import { costOfCalls } from "../llm/prices.js";
 import type { CallRecord } from "../llm/usage.js";
 import { STOPPED_EXIT_CODE } from "./drive-graph.js";
 import { labelOf } from "./progress.js";
-import type { RunOptions } from "./run.js";
+import { runOnce, type BatchOptions } from "./batch-run.js";
 import { runEvents } from "./run-events.js";
-
-export interface BatchOptions extends RunOptions {
-  papersAtOnce?: number;
-  queue?: string;
-}
 
 /** What the live table shows of a paper while it runs. */
 interface Live {
@@ -24,15 +19,6 @@ interface Live {
   written: Set<string>;
   calls: CallRecord[];
 }
-
-const STATUS_OF_EXIT: Record<number, BatchPaper["status"]> = {
-  [ExitCode.ok]: "complete",
-  [ExitCode.awaitingReview]: "awaiting review",
-  [STOPPED_EXIT_CODE]: "stopped",
-  [ExitCode.budget]: "stopped",
-  [ExitCode.incomplete]: "incomplete",
-  [ExitCode.smokeFailed]: "failed",
-};
 
 /**
  * `paper2code batch <papers...|list.txt>`: one run per paper (each its own thread, folder and
@@ -106,35 +92,6 @@ export async function batchCommand(inputs: string[], options: BatchOptions): Pro
         "\n",
     );
   return stopping ? STOPPED_EXIT_CODE : done === ledger.papers.length ? ExitCode.ok : ExitCode.incomplete;
-}
-
-/** One attempt at a paper: a new run, or a resume of its thread; the ledger entry takes the outcome. */
-export async function runOnce(entry: BatchPaper, options: BatchOptions, checkpointer: string) {
-  entry.attempts += 1;
-  entry.status = "running";
-  entry.startedAt = new Date().toISOString();
-  const started = Date.now();
-  const quietly = { ...options, checkpointer, quiet: true, json: false, out: entry.outDir, threadId: entry.threadId };
-  let code: number;
-  const run = async () => (await import("./run.js")).runCommand([entry.paper], { ...quietly, force: true });
-  try {
-    // Begun before (its folder holds the run's bookkeeping): resumed from its checkpoint; a start killed before its first one begins again.
-    if (existsSync(join(entry.outDir, ".paper2code"))) {
-      try {
-        code = await (await import("./resume.js")).resumeCommand(entry.threadId, quietly);
-      } catch (error) {
-        if (!(error instanceof UserError && error.exitCode === ExitCode.notFound)) throw error;
-        code = await run();
-      }
-    } else code = await run();
-  } catch (error) {
-    code = error instanceof UserError ? error.exitCode : ExitCode.failure;
-    entry.reasons.push(errorMessage(error).split("\n")[0]!);
-  }
-  entry.status = STATUS_OF_EXIT[code] ?? "failed";
-  entry.finishedAt = new Date().toISOString();
-  entry.ms = (entry.ms ?? 0) + (Date.now() - started);
-  Object.assign(entry, resultOf(entry));
 }
 
 /** The batch's live table on a terminal (one line per finished paper otherwise). */

@@ -3,8 +3,7 @@ import { resolve } from "node:path";
 import { Queue, QueueEvents, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { resultOf, saveLedger, type BatchPaper, type Ledger } from "../batch/ledger.js";
 import { ExitCode, UserError } from "../errors.js";
-import type { BatchOptions } from "./batch.js";
-import { runOnce } from "./batch.js";
+import { runOnce, type BatchOptions } from "./batch-run.js";
 
 /** The queue of papers: BullMQ on Redis (its worker renews a lease while alive; a dead worker's paper goes back to the queue). */
 const QUEUE = "paper2code-papers";
