@@ -96,7 +96,7 @@ export async function coderNode(fileTask: FileTask, config?: RunnableConfig) {
   const asked = await askWithRepair(
     await modelFor(config),
     buildMessages(await contextOf(input, CODER_CONTEXT), task),
-    { agent: "coder", file: path },
+    { agent: "coder", file: path, ...(input.priority !== undefined ? { priority: input.priority } : {}) },
     (text) => extractCode(text, path),
     codeReply,
   );
@@ -149,10 +149,16 @@ export async function repairCodeNode(fileTask: FileTask, config?: RunnableConfig
   const messages = buildMessages(await contextOf(input, CODER_CONTEXT), task);
   const issues = input.issues ?? [];
   const parse = (text: string) => ({ ...extractCode(text, path), disputes: disputesIn(text, issues) });
-  const asked = await askWithRepair(await modelFor(config), messages, { agent: "coder", file: path }, parse, {
-    ...codeReply,
-    toleratedOf: (v) => v.note,
-  });
+  const asked = await askWithRepair(
+    await modelFor(config),
+    messages,
+    { agent: "coder", file: path, ...(input.priority !== undefined ? { priority: input.priority } : {}) },
+    parse,
+    {
+      ...codeReply,
+      toleratedOf: (v) => v.note,
+    },
+  );
   const generated = await saveCode(input, asked.value.code, asked.value.note);
   const disputes = asked.value.disputes.map(({ issue, reason }) => ({ ...issue, reason }));
   const fixed = issues.filter((i) => !disputes.some((d) => d.message === i.message));

@@ -14,7 +14,11 @@ export function askReply<T>(model: ResolvedModel, context: SharedContext, task: 
 }
 
 /** The call record's who: the agent, and the file when the stage is per file. */
-export const metaOf = (agent: string, state: StageState): AskMeta => ({ agent, ...(state.target ? { file: state.target } : {}) });
+export const metaOf = (agent: string, state: StageState): AskMeta => ({
+  agent,
+  ...(state.target ? { file: state.target } : {}),
+  ...(state.priority !== undefined ? { priority: state.priority } : {}),
+});
 
 /** The agent's node: ask for the artifact, correct what a rule can, write it, put it in state. */
 export function artifactNode<S extends StageState, T, U extends PaperToCodeUpdate>(stage: ReviewedStage<S, T, string, U>) {

@@ -16,6 +16,8 @@ import { writeArtifact } from "../src/workspace/writer.js";
 export interface StageState {
   outDir?: string;
   target?: string;
+  /** A file's place on the critical path (FileTask.priority). */
+  priority?: number;
 }
 
 /**

@@ -11,8 +11,11 @@ import { inStage } from "./reviewed-stage.js";
 
 /** The file's coder, with the analysis it was sent or has just made. */
 function coder(state: FileWorkState, config?: RunnableConfig) {
-  const { outDir, paper, code, designSha, target, batch, waitFor } = state;
-  return coderNode({ outDir, paper, code, designSha, target, batch, waitFor, analysis: state.analysis ?? state.analyses[target] }, config);
+  const { outDir, paper, code, designSha, target, batch, waitFor, priority } = state;
+  return coderNode(
+    { outDir, paper, code, designSha, target, batch, waitFor, priority, analysis: state.analysis ?? state.analyses[target] },
+    config,
+  );
 }
 
 const meta = inStage(analysisStage.name);

@@ -2,6 +2,7 @@ import { Annotation } from "@langchain/langgraph";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { createChatModel, loadProviderFor, type ResolvedModel } from "./models/factory.js";
+import { RequestSlots } from "./llm/request-slots.js";
 import { HOW_TO_CONFIGURE_A_MODEL, type ModelSettings, type ReasoningEffort, type StructuredOutputMode } from "./models/settings.js";
 import { ExitCode, UserError } from "./errors.js";
 import { modelSettingsOf } from "./settings.js";
@@ -93,7 +94,15 @@ export async function modelFor(config?: RunnableConfig): Promise<ResolvedModel> 
 /** The injected model, else the one built from `settings` (cached: one client, one request queue, per settings). */
 export function resolveModel(config: RunnableConfig | undefined, settings: () => ModelSettings): ResolvedModel {
   const injected = (config?.configurable as { chatModel?: BaseChatModel } | undefined)?.chatModel;
-  if (injected) return { chat: injected, provider: "injected", name: injected._llmType(), nativeStructuredOutput: false, maxRetries: 0 };
+  if (injected)
+    return {
+      chat: injected,
+      provider: "injected",
+      name: injected._llmType(),
+      nativeStructuredOutput: false,
+      maxRetries: 0,
+      slots: new RequestSlots(),
+    };
   const resolved = settings();
   const key = JSON.stringify(resolved);
   let model = models.get(key);

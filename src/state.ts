@@ -155,6 +155,8 @@ export type FileTask = Pick<PaperToCodeState, "outDir" | "paper" | "code"> & {
   /** Coding: the coders sent together, and the files this one waits for (see src/nodes/coding.ts). */
   batch?: string;
   waitFor?: string[];
+  /** How many files wait on this one, in the longest chain (itself included): its calls go first when requests queue. */
+  priority?: number;
 };
 
 /** The state of one file's analysis subgraph: its task, and what it adds to the run. */
@@ -167,6 +169,7 @@ export const FileAnalysisAnnotation = Annotation.Root({
   code: designChannels.code,
   designSha: Annotation<string>,
   target: Annotation<string>,
+  priority: Annotation<number | undefined>,
 });
 export type FileAnalysisState = typeof FileAnalysisAnnotation.State;
 

@@ -18,6 +18,8 @@ import { usageFromMessage, type CallRecord } from "./usage.js";
 export interface AskMeta {
   agent: string;
   file?: string;
+  /** Served before lower ones when requests wait for a slot (a file on the critical path: src/workspace/design.ts). */
+  priority?: number;
 }
 
 export interface Asked<T> {
@@ -135,14 +137,23 @@ async function invokeOnce(
     await rateLimiterFor(modelName)?.acquire(countPrompt());
     settle = reserveBudget(modelName, countPrompt);
     const inFlight = { id: newCallId(), agent: meta.agent, ...(meta.file ? { file: meta.file } : {}), startedAt: Date.now() };
-    callEvents.emit("start", inFlight);
     try {
-      message = await invokeWithStreamRetry(model, messages, options);
+      // The request waits for a slot; in flight from then on. Sequential runs keep their order (one slot, first come first served).
+      const schedule = (AsyncLocalStorageProviderSingleton.getRunnableConfig()?.configurable as { schedule?: string } | undefined)
+        ?.schedule;
+      const priority = schedule === "sequential" ? 0 : (meta.priority ?? 0);
+      message = await model.slots.run(async () => {
+        inFlight.startedAt = Date.now();
+        callEvents.emit("start", inFlight);
+        try {
+          return await invokeWithStreamRetry(model, messages, options);
+        } finally {
+          callEvents.emit("end", inFlight);
+        }
+      }, priority);
     } catch (error) {
       settle?.(0);
       throw error;
-    } finally {
-      callEvents.emit("end", inFlight);
     }
     if (key) journal!.put(key, message);
   }

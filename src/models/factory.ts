@@ -1,3 +1,4 @@
+import { RequestSlots } from "../llm/request-slots.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AsyncCaller, classifyRateLimitError } from "@langchain/core/utils/async_caller";
 import { ChatOpenAI } from "@langchain/openai";
@@ -14,7 +15,14 @@ export interface ResolvedModel {
   nativeStructuredOutput: boolean;
   /** Retries after a failed request (the client's own, and ours for a stream cut mid-reply). */
   maxRetries: number;
+  /**
+   * The model's request slots (the run's --concurrency): a freed slot goes to the waiting request
+   * of highest priority, so that the files on the critical path are not held behind the others.
+   */
+  slots: RequestSlots;
 }
+
+const slotsFor = (settings: ModelSettings) => new RequestSlots(settings.maxConcurrency);
 
 // The library's default handler is not exported; a fresh caller carries it.
 const defaultFailedAttempt = (new AsyncCaller({}) as unknown as { onFailedAttempt?: (error: unknown) => unknown }).onFailedAttempt;
@@ -91,7 +99,7 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
       maxTokens: settings.maxOutputTokens ?? 16384,
       clientOptions: { timeout, fetch: httpFetch(timeout) },
     });
-    return { chat, provider, name, nativeStructuredOutput: false, maxRetries };
+    return { chat, provider, name, nativeStructuredOutput: false, maxRetries, slots: slotsFor(settings) };
   }
 
   const defaults = OPENAI_COMPATIBLE[provider] ?? {};
@@ -121,5 +129,5 @@ export function createChatModel(settings: ModelSettings, env: NodeJS.ProcessEnv 
   });
   const mode = settings.structuredOutput ?? "auto";
   const native = mode === "native" || (mode === "auto" && provider === "openai" && !baseUrl);
-  return { chat, provider, name, nativeStructuredOutput: native, maxRetries };
+  return { chat, provider, name, nativeStructuredOutput: native, maxRetries, slots: slotsFor(settings) };
 }

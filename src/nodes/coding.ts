@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Send } from "@langchain/langgraph";
+import { gatherBurst } from "../llm/request-slots.js";
 import { codersWaitForAnalyses, readConfiguration, settingsOf } from "../configuration.js";
 import { type FileTask, type PaperToCodeState, type PlannedFile } from "../state.js";
 import { fileTask } from "../workspace/design.js";
@@ -20,6 +21,7 @@ import { transitiveDependencies } from "../workspace/written-files.js";
  */
 export function sendCoders(state: PaperToCodeState, config?: RunnableConfig): Send[] | "check_code" {
   const tasks = codingTasks(state, config);
+  if (tasks.length > 1) gatherBurst();
   return tasks.length === 0 ? "check_code" : tasks.map((task) => new Send("coder", task));
 }
 
@@ -52,6 +54,7 @@ export function codingTasks(state: PaperToCodeState, config?: RunnableConfig): F
  */
 export function sendFileWork(state: PaperToCodeState, config?: RunnableConfig): Send[] | string {
   const analysable = (f: PlannedFile) => !state.code[f.path] && (f.kind ?? "code") === "code";
+  gatherBurst(); // every file's first request is about to be sent: the critical path's go first
   if (codersWaitForAnalyses(readConfiguration(config))) {
     const files = (state.files ?? []).filter(analysable);
     return files.length === 0 ? "analysis_ready" : files.map((f) => new Send("analysis", fileTask(state, f.path)));

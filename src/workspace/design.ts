@@ -20,7 +20,28 @@ export function fileTask(state: PaperToCodeState, target: string, issues?: CodeI
   const { outDir, paper, code } = state;
   const design: Partial<Design> = Object.fromEntries(DESIGN_KEYS.map((key) => [key, state[key]]));
   const designSha = putBlobSync(outDir!, JSON.stringify(design));
-  return { outDir, paper, code, designSha, target, analysis: state.analyses[target], ...(issues ? { issues } : {}) };
+  const priority = chainLength(state.files ?? [], target);
+  return { outDir, paper, code, designSha, target, analysis: state.analyses[target], priority, ...(issues ? { issues } : {}) };
+}
+
+/**
+ * The longest chain of files that wait on `target` (itself included): the files on the run's
+ * critical path have the longest, and their calls are served first when requests queue.
+ */
+export function chainLength(files: { path: string; dependsOn: string[] }[], target: string): number {
+  const lengths = new Map<string, number>();
+  const lengthOf = (path: string, seen: Set<string>): number => {
+    const known = lengths.get(path);
+    if (known !== undefined) return known;
+    if (seen.has(path)) return 1; // a cycle left in the design: counted once
+    seen.add(path);
+    const dependents = files.filter((f) => f.dependsOn.includes(path));
+    const length = 1 + Math.max(0, ...dependents.map((f) => lengthOf(f.path, seen)));
+    seen.delete(path);
+    lengths.set(path, length);
+    return length;
+  };
+  return lengthOf(target, new Set());
 }
 
 /** A task with its design read back from the blob store. */
