@@ -1,7 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
-import { withRun } from "./continue-run.js";
 
 export interface RunFolderOptions {
   checkpointer?: string;
@@ -12,7 +11,10 @@ const isRunFolder = (path: string) => existsSync(path) && statSync(path).isDirec
 
 /** A run's output folder, from the folder itself or from the run's id (or its first characters) in the checkpoint database. */
 export async function runFolderOf(run: string, options: RunFolderOptions): Promise<string> {
-  const outDir = isRunFolder(run) ? run : await withRun(run, options, async (opened) => opened.state.outDir!);
+  // A folder needs no checkpoint database (nor LangGraph loaded); an id does.
+  const outDir = isRunFolder(run)
+    ? run
+    : await (await import("./continue-run.js")).withRun(run, options, async (opened) => opened.state.outDir!);
   if (!isRunFolder(outDir)) throw new UserError(`${outDir} has no run.json yet: the run has written nothing to read`, ExitCode.usage);
   return outDir;
 }

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { structuredPatch } from "diff";
 import type { RunJson } from "../report/run-page.js";
+import { filesUnder } from "../workspace/tree.js";
 
 /** One run as the comparison reads it, from its folder. */
 export interface ComparedRun {
@@ -24,24 +25,10 @@ export interface RoundSummary {
 
 const readJson = <T>(path: string): T | undefined => (existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : undefined);
 
-function walk(root: string): string[] {
-  if (!existsSync(root)) return [];
-  const out: string[] = [];
-  const visit = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) visit(path);
-      else out.push(relative(root, path));
-    }
-  };
-  visit(root);
-  return out;
-}
-
 function reviewsOf(outDir: string): Record<string, RoundSummary[]> {
   const root = join(outDir, "artifacts", "reviews");
   const out: Record<string, RoundSummary[]> = {};
-  for (const file of walk(root).filter((p) => p.endsWith("-verdict.json"))) {
+  for (const file of filesUnder(root).filter((p) => p.endsWith("-verdict.json"))) {
     const v = JSON.parse(readFileSync(join(root, file), "utf8")) as {
       round: number;
       passed: boolean;
@@ -68,7 +55,7 @@ function evalOf(outDir: string, searchIn: string[]): ComparedRun["eval"] {
   const candidates = [
     join(outDir, "eval.json"),
     ...searchIn.flatMap((dir) =>
-      walk(dir)
+      filesUnder(dir)
         .filter((p) => p.endsWith("eval.json"))
         .map((p) => join(dir, p)),
     ),
@@ -95,7 +82,7 @@ export function readComparedRun(outDir: string, name: string, evalDirs: string[]
   const run = readJson<RunJson>(join(outDir, "run.json"));
   if (!run) throw new Error(`${outDir} has no run.json`);
   const repo = join(outDir, "repo");
-  const files = Object.fromEntries(walk(repo).map((p) => [p, readFileSync(join(repo, p), "utf8")]));
+  const files = Object.fromEntries(filesUnder(repo).map((p) => [p, readFileSync(join(repo, p), "utf8")]));
   return { name, outDir, run, reviews: reviewsOf(outDir), files, eval: evalOf(outDir, evalDirs) };
 }
 

@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createTwoFilesPatch } from "diff";
-import hljs from "highlight.js";
+import hljs from "highlight.js/lib/core";
+import bash from "highlight.js/lib/languages/bash";
+import diff from "highlight.js/lib/languages/diff";
+import ini from "highlight.js/lib/languages/ini";
+import json from "highlight.js/lib/languages/json";
+import markdown from "highlight.js/lib/languages/markdown";
+import python from "highlight.js/lib/languages/python";
+import yaml from "highlight.js/lib/languages/yaml";
 import { Marked } from "marked";
 
 /** Text made safe for HTML. */
@@ -20,6 +27,9 @@ const LANGUAGE_OF: Record<string, string> = {
   cfg: "ini",
 };
 
+// The languages a generated repository and its artifacts are written in: loading all of highlight.js takes longer than the report.
+for (const [name, language] of Object.entries({ bash, diff, ini, json, markdown, python, yaml })) hljs.registerLanguage(name, language);
+
 const languageOf = (path: string) => LANGUAGE_OF[path.split(".").at(-1)!.toLowerCase()] ?? "plaintext";
 
 /** Code highlighted ahead of time (no script needed to read it). */
@@ -33,7 +43,7 @@ export function codeHtml(text: string, languageOrPath: string): string {
 export const mermaidHtml = (source: string, name = source.trim().split(/\s/)[0] ?? "diagram") =>
   `<pre class="mermaid" data-diagram="${esc(name)}">${esc(source)}</pre>`;
 
-const markdown = new Marked({
+const marked = new Marked({
   renderer: {
     code({ text, lang }) {
       return lang === "mermaid" ? mermaidHtml(text) : codeHtml(text, lang || "plaintext");
@@ -46,7 +56,7 @@ const markdown = new Marked({
 });
 
 /** An artifact's Markdown as HTML; its Mermaid blocks become diagrams, its code is highlighted. */
-export const markdownHtml = (text: string) => markdown.parse(text, { async: false });
+export const markdownHtml = (text: string) => marked.parse(text, { async: false });
 
 /** A unified diff of two texts, lines coloured by what happened to them. */
 export function diffHtml(before: string, after: string, name: string): string {

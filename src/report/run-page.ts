@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { costOfCalls } from "../llm/prices.js";
 import type { CallRecord } from "../llm/usage.js";
 import { stageOf } from "../run-report.js";
+import { filesUnder } from "../workspace/tree.js";
 import { tempDirOf, writeFileAtomic } from "../workspace/writer.js";
 import { codeHtml, diffHtml, esc, markdownHtml, mermaidHtml, page, tableHtml, unifiedDiffHtml } from "./html.js";
 
@@ -65,21 +66,6 @@ const readJsonFile = <T>(path: string): T | undefined => {
 };
 const n = (v: number) => v.toLocaleString("en");
 const usd = (v: number | null | undefined) => (v === null || v === undefined ? "unknown" : `$${v.toFixed(2)}`);
-
-/** Every file under a folder, relative paths, sorted. */
-function filesUnder(root: string): string[] {
-  if (!existsSync(root)) return [];
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(relative(root, path));
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /** A stable id for an element (a file path as an anchor). */
 const anchor = (text: string) => `f-${text.replace(/[^A-Za-z0-9]+/g, "-")}`;
