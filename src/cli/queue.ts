@@ -54,6 +54,16 @@ export async function enqueueBatch(ledger: Ledger, options: BatchOptions): Promi
   const events = new QueueEvents(QUEUE, { connection });
   try {
     await events.waitUntilReady();
+    // Defined before any job is waited on: one may finish while the others are still being queued.
+    const finish = async (entry: BatchPaper) => {
+      const done = (await queue.getJob(entry.threadId))?.data.entry;
+      if (done?.workers) entry.workers = done.workers;
+      await saveLedger(ledger);
+      if (!options.quiet)
+        process.stderr.write(
+          `${entry.status === "complete" ? "✓" : "✗"} ${entry.outDir}: ${entry.status}${entry.reasons.length && entry.status !== "complete" ? `: ${entry.reasons.at(-1)}` : ""}\n`,
+        );
+    };
     const waiting: Promise<void>[] = [];
     for (const entry of ledger.papers) {
       if (entry.status === "complete") continue;
@@ -83,15 +93,6 @@ export async function enqueueBatch(ledger: Ledger, options: BatchOptions): Promi
         ),
       );
     }
-    const finish = async (entry: BatchPaper) => {
-      const done = (await queue.getJob(entry.threadId))?.data.entry;
-      if (done?.workers) entry.workers = done.workers;
-      await saveLedger(ledger);
-      if (!options.quiet)
-        process.stderr.write(
-          `${entry.status === "complete" ? "✓" : "✗"} ${entry.outDir}: ${entry.status}${entry.reasons.length && entry.status !== "complete" ? `: ${entry.reasons.at(-1)}` : ""}\n`,
-        );
-    };
     await saveLedger(ledger);
     if (!options.quiet)
       process.stderr.write(
