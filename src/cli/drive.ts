@@ -54,18 +54,14 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   const { graph, threadId, outDir } = options;
   // The budget covers the whole run: what earlier processes spent counts.
   const before = await graph.getState({ configurable: { thread_id: threadId } });
+  const earlierCalls = (before.values as Partial<PaperToCodeState>).calls ?? [];
   const progress = new Progress({
     enabled: !options.quiet,
     live: !options.quiet && !options.json && !options.plain && process.stderr.isTTY === true,
     color: process.stderr.isTTY === true && !process.env.NO_COLOR && !options.plain,
-    earlierCalls: (before.values as Partial<PaperToCodeState>).calls,
+    earlierCalls,
   });
-  startSpending(
-    threadId,
-    (before.values as Partial<PaperToCodeState>).calls ?? [],
-    options.configurable.budgetUsd as number | undefined,
-    options.modelSpec ?? "",
-  );
+  startSpending(threadId, earlierCalls, options.configurable.budgetUsd as number | undefined, options.modelSpec ?? "");
   const unlock = lockRun(outDir);
   const configurable = {
     ...options.configurable,
@@ -78,10 +74,9 @@ export async function driveRun(options: DriveOptions): Promise<number> {
   // (with maxConcurrency 1, LangGraph 1.7 ends a run early when a step has parallel tasks).
   const config: RunnableConfig = { configurable, recursionLimit: 1000 };
 
-  // Calls of steps that failed in earlier attempts: paid, never in the state; run.json keeps counting them.
-  const failedStepCalls = earlierFailedStepCalls(outDir);
-  const workers = earlierWorkers(outDir);
-  const callsBefore = ((before.values as Partial<PaperToCodeState>).calls ?? []).length;
+  // Calls of steps that failed in earlier attempts (paid, never in the state) and the workers that drove
+  // earlier parts: run.json keeps counting both.
+  const { failedStepCalls, workers } = earlierReport(outDir);
   const started = Date.now();
   await progress.start();
   const driven = await driveGraph(graph, options.input, config, {
@@ -126,24 +121,9 @@ export async function driveRun(options: DriveOptions): Promise<number> {
       resources: { maxRssKiB: process.resourceUsage().maxRSS, nodes },
       failedStepCalls,
       settingsChanged: options.settingsChanged,
-      ...(options.worker || workers.length
-        ? {
-            workers: [
-              ...workers,
-              ...(options.worker
-                ? [
-                    {
-                      worker: options.worker,
-                      startedAt: new Date(started).toISOString(),
-                      finishedAt: new Date().toISOString(),
-                      status,
-                      calls: (state.calls ?? []).slice(callsBefore).filter((c) => !c.replayed).length,
-                    },
-                  ]
-                : []),
-            ],
-          }
-        : {}),
+      workers: options.worker
+        ? [...workers, workerPart(options.worker, started, status, (state.calls ?? []).slice(earlierCalls.length))]
+        : workers,
     });
     const reportHtml = options.report === false ? undefined : await writeReport(outDir, progress);
     if (options.json) process.stdout.write(`${JSON.stringify({ ...summaryOf(report), ...(reportHtml ? { reportHtml } : {}) }, null, 2)}\n`);
@@ -241,20 +221,20 @@ async function writeReport(outDir: string, progress: Progress): Promise<string |
   }
 }
 
-function earlierWorkers(outDir: string): WorkerPart[] {
+/** What an earlier run.json of this run carried forward: failed steps' calls and the workers' parts. */
+function earlierReport(outDir: string): { failedStepCalls: CallRecord[]; workers: WorkerPart[] } {
   try {
-    return (JSON.parse(readFileSync(join(outDir, "run.json"), "utf8")) as { workers?: WorkerPart[] }).workers ?? [];
+    const report = JSON.parse(readFileSync(join(outDir, "run.json"), "utf8")) as { failedStepCalls?: CallRecord[]; workers?: WorkerPart[] };
+    return { failedStepCalls: report.failedStepCalls ?? [], workers: report.workers ?? [] };
   } catch {
-    return [];
+    return { failedStepCalls: [], workers: [] };
   }
 }
 
-function earlierFailedStepCalls(outDir: string): CallRecord[] {
-  try {
-    return (JSON.parse(readFileSync(join(outDir, "run.json"), "utf8")) as { failedStepCalls?: CallRecord[] }).failedStepCalls ?? [];
-  } catch {
-    return [];
-  }
+/** This process's part of the run, as a worker: when, how it ended, the calls it paid for (journal replays are not). */
+function workerPart(worker: string, started: number, status: string, calls: CallRecord[]): WorkerPart {
+  const finishedAt = new Date().toISOString();
+  return { worker, startedAt: new Date(started).toISOString(), finishedAt, status, calls: calls.filter((c) => !c.replayed).length };
 }
 
 function timingsOf(state: PaperToCodeState, wallMs: number) {
