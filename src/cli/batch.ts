@@ -8,6 +8,7 @@ import { useBudgetGroup } from "../llm/budget.js";
 import { costOfCalls } from "../llm/prices.js";
 import type { CallRecord } from "../llm/usage.js";
 import { STOPPED_EXIT_CODE } from "./drive-graph.js";
+import { LiveRegion } from "./live-region.js";
 import { labelOf } from "./progress.js";
 import { runOnce, type BatchOptions } from "./batch-run.js";
 import { runEvents } from "./run-events.js";
@@ -96,7 +97,7 @@ export async function batchCommand(inputs: string[], options: BatchOptions): Pro
 
 /** The batch's live table on a terminal (one line per finished paper otherwise). */
 class BatchTable {
-  private view?: { render: (t: string) => void; clear: () => void; done: () => void; timer: NodeJS.Timeout };
+  private view?: LiveRegion;
   constructor(
     private readonly ledger: Ledger,
     private readonly live: Map<string, Live>,
@@ -104,20 +105,12 @@ class BatchTable {
   ) {}
 
   async start() {
-    if (!this.tty) return;
-    const { createLogUpdate } = await import("log-update");
-    const render = createLogUpdate(process.stderr, { showCursor: true });
-    const timer = setInterval(() => this.redraw(), 1000);
-    timer.unref();
-    this.view = { render: (t) => render(t), clear: () => render.clear(), done: () => render.done(), timer };
-    this.redraw();
+    if (this.tty) this.view = await LiveRegion.open(() => this.text());
   }
 
+  /** The table stays on the screen as last drawn. */
   stop() {
-    if (!this.view) return;
-    clearInterval(this.view.timer);
-    this.view.render(this.text());
-    this.view.done();
+    this.view?.close({ keep: true });
     this.view = undefined;
   }
 
@@ -130,7 +123,7 @@ class BatchTable {
   }
 
   redraw() {
-    this.view?.render(this.text());
+    this.view?.redraw();
   }
 
   private text(): string {

@@ -1,5 +1,6 @@
 import { styleText } from "node:util";
 import { PLANNING_STAGES } from "../../graphs/stages.js";
+import { LiveRegion } from "./live-region.js";
 import { callEvents, type CallInFlight } from "../llm/call-events.js";
 import { costOfCalls } from "../llm/prices.js";
 import type { CallRecord } from "../llm/usage.js";
@@ -135,7 +136,7 @@ export class Progress {
   private readonly analysed = new Set<string>();
   private readonly written = new Set<string>();
   private stage = "starting";
-  private live?: { render: (text: string) => void; clear: () => void; done: () => void; timer: NodeJS.Timeout };
+  private live?: LiveRegion;
   private readonly onStart = (call: CallInFlight) => {
     this.inFlight.set(call.id, call);
     this.redraw();
@@ -155,29 +156,21 @@ export class Progress {
   /** Begin the live view (a no-op for plain lines); `stop` ends it. */
   async start() {
     if (!this.options.enabled || !this.options.live) return;
-    const { createLogUpdate } = await import("log-update");
-    const render = createLogUpdate(process.stderr, { showCursor: true });
-    const timer = setInterval(() => this.redraw(), 1000);
-    timer.unref();
-    this.live = { render: (text) => render(text), clear: () => render.clear(), done: () => render.done(), timer };
+    this.live = await LiveRegion.open(() => this.view());
     callEvents.on("start", this.onStart).on("end", this.onEnd);
-    this.redraw();
   }
 
   stop() {
     if (!this.live) return;
-    clearInterval(this.live.timer);
     callEvents.off("start", this.onStart).off("end", this.onEnd);
-    this.live.clear();
-    this.live.done();
+    this.live.close();
     this.live = undefined;
   }
 
   line(text: string) {
     if (!this.options.enabled) return;
-    this.live?.clear();
-    process.stderr.write(`${text}\n`);
-    this.redraw();
+    if (this.live) this.live.above(text);
+    else process.stderr.write(`${text}\n`);
   }
 
   nodeDone(node: string, update: Update | undefined) {
@@ -219,6 +212,6 @@ export class Progress {
   }
 
   private redraw() {
-    this.live?.render(this.view());
+    this.live?.redraw();
   }
 }
