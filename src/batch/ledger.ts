@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
+import { slugOf } from "../render/slug.js";
 import { writeFileAtomic } from "../workspace/writer.js";
 
 /** One paper of a batch: where it runs, how it went, and why it failed when it did. */
@@ -52,12 +53,7 @@ export function readPaperList(inputs: string[]): string[] {
   return [...new Set(papers)];
 }
 
-const slug = (path: string) =>
-  basename(path, extname(path))
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, 50) || "paper";
+const slug = (path: string) => slugOf(basename(path, extname(path)), "paper", 50);
 
 export const ledgerPath = (dir: string) => join(dir, "batch.json");
 

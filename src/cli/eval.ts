@@ -1,3 +1,4 @@
+import { slugOf } from "../render/slug.js";
 import { existsSync, rmSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { RunnableConfig } from "@langchain/core/runnables";
@@ -45,12 +46,7 @@ export interface EvalOptions extends ClientFlags {
   quiet?: boolean;
 }
 
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, 40) || "repo";
+const slug = (text: string) => slugOf(text, "repo");
 const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
 
 /**

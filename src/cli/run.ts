@@ -1,3 +1,4 @@
+import { slugOf } from "../render/slug.js";
 import type { OutputFlags } from "./options.js";
 import { describeExecution, executionRequestFrom, type ExecutionOptions } from "../execution/runner.js";
 import { randomUUID } from "node:crypto";
@@ -39,15 +40,7 @@ export interface RunOptions extends ExecutionOptions, ModelFlags, ClientFlags, O
   execute?: boolean;
 }
 
-function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "")
-      .slice(0, 40) || "paper"
-  );
-}
+const slug = (text: string) => slugOf(text, "paper");
 
 /** The run a folder holds, from its run.json (or its call journal, when it was killed before writing one). */
 function runIn(outDir: string): { threadId?: string; status?: string } | undefined {
