@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
+import { usd } from "../llm/prices.js";
 import { slugOf } from "../render/slug.js";
+import type { RunJson } from "../report/run-page.js";
+import { jsonIfExists } from "../workspace/tree.js";
 import { writeFileAtomic } from "../workspace/writer.js";
 
 /** One paper of a batch: where it runs, how it went, and why it failed when it did. */
@@ -74,16 +77,8 @@ export function openLedger(dir: string, papers: string[], newThreadId: () => str
 
 /** The figures of a finished attempt, from the run's run.json. */
 export function resultOf(entry: BatchPaper): Partial<BatchPaper> {
-  const file = join(entry.outDir, "run.json");
-  if (!existsSync(file)) return {};
-  const run = JSON.parse(readFileSync(file, "utf8")) as {
-    status: string;
-    error?: string;
-    usage?: { total: { calls: number; inputTokens: number; outputTokens: number } };
-    costUsd?: number | null;
-    checks?: { ok: boolean; rounds: number };
-    execution?: { passed: boolean; debugRounds: number };
-  };
+  const run = jsonIfExists<RunJson>(join(entry.outDir, "run.json"));
+  if (!run) return {};
   return {
     calls: run.usage?.total.calls,
     inputTokens: run.usage?.total.inputTokens,
@@ -105,7 +100,7 @@ export function renderBatchMarkdown(ledger: Ledger): string {
       p.ms === undefined ? "" : `${(p.ms / 1000).toFixed(1)} s`,
       n(p.calls),
       `${n(p.inputTokens)} / ${n(p.outputTokens)}`,
-      p.costUsd === null || p.costUsd === undefined ? "unknown" : `$${p.costUsd.toFixed(2)}`,
+      usd(p.costUsd),
       p.checks ?? "",
       p.smoke ?? "not run",
       p.attempts,

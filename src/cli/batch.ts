@@ -5,7 +5,7 @@ import pLimit from "p-limit";
 import { openLedger, readPaperList, saveLedger, type BatchPaper, type Ledger } from "../batch/ledger.js";
 import { ExitCode, UserError } from "../errors.js";
 import { useBudgetGroup } from "../llm/budget.js";
-import { costOfCalls } from "../llm/prices.js";
+import { costOfCalls, usd } from "../llm/prices.js";
 import type { CallRecord } from "../llm/usage.js";
 import { STOPPED_EXIT_CODE } from "./drive-graph.js";
 import { LiveRegion } from "./live-region.js";
@@ -116,7 +116,7 @@ class BatchTable {
 
   finished(entry: BatchPaper) {
     if (this.tty) return this.redraw();
-    const cost = entry.costUsd === null || entry.costUsd === undefined ? "cost unknown" : `$${entry.costUsd.toFixed(2)}`;
+    const cost = usd(entry.costUsd, "cost unknown");
     process.stderr.write(
       `${entry.status === "complete" ? "✓" : "✗"} ${entry.outDir}: ${entry.status} (${entry.calls ?? 0} calls, ${cost})${entry.status === "complete" ? "" : `: ${entry.reasons.at(-1) ?? ""}`}\n`,
     );
@@ -139,7 +139,7 @@ class BatchTable {
         l && l.files ? `${l.written.size}/${l.files}` : "",
         String(calls ? calls.length : (p.calls ?? "")),
         tokens ? tokens.toLocaleString("en") : "",
-        cost === undefined || cost === null ? "" : `$${cost.toFixed(2)}`,
+        usd(cost, ""),
         l ? "running" : p.status,
       ];
     });

@@ -1,3 +1,4 @@
+import { usd } from "../llm/prices.js";
 import { slugOf } from "../render/slug.js";
 import type { OutputFlags } from "./options.js";
 import { describeExecution, executionRequestFrom, type ExecutionOptions } from "../execution/runner.js";
@@ -264,7 +265,6 @@ async function dryRun(paperPaths: string[], options: RunOptions, configurable: C
     process.stdout.write(`${JSON.stringify({ model, paperTokens: fitted.tokens, files, stages: rows, total }, null, 2)}\n`);
     return ExitCode.ok;
   }
-  const usd = (v: number | undefined) => (v === undefined ? "unknown" : `$${v.toFixed(2)}`);
   const n = (v: number) => v.toLocaleString("en");
   const lines = [
     `estimate for "${paper.title}" (${n(fitted.tokens)} tokens of paper) with ${model}, assuming ${files} files (--dry-run N to change):`,

@@ -1,9 +1,8 @@
-import { costOfCalls } from "../llm/prices.js";
+import { costOfCalls, usd } from "../llm/prices.js";
 import { stageOf } from "../run-report.js";
 import { fileChange, type ComparedRun, type RoundSummary } from "./runs.js";
 
 const n = (v: number) => v.toLocaleString("en");
-const usd = (v: number | null | undefined) => (v === null || v === undefined ? "unknown" : `$${v.toFixed(2)}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const row = (cells: (string | number)[]) => `| ${cells.map((c) => String(c).replace(/\|/g, "\\|")).join(" | ")} |`;
 const table = (head: string[], rows: (string | number)[][]) => [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");

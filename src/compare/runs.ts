@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { structuredPatch } from "diff";
 import type { RunJson } from "../report/run-page.js";
-import { filesUnder } from "../workspace/tree.js";
+import { filesUnder, jsonIfExists } from "../workspace/tree.js";
 
 /** One run as the comparison reads it, from its folder. */
 export interface ComparedRun {
@@ -22,8 +22,6 @@ export interface RoundSummary {
   score?: number;
   issues: { high: number; medium: number; low: number };
 }
-
-const readJson = <T>(path: string): T | undefined => (existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : undefined);
 
 function reviewsOf(outDir: string): Record<string, RoundSummary[]> {
   const root = join(outDir, "artifacts", "reviews");
@@ -61,7 +59,7 @@ function evalOf(outDir: string, searchIn: string[]): ComparedRun["eval"] {
     ),
   ];
   for (const path of candidates) {
-    const e = readJson<{
+    const e = jsonIfExists<{
       repository?: string;
       rubric?: { score: number };
       referenceFree?: { mean: number | null };
@@ -79,7 +77,7 @@ function evalOf(outDir: string, searchIn: string[]): ComparedRun["eval"] {
 }
 
 export function readComparedRun(outDir: string, name: string, evalDirs: string[] = []): ComparedRun {
-  const run = readJson<RunJson>(join(outDir, "run.json"));
+  const run = jsonIfExists<RunJson>(join(outDir, "run.json"));
   if (!run) throw new Error(`${outDir} has no run.json`);
   const repo = join(outDir, "repo");
   const files = Object.fromEntries(filesUnder(repo).map((p) => [p, readFileSync(join(repo, p), "utf8")]));

@@ -121,3 +121,6 @@ export function costsBy(allCalls: CallRecord[], key: (call: CallRecord) => strin
   }
   return out;
 }
+
+/** A cost as people read it: `$4.19`, or `unknown` (no price for the model). */
+export const usd = (v: number | null | undefined, unknown = "unknown") => (v === null || v === undefined ? unknown : `$${v.toFixed(2)}`);

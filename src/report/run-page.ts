@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { costOfCalls } from "../llm/prices.js";
+import { costOfCalls, usd } from "../llm/prices.js";
 import type { CallRecord } from "../llm/usage.js";
 import { stageOf } from "../run-report.js";
-import { filesUnder } from "../workspace/tree.js";
+import { filesUnder, jsonIfExists, textIfExists } from "../workspace/tree.js";
 import { tempDirOf, writeFileAtomic } from "../workspace/writer.js";
 import { codeHtml, diffHtml, esc, markdownHtml, mermaidHtml, page, tableHtml, unifiedDiffHtml } from "./html.js";
 
@@ -59,13 +59,8 @@ interface Verdict {
   issues: { severity: string; location: string; problem: string; suggestion?: string; source?: string }[];
 }
 
-const read = (path: string) => (existsSync(path) ? readFileSync(path, "utf8") : undefined);
-const readJsonFile = <T>(path: string): T | undefined => {
-  const text = read(path);
-  return text === undefined ? undefined : (JSON.parse(text) as T);
-};
+const read = textIfExists;
 const n = (v: number) => v.toLocaleString("en");
-const usd = (v: number | null | undefined) => (v === null || v === undefined ? "unknown" : `$${v.toFixed(2)}`);
 
 /** A stable id for an element (a file path as an anchor). */
 const anchor = (text: string) => `f-${text.replace(/[^A-Za-z0-9]+/g, "-")}`;
@@ -104,7 +99,7 @@ export function dependencyGraph(files: { path: string; dependsOn: string[] }[]):
 
 function designSection(artifacts: string): string {
   const architecture = read(join(artifacts, "architecture.md"));
-  const order = readJsonFile<{ files: { path: string; dependsOn: string[] }[] }>(join(artifacts, "order.json"));
+  const order = jsonIfExists<{ files: { path: string; dependsOn: string[] }[] }>(join(artifacts, "order.json"));
   const logic = read(join(artifacts, "logic.md"));
   return `<section id="design"><h2>Design</h2>
 ${architecture ? markdownHtml(architecture) : `<p class="muted">no architecture yet</p>`}
@@ -250,7 +245,7 @@ export function costTables(run: RunJson): string {
 
 /** report.html of one run folder: plan, diagrams, files, reviews, checks, smoke run, timeline and cost. */
 export function runReportHtml(outDir: string): string {
-  const run = readJsonFile<RunJson>(join(outDir, "run.json"));
+  const run = jsonIfExists<RunJson>(join(outDir, "run.json"));
   if (!run) throw new Error(`${outDir} has no run.json`);
   const artifacts = join(outDir, "artifacts");
   const plan = read(join(artifacts, "plan.md"));
