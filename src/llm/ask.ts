@@ -125,7 +125,9 @@ async function invokeOnce(
   const started = Date.now();
   const modelName = `${model.provider}:${model.name}`;
   messages = withPromptCaching(model.provider, messages);
-  const journal = CallJournal.current();
+  // The graph task this call runs in: its journal, its schedule, its node's stage.
+  const config = AsyncLocalStorageProviderSingleton.getRunnableConfig();
+  const journal = CallJournal.current(config);
   const key = journal?.key(modelName, messages, options);
   let message = key ? journal!.get(key) : undefined;
   const replayed = message !== undefined;
@@ -135,12 +137,11 @@ async function invokeOnce(
     let tokens: number | undefined;
     const countPrompt = () => (tokens ??= promptTokens(messages));
     await rateLimiterFor(modelName)?.acquire(countPrompt());
-    settle = reserveBudget(modelName, countPrompt);
+    settle = reserveBudget(modelName, countPrompt, config);
     const inFlight = { id: newCallId(), agent: meta.agent, ...(meta.file ? { file: meta.file } : {}), startedAt: Date.now() };
     try {
       // The request waits for a slot; in flight from then on. Sequential runs keep their order (one slot, first come first served).
-      const schedule = (AsyncLocalStorageProviderSingleton.getRunnableConfig()?.configurable as { schedule?: string } | undefined)
-        ?.schedule;
+      const schedule = (config?.configurable as { schedule?: string } | undefined)?.schedule;
       const priority = schedule === "sequential" ? 0 : (meta.priority ?? 0);
       message = await model.slots.run(async () => {
         inFlight.startedAt = Date.now();
@@ -158,7 +159,7 @@ async function invokeOnce(
     if (key) journal!.put(key, message);
   }
   // The node's stage (graphs/ declares it in each node's metadata): what a verifier or refiner call was about.
-  const stage = AsyncLocalStorageProviderSingleton.getRunnableConfig()?.metadata?.stage as string | undefined;
+  const stage = config?.metadata?.stage as string | undefined;
   const call: CallRecord = {
     agent: meta.agent,
     ...(meta.file ? { file: meta.file } : {}),
