@@ -13,7 +13,7 @@ import { fileBlock, renderFileTable } from "../src/render/markdown.js";
 import { type Design, type FileTask } from "../src/state.js";
 import { withDesign } from "../src/workspace/design.js";
 import { getBlob } from "../src/workspace/blobs.js";
-import { countTokens } from "../src/tokens.js";
+import { tokensWithin } from "../src/tokens.js";
 import { saveCodeFile } from "../src/workspace/code-files.js";
 
 async function fullCode(input: FileTask, paths: string[]): Promise<string> {
@@ -48,7 +48,7 @@ export async function repositoryContext(input: FileTask & Design, mode: ContextM
     if (!written) continue;
     const source = await getBlob(input.outDir!, written.sha);
     shown.push(
-      countTokens(source) <= FULL_DEPENDENCY_TOKENS
+      tokensWithin(source, FULL_DEPENDENCY_TOKENS)
         ? fileBlock(path, source)
         : fileBlock(`${path} (its interface; the file is ${written.lines} lines)`, `${await publicInterface(source)}\n`, "python"),
     );

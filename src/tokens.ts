@@ -19,6 +19,16 @@ export function countTokens(text: string): number {
   return loaded().countTokens(text, { disallowedSpecial: new Set() });
 }
 
+/**
+ * Whether `text` is at most `limit` tokens, without counting past the limit (a long file is not
+ * tokenized whole to learn that it is long), and without the tokenizer when the text has at most
+ * `limit` bytes (a token is never shorter than a byte).
+ */
+export function tokensWithin(text: string, limit: number): boolean {
+  if (Buffer.byteLength(text, "utf8") <= limit) return true;
+  return loaded().isWithinTokenLimit(text, limit, { disallowedSpecial: new Set() }) !== false;
+}
+
 /** Tokens of a prompt's messages, counted offline (before the call: for budgets and rate limits). */
 export function promptTokens(messages: { content: unknown }[]): number {
   return messages.reduce((sum, m) => sum + countTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)), 0);

@@ -6,12 +6,34 @@ import { pythonParser } from "./python.js";
  * method signatures, functions with theirs, and upper-case constants. What a
  * coder needs to call a file it does not import directly, at a fraction of its tokens.
  */
-export async function publicInterface(source: string): Promise<string> {
+export function publicInterface(source: string): Promise<string> {
+  // Every file importing config.py asks for its interface: each source is parsed once.
+  let found = interfaces.get(source);
+  if (found) return found;
+  found = extractInterface(source);
+  interfaces.set(source, found);
+  found.catch(() => interfaces.delete(source));
+  if (interfaces.size > INTERFACES_KEPT) interfaces.delete(interfaces.keys().next().value!);
+  return found;
+}
+
+const INTERFACES_KEPT = 256;
+const interfaces = new Map<string, Promise<string>>();
+
+async function extractInterface(source: string): Promise<string> {
   const parser = await pythonParser();
   const tree = parser?.parse(source);
   if (!tree) return interfaceByLines(source);
+  try {
+    return interfaceLines(tree.rootNode).join("\n");
+  } finally {
+    tree.delete();
+  }
+}
+
+function interfaceLines(root: Node): string[] {
   const lines: string[] = [];
-  for (const statement of tree.rootNode.namedChildren) {
+  for (const statement of root.namedChildren) {
     if (!statement) continue;
     const definition = statement.type === "decorated_definition" ? statement.childForFieldName("definition") : statement;
     if (!definition) continue;
@@ -34,7 +56,7 @@ export async function publicInterface(source: string): Promise<string> {
       if (/^[A-Z][A-Z0-9_]*$/.test(name)) lines.push(definition.text.split("\n")[0]!.slice(0, 120));
     }
   }
-  return lines.join("\n");
+  return lines;
 }
 
 /** The first line of a definition's docstring, as a comment line. */

@@ -138,6 +138,8 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       send(404, { error: { message: `no route ${req.method} ${req.url}` } });
       return;
     }
+    // A real model's latency runs from the request's arrival: this server's own work (counting tokens) is part of it, not added to it.
+    const arrived = Date.now();
     const raw = await readBody(req);
     const key = createHash("sha256").update(raw).digest("hex");
     const body = JSON.parse(raw) as Record<string, unknown>;
@@ -188,7 +190,7 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       completed: false,
       authorization: req.headers.authorization,
       cachedTokens,
-      startedAt: Date.now(),
+      startedAt: arrived,
     };
     requests.push(logged);
     const decision = options.beforeReply ? await options.beforeReply(logged, requests.length - 1) : "answer";
@@ -211,8 +213,10 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       res.end("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>");
       return;
     }
+    let stalledMs = 0;
     if (misbehaviour?.kind === "stall") {
       await new Promise((resolve) => setTimeout(resolve, misbehaviour.ms));
+      stalledMs = misbehaviour.ms;
       if (res.destroyed || req.socket.destroyed) return;
     }
     let content = contentOf;
@@ -222,8 +226,10 @@ export async function startScriptedServer(rules: Rule[], options: ServerOptions 
       content = content.slice(0, Math.floor(content.length * (misbehaviour.keep ?? 0.5)));
       finishReason = misbehaviour.reason;
     }
-    if (options.latency)
-      await new Promise((resolve) => setTimeout(resolve, options.latency!.firstTokenMs + completionTokens * options.latency!.perTokenMs));
+    if (options.latency) {
+      const latencyMs = options.latency.firstTokenMs + completionTokens * options.latency.perTokenMs;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, arrived + stalledMs + latencyMs - Date.now())));
+    }
     res.on("finish", () => {
       logged.completed = true;
       logged.finishedAt = Date.now();
