@@ -31,7 +31,7 @@ const COMMANDS = [
   registerIngest,
 ];
 
-/** The package's version, from the package.json above this file (src/cli in a checkout, dist/src/cli when built). */
+/** The package's version, from the package.json above this file (src/cli in a checkout, dist/cli when built, bundled). */
 function packageVersion(): string {
   for (let dir = import.meta.dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, "package.json");

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 
-export const CLI = join(import.meta.dirname, "..", "..", "dist", "src", "cli", "main.js");
+/** The CLI as it ships: the bundle `npm run build` writes (package.json bin). */
+export const CLI = join(import.meta.dirname, "..", "..", "dist", "cli", "main.js");
 
 export interface CliResult {
   code: number | null;

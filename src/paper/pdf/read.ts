@@ -12,7 +12,7 @@ export interface PdfLimits {
   password?: string;
 }
 
-/** The compiled worker: beside this module when it runs from dist/, else in dist/ (tests run the sources). */
+/** The compiled worker: beside this module when it runs from tsc's dist/, else in it (the bundled CLI in dist/cli, or tests running the sources). */
 function workerPath(): string {
   const beside = fileURLToPath(new URL("./worker.js", import.meta.url));
   if (existsSync(beside)) return beside;
