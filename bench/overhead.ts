@@ -1,9 +1,9 @@
 /**
  * paper2code's own overhead, with a model that answers at once: the CLI's start-up
- * (`paper2code --help`) and whole runs of the tiny fixture against the scripted
- * server (zero latency), with and without report.html, each the median of
- * several runs. `--cli` measures another build of the CLI (e.g. tsc's unbundled
- * dist/src/cli/main.js) beside the shipped bundle.
+ * (`paper2code --help`) and whole runs against the scripted server (zero latency),
+ * with and without report.html, each the median of several runs: the tiny fixture
+ * (17 calls) and the 10-file fixture (26 calls). `--cli` measures another build of
+ * the CLI (e.g. tsc's unbundled dist/src/cli/main.js) beside the shipped bundle.
  *   npm run build && npx tsx bench/overhead.ts [--runs 7] [--cli dist/src/cli/main.js]
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -11,7 +11,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { manyFileRules } from "../test/fixtures/many-files.js";
 import { tinyRules } from "../test/fixtures/tiny-replies.js";
+import type { Rule } from "../test/support/rules.js";
 import { CLI, runArgs } from "../test/support/cli.js";
 import { TINY_PAPER } from "../test/support/node-state.js";
 import { startScriptedServer } from "../test/support/scripted-server.js";
@@ -34,8 +36,8 @@ function timed(cli: string, args: string[]): number {
 }
 
 /** One run against a scripted server in this process (so the CLI is spawned without blocking it). */
-async function runOnce(cli: string, extra: string[]): Promise<{ ms: number; calls: number }> {
-  const scripted = await startScriptedServer(tinyRules());
+async function runOnce(cli: string, rules: () => Rule[], extra: string[]): Promise<{ ms: number; calls: number }> {
+  const scripted = await startScriptedServer(rules());
   const dir = mkdtempSync(join(tmpdir(), "p2c-overhead-"));
   try {
     const started = Date.now();
@@ -56,23 +58,28 @@ async function runOnce(cli: string, extra: string[]): Promise<{ ms: number; call
   }
 }
 
+const FIXTURES: [string, () => Rule[]][] = [
+  ["tiny (4 files)", tinyRules],
+  ["10 files", () => manyFileRules(10).rules],
+];
 const rows: string[] = [];
 for (const cli of clis) {
-  const help = median(Array.from({ length: runs }, () => timed(cli, ["--help"])));
-  const measure = async (extra: string[]) => {
-    const results = [];
-    for (let i = 0; i < runs; i++) results.push(await runOnce(cli, extra));
-    return { ms: median(results.map((r) => r.ms)), calls: results[0]!.calls };
-  };
-  const withReport = await measure([]);
-  const withoutReport = await measure(["--no-report"]);
-  rows.push(
-    `| ${cli.replace(`${resolve(import.meta.dirname, "..")}/`, "")} | ${seconds(help)} | ${seconds(withReport.ms)} | ${seconds(withoutReport.ms)} | ${withReport.calls} |`,
-  );
+  const name = cli.replace(`${resolve(import.meta.dirname, "..")}/`, "");
+  rows.push(`| ${name} | --help | ${seconds(median(Array.from({ length: runs }, () => timed(cli, ["--help"]))))} | | |`);
+  for (const [fixture, rules] of FIXTURES) {
+    const measure = async (extra: string[]) => {
+      const results = [];
+      for (let i = 0; i < runs; i++) results.push(await runOnce(cli, rules, extra));
+      return { ms: median(results.map((r) => r.ms)), calls: results[0]!.calls };
+    };
+    const withReport = await measure([]);
+    const withoutReport = await measure(["--no-report"]);
+    rows.push(`| ${name} | run, ${fixture} | ${seconds(withReport.ms)} | ${seconds(withoutReport.ms)} | ${withReport.calls} |`);
+  }
 }
-console.log(`## paper2code's own overhead (median of ${runs}; zero-latency scripted model; the tiny fixture)
+console.log(`## paper2code's own overhead (median of ${runs}; zero-latency scripted model)
 
-| CLI | --help | whole run | whole run, --no-report | model calls |
+| CLI | command | wall-clock | with --no-report | model calls |
 | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
 `);

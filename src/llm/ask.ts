@@ -268,6 +268,18 @@ export function describeZodError(error: z.ZodError): string {
     .join("; ");
 }
 
+/** A reply schema as JSON Schema and as its text, converted once per schema (every analyst and verifier asks with the same one). */
+const jsonSchemas = new WeakMap<z.ZodType, { schema: unknown; text: string }>();
+function jsonSchemaOf(schema: z.ZodType): { schema: unknown; text: string } {
+  let converted = jsonSchemas.get(schema);
+  if (!converted) {
+    const json = z.toJSONSchema(schema, { target: "draft-7", io: "input", unrepresentable: "any" });
+    converted = { schema: json, text: JSON.stringify(json) };
+    jsonSchemas.set(schema, converted);
+  }
+  return converted;
+}
+
 /**
  * Ask for a JSON object validated by `schema`, using the provider's JSON-schema mode when it has one.
  * `finish` turns the validated reply into the result (a refiner's patch merged into its artifact); what it throws is re-asked too.
@@ -280,8 +292,8 @@ export async function askJson<S extends z.ZodType, R = z.infer<S>>(
   meta: AskMeta & { schemaName: string; /** The system prompt's file (default: the team's). */ system?: string },
   finish: (value: z.infer<S>) => R = (value) => value as R,
 ): Promise<Asked<R>> {
-  const jsonSchema = z.toJSONSchema(schema, { target: "draft-7", io: "input", unrepresentable: "any" });
-  const fullTask = `${task}\n\n${prompt("json-reply", { schema: JSON.stringify(jsonSchema) })}`;
+  const { schema: jsonSchema, text: schemaText } = jsonSchemaOf(schema);
+  const fullTask = `${task}\n\n${prompt("json-reply", { schema: schemaText })}`;
   // strict: false because OpenAI's strict mode rejects optional fields and open objects.
   const options = () =>
     model.nativeStructuredOutput
