@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
@@ -103,6 +103,80 @@ describe.skipIf(!REDIS || !POSTGRES)("batch --queue with three workers, one kill
     } finally {
       for (const w of workers) w.child.kill("SIGTERM");
       await Promise.all(workers.map((w) => w.done));
+      await server.close();
+    }
+  }, 180_000);
+
+  it("a paper that failed on every attempt: the same batch --queue command again queues only it, resumes it, and keeps why it failed", async () => {
+    const queue = new Queue("paper2code-papers", { connection: redisConnection(REDIS!) });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    const titles = ["Kept Paper on XOR", "Failing Paper on XOR"];
+    mkdirSync(join(dir, "again"));
+    const papers = writePapers(join(dir, "again"), titles);
+    let faulty = true;
+    // The failing paper's main.py coder is refused (400, not retried) while the fault is on: it fails in coding, its plan and analyses made.
+    const server = await startScriptedServer(tinyRules(), {
+      beforeReply: (r) =>
+        faulty && r.rule === "coder:main.py" && paperOf(r, titles) === titles[1]
+          ? { status: 400, body: { error: { message: "scripted refusal of main.py", type: "invalid_request_error" } } }
+          : "answer",
+    });
+    const env = { OPENAI_API_KEY: "sk-dist-test" };
+    const worker = startCli(["worker", "--queue", REDIS!, "--lease-seconds", "4"], { env });
+    const out = join(dir, "again", "b");
+    const batch = () =>
+      startCli(
+        [
+          "batch",
+          ...papers,
+          ...modelFlags("openai:gpt-4.1", server.baseUrl),
+          "--queue",
+          REDIS!,
+          "--checkpointer",
+          POSTGRES!,
+          "--out",
+          out,
+          "--refine",
+          "0",
+        ],
+        { env },
+      ).done;
+    try {
+      const first = await batch();
+      expect(first.code, first.stderr).toBe(6);
+      const failed = JSON.parse(readFileSync(join(out, "batch.json"), "utf8")).papers as {
+        status: string;
+        threadId: string;
+        reasons: string[];
+      }[];
+      expect(failed.map((p) => p.status)).toEqual(["complete", "failed"]);
+      expect(failed[1]!.reasons.at(-1)).toMatch(/main\.py|scripted refusal/);
+      const refused = server.requests.filter((r) => r.rule === "coder:main.py" && paperOf(r, titles) === titles[1]).length;
+      expect(refused).toBeGreaterThan(1); // BullMQ tried it again before giving up
+
+      faulty = false;
+      const before = server.requests.length;
+      const again = await batch();
+      expect(again.code, again.stderr).toBe(0);
+      // Only the failed paper was asked for anything, and only for what it had not received: it resumed in coding.
+      const asked = server.requests.slice(before);
+      expect(new Set(asked.map((r) => paperOf(r, titles)))).toEqual(new Set([titles[1]]));
+      expect(asked.map((r) => r.rule)).not.toContain("planner");
+      expect(asked.map((r) => r.rule)).toContain("coder:main.py");
+      const after = JSON.parse(readFileSync(join(out, "batch.json"), "utf8")).papers as typeof failed;
+      expect(after.map((p) => p.status)).toEqual(["complete", "complete"]);
+      expect(after[1]!.threadId).toBe(failed[1]!.threadId); // the same run, resumed
+      expect(after[1]!.reasons[0]).toBe(failed[1]!.reasons[0]); // the earlier failure is kept
+      expect(JSON.parse(readFileSync(join(out, "failing-paper-on-xor", "run.json"), "utf8")).status).toBe("complete");
+      // The worker took the complete paper once, in the first batch: the second did not queue it again.
+      worker.child.kill("SIGTERM");
+      const said = (await worker.done).stderr;
+      expect(said.match(new RegExp(`kept-paper-on-xor: attempt`, "g"))).toHaveLength(1);
+      expect(said.match(new RegExp(`failing-paper-on-xor: attempt`, "g"))!.length).toBe(refused + 1);
+    } finally {
+      worker.child.kill("SIGTERM");
+      await worker.done;
       await server.close();
     }
   }, 180_000);
