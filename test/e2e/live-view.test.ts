@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { defectRules } from "../fixtures/defect-replies.js";
-import { CLI, runArgs } from "../support/cli.js";
+import { CLI, modelFlags, runArgs } from "../support/cli.js";
+import { writePapers } from "../support/papers.js";
+import { tinyRules } from "../fixtures/tiny-replies.js";
 import { TINY_PAPER } from "../support/node-state.js";
 import { startScriptedServer } from "../support/scripted-server.js";
 
@@ -59,6 +61,51 @@ describe("the live view on a terminal", () => {
       expect(text).toMatch(/↻ verify plan\s+refining/);
       // Human labels, no raw node names.
       expect(text).not.toMatch(/plan_files|reconcile_design|check_code/);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it("batch on a terminal: one live row per paper with its stage, files written, calls and cost; complete at the end", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "p2c-live-"));
+    dirs.push(dir);
+    const papers = writePapers(dir, ["First XOR", "Second XOR"]);
+    // 1.2 s a call: the table redraws (every second) while both papers run.
+    const server = await startScriptedServer(tinyRules(), { latency: { firstTokenMs: 1200, perTokenMs: 0 } });
+    try {
+      const { code, screen } = await underTerminal(
+        [
+          "batch",
+          ...papers,
+          ...modelFlags("openai:gpt-4.1", server.baseUrl),
+          "--out",
+          join(dir, "b"),
+          "--papers-at-once",
+          "2",
+          "--refine",
+          "0",
+        ],
+        { OPENAI_API_KEY: "sk-live-test" },
+      );
+      expect(code, screen).toBe(0);
+      const lines = plain(screen).split("\n");
+      const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+      const lastAt = (pattern: RegExp) => {
+        const fromEnd = [...lines].reverse().findIndex((l) => pattern.test(l));
+        return fromEnd < 0 ? -1 : lines.length - 1 - fromEnd;
+      };
+      expect(at(/^PAPER\s+STAGE\s+FILES\s+CALLS\s+TOKENS\s+COST\s+STATUS$/)).toBeGreaterThanOrEqual(0);
+      // Both papers at once: the second is planning while the first is still running.
+      const secondPlanning = at(/^second-xor\s+planner\s+\d+\s+[\d,]+\s+\$[\d.]+\s+running$/);
+      expect(secondPlanning).toBeGreaterThanOrEqual(0);
+      expect(lastAt(/^first-xor\s+.*running$/)).toBeGreaterThan(secondPlanning);
+      // Human stage labels, and files written N of M once coding starts.
+      expect(at(/^first-xor\s+analyst\+coder\s+[1-5]\/5\s/)).toBeGreaterThanOrEqual(0);
+      expect(lines.join("\n")).not.toMatch(/plan_files|reconcile_design|check_code/);
+      // At the end both are complete with their calls, tokens and cost; no plain per-paper lines on a terminal.
+      for (const paper of ["first-xor", "second-xor"])
+        expect(lastAt(new RegExp(`^${paper}\\s+complete\\s+\\d+\\s+[\\d,]+\\s+\\$[\\d.]+\\s+complete$`))).toBeGreaterThan(secondPlanning);
+      expect(lines.some((l) => /^✓ .*: complete \(/.test(l))).toBe(false);
     } finally {
       await server.close();
     }
