@@ -132,7 +132,8 @@ class BatchTable {
       const l = this.live.get(p.threadId);
       const calls = l ? l.calls : undefined;
       const tokens = calls ? calls.reduce((s, c) => s + c.inputTokens + c.outputTokens, 0) : (p.inputTokens ?? 0) + (p.outputTokens ?? 0);
-      const cost = calls ? costOfCalls(calls) : p.costUsd;
+      // No call yet: no cost to show (an unpriced model would read $0.00 until its first call).
+      const cost = calls?.length ? costOfCalls(calls) : p.costUsd;
       return [
         p.outDir.split("/").at(-1)!,
         l ? l.stage : p.status,
