@@ -12,6 +12,35 @@ import { paperOf, writePapers } from "../support/papers.js";
 const REDIS = process.env.PAPER2CODE_TEST_REDIS_URL;
 const POSTGRES = process.env.PAPER2CODE_TEST_POSTGRES_URL;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const env = { OPENAI_API_KEY: "sk-dist-test" };
+
+/** An empty queue: jobs an earlier run of these tests left are gone. */
+async function emptyQueue() {
+  const queue = new Queue("paper2code-papers", { connection: redisConnection(REDIS!) });
+  await queue.obliterate({ force: true });
+  await queue.close();
+}
+
+const startWorker = () => startCli(["worker", "--queue", REDIS!, "--lease-seconds", "4"], { env });
+
+/** `batch --queue` of these papers into `out`, on the shared PostgreSQL checkpointer. */
+const queuedBatch = (papers: string[], baseUrl: string, out: string) =>
+  startCli(
+    [
+      "batch",
+      ...papers,
+      ...modelFlags("openai:gpt-4.1", baseUrl),
+      "--queue",
+      REDIS!,
+      "--checkpointer",
+      POSTGRES!,
+      "--out",
+      out,
+      "--refine",
+      "0",
+    ],
+    { env },
+  );
 
 // .ci/run starts both services; without them (a developer's machine) the test is skipped.
 describe.skipIf(!REDIS || !POSTGRES)("batch --queue with three workers, one killed while a paper is in coding", () => {
@@ -19,32 +48,14 @@ describe.skipIf(!REDIS || !POSTGRES)("batch --queue with three workers, one kill
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("completes all six papers, the killed paper's completed calls are not made again, and no paper ran on two workers at once", async () => {
-    const queue = new Queue("paper2code-papers", { connection: redisConnection(REDIS!) });
-    await queue.obliterate({ force: true }); // a queue left by an earlier run of this test
-    await queue.close();
+    await emptyQueue();
     const titles = ["One", "Two", "Three", "Four", "Five", "Six"].map((t) => `Paper ${t} on XOR`);
     const papers = writePapers(dir, titles);
     // Slow enough replies that a paper is mid-coding for a while.
     const server = await startScriptedServer(tinyRules(), { latency: { firstTokenMs: 250, perTokenMs: 0 } });
-    const env = { OPENAI_API_KEY: "sk-dist-test" };
-    const workers = [0, 1, 2].map(() => startCli(["worker", "--queue", REDIS!, "--lease-seconds", "4"], { env }));
+    const workers = [0, 1, 2].map(startWorker);
     try {
-      const batch = startCli(
-        [
-          "batch",
-          ...papers,
-          ...modelFlags("openai:gpt-4.1", server.baseUrl),
-          "--queue",
-          REDIS!,
-          "--checkpointer",
-          POSTGRES!,
-          "--out",
-          join(dir, "b"),
-          "--refine",
-          "0",
-        ],
-        { env },
-      );
+      const batch = queuedBatch(papers, server.baseUrl, join(dir, "b"));
       // The first coder request: find the worker that holds that paper (its run lock names the pid) and kill it.
       let victim: { title: string; pid: number; inFlight: number } | undefined;
       for (let waited = 0; !victim; waited += 50) {
@@ -57,6 +68,9 @@ describe.skipIf(!REDIS || !POSTGRES)("batch --queue with three workers, one kill
           const worker = workers.find((w) => w.child.pid === pid);
           if (worker) {
             worker.child.kill("SIGKILL");
+            // A request the worker sent just before it died is logged once the server has read it: wait for those
+            // (the paper's lease of 4 s keeps every other worker off it meanwhile).
+            await sleep(300);
             const inFlight = server.requests.filter((r) => paperOf(r, titles) === title && !r.completed).length;
             victim = { title, pid: pid!, inFlight };
           }
@@ -108,9 +122,7 @@ describe.skipIf(!REDIS || !POSTGRES)("batch --queue with three workers, one kill
   }, 180_000);
 
   it("a paper that failed on every attempt: the same batch --queue command again queues only it, resumes it, and keeps why it failed", async () => {
-    const queue = new Queue("paper2code-papers", { connection: redisConnection(REDIS!) });
-    await queue.obliterate({ force: true });
-    await queue.close();
+    await emptyQueue();
     const titles = ["Kept Paper on XOR", "Failing Paper on XOR"];
     mkdirSync(join(dir, "again"));
     const papers = writePapers(join(dir, "again"), titles);
@@ -122,26 +134,9 @@ describe.skipIf(!REDIS || !POSTGRES)("batch --queue with three workers, one kill
           ? { status: 400, body: { error: { message: "scripted refusal of main.py", type: "invalid_request_error" } } }
           : "answer",
     });
-    const env = { OPENAI_API_KEY: "sk-dist-test" };
-    const worker = startCli(["worker", "--queue", REDIS!, "--lease-seconds", "4"], { env });
+    const worker = startWorker();
     const out = join(dir, "again", "b");
-    const batch = () =>
-      startCli(
-        [
-          "batch",
-          ...papers,
-          ...modelFlags("openai:gpt-4.1", server.baseUrl),
-          "--queue",
-          REDIS!,
-          "--checkpointer",
-          POSTGRES!,
-          "--out",
-          out,
-          "--refine",
-          "0",
-        ],
-        { env },
-      ).done;
+    const batch = () => queuedBatch(papers, server.baseUrl, out).done;
     try {
       const first = await batch();
       expect(first.code, first.stderr).toBe(6);
