@@ -213,7 +213,11 @@ function executionSection(outDir: string, run: RunJson): string {
 /** Which call ran when, for how long: one bar per call on a shared time axis. */
 export function timelineHtml(calls: CallRecord[]): string {
   const timed = calls.filter((c) => c.startedAt && !c.replayed).map((c) => ({ c, start: Date.parse(c.startedAt!) }));
-  if (!timed.length) return `<p class="muted">no timed call</p>`;
+  // A call answered from the journal (a resumed run) took no time in this run: counted, not drawn.
+  const replayed = calls.filter((c) => c.replayed).length;
+  const fromJournal = (more: string) =>
+    replayed ? `; ${replayed}${more} answered from the call journal (paid before, no time taken here; not drawn)` : "";
+  if (!timed.length) return `<p class="muted">no timed call${fromJournal("")}</p>`;
   const t0 = Math.min(...timed.map((t) => t.start));
   const span = Math.max(1, Math.max(...timed.map((t) => t.start + t.c.durationMs)) - t0);
   const pct = (ms: number) => ((100 * ms) / span).toFixed(3);
@@ -225,7 +229,7 @@ export function timelineHtml(calls: CallRecord[]): string {
       const title = `${label}: ${(c.durationMs / 1000).toFixed(1)} s from +${((start - t0) / 1000).toFixed(1)} s, ${n(c.inputTokens)} in / ${n(c.outputTokens)} out`;
       return `<div class="row" title="${esc(title)}"><div class="label">${esc(label)}</div><div class="lane"><div class="bar ${stage}" style="left:${pct(start - t0)}%;width:${pct(c.durationMs)}%"></div></div></div>`;
     });
-  return `<p class="muted">${timed.length} calls over ${(span / 1000).toFixed(1)} s; colour by stage (planning, analysis, coding, execution).</p><div class="timeline" data-calls="${timed.length}">${rows.join("")}</div>`;
+  return `<p class="muted">${timed.length} calls over ${(span / 1000).toFixed(1)} s${fromJournal(" more")}; colour by stage (planning, analysis, coding, execution).</p><div class="timeline" data-calls="${timed.length}">${rows.join("")}</div>`;
 }
 
 /** Tokens and cost by stage and by agent (the same sums as run.json). */
