@@ -43,7 +43,8 @@ describe("publicInterface", () => {
     expect(text).toContain("# attributes: n_estimators, model_");
     expect(text).toContain("def detect(embeddings, config) -> list[int]\n");
     expect(text).toContain("DEFAULT_CONTAMINATION = 0.1");
-    for (const hidden of ["_score", "_helper", "_cache", "_rng", "return []", 'config["isolation_forest"]']) expect(text).not.toContain(hidden);
+    for (const hidden of ["_score", "_helper", "_cache", "_rng", "return []", 'config["isolation_forest"]'])
+      expect(text).not.toContain(hidden);
   });
 
   it("gives each source its own interface when many are asked for, the same one asked again", async () => {
