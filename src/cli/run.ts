@@ -170,6 +170,10 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
   const settings = modelSettingsFrom({ configurable });
   if (options.dryRun !== undefined) return dryRun(paperPaths, options, configurable, settings.model);
   await checkModelSettings(settings);
+  // The model server is asked while the paper loads (a PDF takes seconds); its answer is awaited
+  // after the paper, so a bad paper is still the error reported first.
+  const serverChecked = checkModelServer(settings);
+  serverChecked.catch(() => {});
   const paper = await loadPaper(paperPaths, { password: options.password });
 
   const outDir = resolve(
@@ -179,7 +183,7 @@ export async function runCommand(paperPaths: string[], options: RunOptions): Pro
   const earlier = checkOutDir(outDir, options.force ?? false);
   const made = prepareOutDir(outDir);
   try {
-    await checkModelServer(settings); // unreachable or misnamed: one line, exit 5, no run folder left behind
+    await serverChecked; // unreachable or misnamed: one line, exit 5, no run folder left behind
   } catch (error) {
     if (made) rmSync(made, { recursive: true, force: true });
     throw error;

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -135,6 +135,19 @@ describe("robust in a user's hands", () => {
       `cannot reach the model server at http://127.0.0.1:${port}/v1/models (ECONNREFUSED): is Ollama running (\`ollama serve\`)`,
     );
     expect(Date.now() - started).toBeLessThan(15_000); // no 20 s of silent retries
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a bad paper and a server that is not there: the paper is the error reported (the server is asked while the paper loads)", async () => {
+    const port = await freePort();
+    const paper = join(dir, "empty.md");
+    writeFileSync(paper, "");
+    const out = join(dir, "bad-paper-nowhere");
+    const r = await runCli([...runArgs(paper, "ollama:qwen2.5-coder:14b", `http://127.0.0.1:${port}/v1`, out, db)], { cwd: dir });
+    oneLine(r.stderr);
+    expect(r.stderr).not.toContain("cannot reach the model server");
+    expect(r.code).not.toBe(5);
+    expect(r.code).toBeGreaterThanOrEqual(3);
     expect(existsSync(out)).toBe(false);
   });
 
