@@ -63,7 +63,7 @@ export const ledgerPath = (dir: string) => join(dir, "batch.json");
 /** The batch's ledger: the one in its folder, with the papers given now added (a paper's folder and thread stay its own). */
 export function openLedger(dir: string, papers: string[], newThreadId: () => string): Ledger {
   const path = ledgerPath(dir);
-  const ledger: Ledger = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Ledger) : { version: 1, dir, papers: [] };
+  const ledger: Ledger = jsonIfExists<Ledger>(path) ?? { version: 1, dir, papers: [] };
   const taken = new Set(ledger.papers.map((p) => basename(p.outDir)));
   for (const paper of papers) {
     if (ledger.papers.some((p) => p.paper === paper)) continue;
